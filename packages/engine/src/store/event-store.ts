@@ -56,7 +56,10 @@ export interface AppendOptions {
 }
 
 export interface AppendResult {
-  /** Revision of the last event of the stream after the append. */
+  /**
+   * Revision of the last event written. For an idempotent re-append, that of the last event already
+   * present: the stream's end, unless the retry matched earlier events (as EventStoreDB answers).
+   */
   readonly nextExpectedRevision: bigint;
   /** Position of the last event written (or already present, for an idempotent re-append). */
   readonly position: Position;

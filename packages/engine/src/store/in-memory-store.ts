@@ -1,0 +1,336 @@
+import { left, right, type Either } from 'fp-ts/Either';
+import {
+  comparePositions,
+  type AppendError,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type Position,
+  type ProposedEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type Subscription,
+} from './event-store';
+
+/** EventStoreDB's default maximum append size (1 MiB). */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
+
+export interface InMemoryEventStoreOptions {
+  /** Bytes of JSON (data + metadata) one append may carry. */
+  readonly maxAppendSize?: number;
+}
+
+interface StreamState {
+  readonly events: RecordedEvent[];
+  /** First revision holding each event id, for idempotent re-appends under `any` / `exists`. */
+  readonly ids: Map<string, number>;
+}
+
+/** A proposed event checked and serialised, not yet parsed back. */
+interface Encoded {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+type Decision =
+  | { readonly kind: 'write' }
+  | { readonly kind: 'duplicate'; readonly last: number }
+  | { readonly kind: 'conflict' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const START: Position = Object.freeze({ commit: 0n, prepare: 0n });
+
+/**
+ * The embedded store and the reference the other adapters are tested against. One global array holds
+ * `$all` (index i sits at position i + 1, so `0/0` precedes every event, as in EventStoreDB), and one
+ * array per stream holds the same frozen objects, so an append costs O(batch) and a read copies nothing.
+ *
+ * Events go in as JSON and come out as what a JSON store gives back (a Date reads as its ISO string,
+ * `undefined` fields vanish), deeply frozen. Breaking the port's own contract (an event id that is not
+ * a uuid, data that is not JSON) is a bug, not an expected error: the append promise rejects then.
+ */
+export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  if (!Number.isSafeInteger(maxAppendSize) || maxAppendSize <= 0) {
+    throw new RangeError(`maxAppendSize must be a positive integer, got ${maxAppendSize}`);
+  }
+  const log: RecordedEvent[] = [];
+  const streams = new Map<string, StreamState>();
+  /** Wakes subscriptions waiting for the next append. */
+  const listeners = new Set<() => void>();
+  const openSubscriptions = new Set<() => Promise<void>>();
+  let closed = false;
+
+  const appendToStream = async (
+    streamId: string,
+    events: readonly ProposedEvent[],
+    appendOptions: AppendOptions = {},
+  ): Promise<Either<AppendError, AppendResult>> => {
+    if (closed) return left({ code: 'StoreUnavailable', message: 'the in-memory event store is closed' });
+    const expected = appendOptions.expectedRevision ?? 'any';
+    const encoded = events.map(encode);
+    // Checked before the revision, like EventStoreDB, which refuses the request as it arrives.
+    const size = encoded.reduce(
+      (sum, e) => sum + Buffer.byteLength(e.data) + Buffer.byteLength(e.metadata),
+      0,
+    );
+    if (size > maxAppendSize) {
+      return left({
+        code: 'AppendTooLarge',
+        streamId,
+        size,
+        limit: maxAppendSize,
+        message: `append to ${streamId} carries ${size} bytes, over the limit of ${maxAppendSize}`,
+      });
+    }
+    const stream = streams.get(streamId);
+    const current = stream ? stream.events.length - 1 : -1;
+    const decision = decide(
+      stream,
+      expected,
+      encoded.map((e) => e.eventId),
+    );
+    if (decision.kind === 'conflict') {
+      const actual = current < 0 ? 'no-stream' : BigInt(current);
+      return left({
+        code: 'WrongExpectedRevision',
+        streamId,
+        expected,
+        actual,
+        message: `append to ${streamId} expected ${String(expected)} but the stream is at ${String(actual)}`,
+      });
+    }
+    if (decision.kind === 'duplicate') return right(resultAt(stream, decision.last));
+    if (encoded.length === 0) return right(resultAt(stream, current));
+
+    // Nothing below can fail, so the append is all or nothing.
+    const state = stream ?? { events: [], ids: new Map<string, number>() };
+    if (!stream) streams.set(streamId, state);
+    for (const e of encoded) {
+      const revision = state.events.length;
+      const sequence = BigInt(log.length + 1);
+      const recorded: RecordedEvent = Object.freeze({
+        streamId,
+        revision: BigInt(revision),
+        position: Object.freeze({ commit: sequence, prepare: sequence }),
+        eventId: e.eventId,
+        type: e.type,
+        data: deepFreeze(JSON.parse(e.data) as unknown),
+        metadata: deepFreeze(JSON.parse(e.metadata) as Record<string, unknown>),
+      });
+      log.push(recorded);
+      state.events.push(recorded);
+      if (!state.ids.has(e.eventId)) state.ids.set(e.eventId, revision);
+    }
+    for (const wake of listeners) wake();
+    return right(resultAt(state, state.events.length - 1));
+  };
+
+  async function* readStream(
+    streamId: string,
+    readOptions: ReadStreamOptions = {},
+  ): AsyncGenerator<RecordedEvent> {
+    ensureOpen();
+    const events = streams.get(streamId)?.events ?? [];
+    const end = events.length; // later appends are not part of this read
+    const backwards = readOptions.direction === 'backwards';
+    const from = readOptions.fromRevision ?? (backwards ? 'end' : 'start');
+    const first = from === 'start' ? 0n : from === 'end' ? BigInt(backwards ? end - 1 : end) : from;
+    let i = clampIndex(first, end, backwards);
+    for (let remaining = countLimit(readOptions.maxCount); remaining > 0 && i >= 0 && i < end; remaining--) {
+      yield events[i]!;
+      i += backwards ? -1 : 1;
+    }
+  }
+
+  async function* readAll(readOptions: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    ensureOpen();
+    const end = log.length;
+    const backwards = readOptions.direction === 'backwards';
+    const from = readOptions.fromPosition ?? (backwards ? 'end' : 'start');
+    const position = from === 'start' ? START : from === 'end' ? undefined : from;
+    // Forwards: first event at or after the position. Backwards: last event at or before it.
+    let i = position === undefined ? (backwards ? end - 1 : end) : firstIndexAfter(position, !backwards);
+    if (backwards && position !== undefined) i -= 1;
+    const visible = visibility(readOptions.streamPrefixes);
+    let remaining = countLimit(readOptions.maxCount);
+    for (; remaining > 0 && i >= 0 && i < end; i += backwards ? -1 : 1) {
+      const event = log[i]!;
+      if (!visible(event)) continue;
+      remaining--;
+      yield event;
+    }
+  }
+
+  const subscribeToAll = (subscribeOptions: SubscribeToAllOptions = {}): Subscription => {
+    const from = subscribeOptions.fromPosition ?? 'start';
+    const visible = visibility(subscribeOptions.streamPrefixes);
+    const refusal = closed ? new Error('the in-memory event store is closed') : undefined;
+    // The cursor walks the one global array, so catch-up and live are the same loop: an event appended
+    // while catching up is simply further along, never lost nor seen twice.
+    let cursor = from === 'start' ? 0 : firstIndexAfter(from, false);
+    let ended = false;
+    let changed: Promise<void> | undefined;
+    let wakeUp: (() => void) | undefined;
+    const wake = (): void => {
+      wakeUp?.();
+      changed = wakeUp = undefined;
+    };
+    const close = async (): Promise<void> => {
+      ended = true;
+      listeners.delete(wake);
+      openSubscriptions.delete(close);
+      wake();
+    };
+    if (!refusal) {
+      listeners.add(wake);
+      openSubscriptions.add(close);
+    }
+    const iterator: AsyncIterator<RecordedEvent> = {
+      next: async () => {
+        if (refusal) throw refusal;
+        for (;;) {
+          if (ended) return { done: true, value: undefined };
+          while (cursor < log.length) {
+            const event = log[cursor++]!;
+            if (visible(event)) return { done: false, value: event };
+          }
+          changed ??= new Promise<void>((resolve) => (wakeUp = resolve));
+          await changed;
+        }
+      },
+      // `break` out of a for-await ends the subscription, as it does with EventStoreDB's client.
+      return: async () => {
+        await close();
+        return { done: true, value: undefined };
+      },
+    };
+    return { [Symbol.asyncIterator]: () => iterator, close };
+  };
+
+  const close = async (): Promise<void> => {
+    closed = true;
+    await Promise.all([...openSubscriptions].map((end) => end()));
+  };
+
+  const ensureOpen = (): void => {
+    if (closed) throw new Error('the in-memory event store is closed');
+  };
+
+  /** Index of the first event after `position` (or at it, when `inclusive`); binary search. */
+  const firstIndexAfter = (position: Position, inclusive: boolean): number => {
+    let lo = 0;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = comparePositions(log[mid]!.position, position);
+      if (c > 0 || (inclusive && c === 0)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+
+  return { appendToStream, readStream, readAll, subscribeToAll, close };
+};
+
+/**
+ * EventStoreDB's rules: under an exact revision (or `no-stream`, i.e. -1) the batch writes when the
+ * stream is exactly there; when the stream is further on, the batch must match the events written just
+ * after the expected revision, id by id, to count as a retry. A partial overlap is a conflict. Under
+ * `any` / `exists` the first event id is looked up wherever it is in the stream.
+ */
+const decide = (
+  stream: StreamState | undefined,
+  expected: ExpectedRevision,
+  ids: readonly string[],
+): Decision => {
+  const current = stream ? stream.events.length - 1 : -1;
+  if (expected === 'any' || expected === 'exists') {
+    if (expected === 'exists' && !stream) return { kind: 'conflict' };
+    const first = ids[0] === undefined ? undefined : stream?.ids.get(ids[0]);
+    return first === undefined ? { kind: 'write' } : matchFrom(stream, first, ids);
+  }
+  const revision = expected === 'no-stream' ? -1n : expected;
+  if (revision === BigInt(current)) return { kind: 'write' };
+  if (revision > BigInt(current) || revision < -1n || ids.length === 0) return { kind: 'conflict' };
+  return matchFrom(stream, Number(revision) + 1, ids);
+};
+
+const matchFrom = (stream: StreamState | undefined, start: number, ids: readonly string[]): Decision => {
+  const events = stream?.events ?? [];
+  const matches = ids.every((id, k) => events[start + k]?.eventId === id);
+  return matches ? { kind: 'duplicate', last: start + ids.length - 1 } : { kind: 'conflict' };
+};
+
+/** Result for the event at `revision`; -1 (an empty append to no stream) answers `-1n` at `0/0`. */
+const resultAt = (stream: StreamState | undefined, revision: number): AppendResult => ({
+  nextExpectedRevision: BigInt(revision),
+  position: stream?.events[revision]?.position ?? START,
+});
+
+const encode = (event: ProposedEvent): Encoded => {
+  if (typeof event.eventId !== 'string' || !UUID.test(event.eventId)) {
+    throw new TypeError(`eventId must be a uuid, got ${JSON.stringify(event.eventId)}`);
+  }
+  if (typeof event.type !== 'string' || event.type === '') {
+    throw new TypeError(`event ${event.eventId} needs a non-empty type`);
+  }
+  const metadata = toJson(event.metadata, event.eventId, 'metadata');
+  if (!metadata.startsWith('{'))
+    throw new TypeError(`metadata of event ${event.eventId} must be a JSON object`);
+  // EventStoreDB answers with lower-case uuids whatever the case they were sent in.
+  return {
+    eventId: event.eventId.toLowerCase(),
+    type: event.type,
+    data: toJson(event.data, event.eventId, 'data'),
+    metadata,
+  };
+};
+
+const toJson = (value: unknown, eventId: string, what: string): string => {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (cause) {
+    throw new TypeError(`${what} of event ${eventId} is not JSON: ${String(cause)}`);
+  }
+  if (json === undefined) throw new TypeError(`${what} of event ${eventId} is not JSON`);
+  return json;
+};
+
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+};
+
+const visibility = (prefixes: readonly string[] | undefined) => {
+  // System streams never reach readers of `$all`. An empty prefix list matches nothing, as on the server.
+  return (event: RecordedEvent): boolean =>
+    !event.streamId.startsWith('$') &&
+    (prefixes === undefined || prefixes.some((prefix) => event.streamId.startsWith(prefix)));
+};
+
+const countLimit = (maxCount: number | undefined): number =>
+  maxCount === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(maxCount));
+
+/** A revision as the first index to read: a read starting past either end starts at that end. */
+const clampIndex = (revision: bigint, length: number, backwards: boolean): number =>
+  backwards
+    ? revision < 0n
+      ? -1
+      : revision >= BigInt(length)
+        ? length - 1
+        : Number(revision)
+    : revision < 0n
+      ? 0
+      : revision >= BigInt(length)
+        ? length
+        : Number(revision);
