@@ -1,0 +1,31 @@
+import type { Either } from 'fp-ts/Either';
+import { decodeTagged, type ValidationError } from './codec';
+import { TaskCommands, TaskEvents, type TaskCommand, type TaskEvent } from './task';
+import { UnitCommands, UnitEvents, type UnitCommand, type UnitEvent } from './unit';
+
+/** Every command and event of the public contract, by type name, as runtime values. */
+export const Commands = { ...TaskCommands, ...UnitCommands };
+export const Events = { ...TaskEvents, ...UnitEvents };
+
+export type Command = TaskCommand | UnitCommand;
+export type Event = TaskEvent | UnitEvent;
+export type CommandType = Command['type'];
+export type EventType = Event['type'];
+
+/** Which aggregate a command or event belongs to. */
+export const aggregateOf = (type: string): 'task' | 'unit' | undefined =>
+  type in TaskCommands || type in TaskEvents
+    ? 'task'
+    : type in UnitCommands || type in UnitEvents
+      ? 'unit'
+      : undefined;
+
+export const isTaskCommand = (c: Command): c is TaskCommand => c.type in TaskCommands;
+
+/** Decodes any command of the contract, reporting every problem with its path. */
+export const decodeCommand = (input: unknown): Either<ValidationError, Command> =>
+  decodeTagged(Commands, input, 'command');
+
+/** Decodes any event of the contract (history read from outside). */
+export const decodeEvent = (input: unknown): Either<ValidationError, Event> =>
+  decodeTagged(Events, input, 'event');

@@ -1,0 +1,89 @@
+/**
+ * Domain errors: every rejection names the rule it enforces, in English with the seed's term, and a
+ * message a clerk can act on. `code` is stable: embedding systems and tests match on it.
+ */
+export const RULES = {
+  NotAuthorized: { en: 'Only the actor the rules name may issue this command', zh: '职责分工' },
+  AuditorsCannotAct: { en: 'Auditors read and replay history; they issue no command', zh: '审计只读' },
+  TaskNotFound: { en: 'The task must have been assigned first', zh: '先立项交办' },
+  TaskAlreadyAssigned: { en: 'A task is assigned once; its registration cannot be changed', zh: '立项' },
+  DeadlineNotInFuture: { en: 'The deadline must lie after the time of assignment', zh: '办结期限' },
+  CoUnitIsLeadUnit: { en: 'Co-units are distinct from the lead unit', zh: '牵头单位和协办单位' },
+  DuplicateCoUnit: { en: 'Each co-unit is named once', zh: '协办单位' },
+  TaskClosed: {
+    en: 'A closed task accepts only recognition, criticism, falsification and rectification look-backs',
+    zh: '已办结',
+  },
+  TaskNotAccepted: { en: 'The lead unit must accept the task first', zh: '签收' },
+  TaskNotInProgress: { en: 'This step needs the task in progress, not awaiting closure', zh: '办理中' },
+  PlanMilestoneOutOfRange: {
+    en: "A work plan's dated milestones lie between its submission and the deadline",
+    zh: '工作矩阵图',
+  },
+  DifficultyNeedsDetails: {
+    en: 'A report of difficulty states the difficulties and the proposed next steps',
+    zh: '报告存在困难和问题以及下一步工作意见建议',
+  },
+  EscalationNeedsConsent: { en: "Escalation needs the main leader's consent", zh: '经市政府主要领导同意' },
+  EscalationPremature: {
+    en: 'Escalation follows supervision that failed: urge, warn or send a notice first, or wait for a missed time limit',
+    zh: '督办未果、完成不力',
+  },
+  ExtensionAfterDeadline: {
+    en: 'An extension must be requested before the current deadline',
+    zh: '须在规定时限内提出延期申请',
+  },
+  ExtensionAlreadyPending: { en: 'Only one extension request may be pending', zh: '延期申请' },
+  ExtensionNotLater: { en: 'An extension moves the deadline later', zh: '重新明确办理时限' },
+  NoPendingExtension: { en: 'There is no pending extension request to decide', zh: '延期批复' },
+  ClosureNotRequested: { en: 'The lead unit must apply for closure first', zh: '办结申请' },
+  ClosureNotReviewed: { en: 'The section reviews a closure before a leader approves it', zh: '初审' },
+  ClosureAlreadyReviewed: { en: 'A closure request is reviewed once', zh: '初审' },
+  RectificationOutstanding: {
+    en: 'A task with an unfinished rectification cannot be closed',
+    zh: '整改到位后办结',
+  },
+  JustificationRequired: {
+    en: "A final grade other than the engine's suggestion needs a written justification",
+    zh: '评估考核',
+  },
+  RectificationNotFound: { en: 'The rectification must have been opened on this task', zh: '问题整改' },
+  RectificationOutOfOrder: {
+    en: 'A rectification goes open → plan → completed → look-back',
+    zh: '整改方案、限期整改、回头看',
+  },
+  DueDateNotInFuture: { en: 'A due date must lie after the time it is set', zh: '限期' },
+  InspectionCapReached: {
+    en: 'Inspections per unit and period are capped to lighten the burden on the grassroots',
+    zh: '严格控制督查规模、范围、频次和时限，切实减轻基层负担',
+  },
+  InterviewNotScheduled: { en: 'An interview is recorded after it was scheduled', zh: '约谈' },
+} as const;
+
+export type DomainErrorCode = keyof typeof RULES;
+
+export interface DomainError<C extends DomainErrorCode = DomainErrorCode> {
+  readonly kind: 'DomainError';
+  readonly code: C;
+  /** The rule broken, in English. */
+  readonly rule: string;
+  /** The seed's term for it. */
+  readonly term: string;
+  /** What happened, for a clerk. */
+  readonly message: string;
+  /** The input field at fault, when one is. */
+  readonly field?: string;
+}
+
+export const domainError = <C extends DomainErrorCode>(
+  code: C,
+  message: string,
+  field?: string,
+): DomainError<C> => ({
+  kind: 'DomainError',
+  code,
+  rule: RULES[code].en,
+  term: RULES[code].zh,
+  message,
+  ...(field === undefined ? {} : { field }),
+});

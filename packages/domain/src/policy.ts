@@ -1,0 +1,31 @@
+import { createCalendar, type BusinessCalendar } from './calendar';
+import { PROFILE_13710, type TimeLimitProfile } from './time-limits';
+
+/** The deployment's rules that are numbers, not principles: data, with defaults from DOMAIN.md. */
+export interface SupervisionPolicy {
+  /** Yellow light and DeadlineApproaching when this many working days or fewer are left (亮灯). */
+  readonly approachingWithinWorkingDays: number;
+  /** A closure applied for at least this many working days early counts as ahead of the deadline. */
+  readonly aheadOfDeadlineWorkingDays: number;
+  /** Cap on key inspections of one unit per quarter (减轻基层负担). */
+  readonly inspectionsPerUnitPerQuarter: number;
+}
+
+export const DEFAULT_POLICY: SupervisionPolicy = {
+  approachingWithinWorkingDays: 3,
+  aheadOfDeadlineWorkingDays: 1,
+  inspectionsPerUnitPerQuarter: 2,
+};
+
+/** What the deciders need from the deployment: calendar, time-limit profile, policy. */
+export interface DomainContext {
+  readonly calendar: BusinessCalendar;
+  readonly profile: TimeLimitProfile;
+  readonly policy: SupervisionPolicy;
+}
+
+export const defaultContext = (overrides: Partial<DomainContext> = {}): DomainContext => ({
+  calendar: overrides.calendar ?? createCalendar(),
+  profile: overrides.profile ?? PROFILE_13710,
+  policy: overrides.policy ?? DEFAULT_POLICY,
+});

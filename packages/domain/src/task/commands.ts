@@ -1,0 +1,141 @@
+import * as t from 'io-ts';
+import { Actor } from '../actor';
+import { Id, Instant, NonEmptyString, nonEmptyArray } from '../codec';
+import { Grade } from '../grade';
+import {
+  ChecklistItem,
+  Complexity,
+  CriticismSource,
+  FalsificationConsequence,
+  LeaderApproval,
+  LookBackResult,
+  Origin,
+  Percent,
+  PlanMilestone,
+  ProgressStatus,
+  RecognitionSource,
+  RectificationSource,
+  TaskSource,
+  WarningLevel,
+  WorkMatrix,
+} from './vocabulary';
+
+/**
+ * Commands on a task (stream `task-<taskId>`). Each is plain data: `type`, the `actor` who issues it,
+ * `at` from the caller's clock, and `data`. The codecs are the contract; the types derive from them.
+ */
+const command = <T extends string, R extends t.Props, O extends t.Props = {}>(
+  type: T,
+  required: R,
+  optional?: O,
+) =>
+  t.type(
+    {
+      type: t.literal(type),
+      actor: Actor,
+      at: Instant,
+      data: t.intersection([t.type({ taskId: Id, ...required }), t.partial(optional ?? ({} as O))]),
+    },
+    type,
+  );
+
+export const TaskCommands = {
+  /** 立项/交办 */
+  AssignTask: command(
+    'AssignTask',
+    {
+      title: NonEmptyString,
+      source: TaskSource,
+      leadUnit: Id,
+      coUnits: t.array(Id),
+      deadline: Instant,
+      approval: LeaderApproval, // 经市政府主要领导批准
+      origin: Origin,
+      sectionId: Id,
+    },
+    { requirements: t.string, key: t.boolean, complexity: Complexity, taskForceId: Id },
+  ),
+  /** 签收, with its deployment (研究部署) */
+  AcceptTask: command('AcceptTask', {}, { deployment: t.string }),
+  /** 四合一清单 + 工作矩阵图 */
+  SubmitWorkPlan: command(
+    'SubmitWorkPlan',
+    { checklist: nonEmptyArray(ChecklistItem, 'Checklist'), matrix: WorkMatrix },
+    { milestones: t.array(PlanMilestone) },
+  ),
+  /** 反馈 */
+  ReportProgress: command(
+    'ReportProgress',
+    { status: ProgressStatus, summary: NonEmptyString, percentComplete: Percent },
+    { difficulties: t.string, proposals: t.string },
+  ),
+  /** 催办 */
+  UrgeTask: command('UrgeTask', { reason: NonEmptyString }),
+  /** 预警 */
+  IssueWarning: command('IssueWarning', { level: WarningLevel, reason: NonEmptyString }),
+  /** 书面督办通知书 */
+  IssueSupervisionNotice: command(
+    'IssueSupervisionNotice',
+    { noticeNo: NonEmptyString, requirements: NonEmptyString },
+    { respondBy: Instant },
+  ),
+  /** 督查室立项督办, with the main leader's consent */
+  EscalateTask: command('EscalateTask', { reason: NonEmptyString }, { consent: LeaderApproval }),
+  /** 延期申请 */
+  RequestExtension: command('RequestExtension', { requestedDeadline: Instant, reason: NonEmptyString }),
+  ApproveExtension: command('ApproveExtension', { leaderApproval: LeaderApproval }, { newDeadline: Instant }),
+  RejectExtension: command('RejectExtension', { reason: NonEmptyString }),
+  /** 办结申请 */
+  RequestClosure: command(
+    'RequestClosure',
+    { summary: NonEmptyString, results: NonEmptyString },
+    { evidence: t.array(NonEmptyString) },
+  ),
+  /** 初审, proposing one of the five grades */
+  ReviewClosure: command('ReviewClosure', { proposedGrade: Grade, opinion: NonEmptyString }),
+  /** 审定办结 */
+  ApproveClosure: command('ApproveClosure', { grade: Grade }, { justification: NonEmptyString }),
+  /** 不予办结: supervision goes on */
+  RejectClosure: command('RejectClosure', { reason: NonEmptyString }),
+  /** Turns due times into events; `at` is "now". */
+  CheckDeadlines: command('CheckDeadlines', {}),
+  /** 问题整改 */
+  OpenRectification: command('OpenRectification', {
+    rectificationId: Id,
+    problem: NonEmptyString,
+    source: RectificationSource,
+    dueBy: Instant,
+  }),
+  SubmitRectificationPlan: command('SubmitRectificationPlan', {
+    rectificationId: Id,
+    measures: nonEmptyArray(NonEmptyString, 'Measures'),
+  }),
+  CompleteRectification: command('CompleteRectification', { rectificationId: Id, summary: NonEmptyString }),
+  /** 回头看 / 再检查 */
+  ReviewLookBack: command('ReviewLookBack', {
+    rectificationId: Id,
+    result: LookBackResult,
+    findings: NonEmptyString,
+  }),
+  RecordRecognition: command('RecordRecognition', {
+    recognitionId: Id,
+    source: RecognitionSource,
+    reference: NonEmptyString,
+    summary: NonEmptyString,
+  }),
+  RecordCriticism: command('RecordCriticism', {
+    criticismId: Id,
+    source: CriticismSource,
+    reference: NonEmptyString,
+    summary: NonEmptyString,
+  }),
+  RecordFalsification: command('RecordFalsification', {
+    findingId: Id,
+    description: NonEmptyString,
+    consequences: FalsificationConsequence,
+  }),
+};
+
+export type TaskCommandType = keyof typeof TaskCommands;
+export type TaskCommandOf<K extends TaskCommandType> = t.TypeOf<(typeof TaskCommands)[K]>;
+export type TaskCommand = { [K in TaskCommandType]: TaskCommandOf<K> }[TaskCommandType];

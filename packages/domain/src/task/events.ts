@@ -1,0 +1,179 @@
+import * as t from 'io-ts';
+import { Id, Instant, NonEmptyString } from '../codec';
+import { Grade } from '../grade';
+import {
+  ChecklistItem,
+  Complexity,
+  CriticismSource,
+  FalsificationConsequence,
+  LeaderApproval,
+  LookBackResult,
+  Origin,
+  Percent,
+  PlanMilestone,
+  ProgressStatus,
+  RecognitionSource,
+  RectificationSource,
+  Supervisor,
+  TaskSource,
+  WarningLevel,
+  WorkMatrix,
+} from './vocabulary';
+
+/**
+ * Events of the task aggregate: the versioned storage contract (schema version 1 for every type).
+ * Each carries `taskId` and `at`, the business time of the fact, so a fold needs no envelope.
+ * Who acted, the command id and the hash chain live in the envelope the engine writes around them.
+ */
+const event = <T extends string, R extends t.Props, O extends t.Props = {}>(
+  type: T,
+  required: R,
+  optional?: O,
+) =>
+  t.type(
+    {
+      type: t.literal(type),
+      data: t.intersection([
+        t.type({ taskId: Id, at: Instant, ...required }),
+        t.partial(optional ?? ({} as O)),
+      ]),
+    },
+    type,
+  );
+
+/** Points at an event of the same stream, so reasons and audits can name it. */
+export const EventRef = t.type({ type: t.string, revision: t.number }, 'EventRef');
+export type EventRef = t.TypeOf<typeof EventRef>;
+
+export const GradeReason = t.type(
+  { grade: Grade, rule: t.string, text: t.string, events: t.array(EventRef) },
+  'GradeReason',
+);
+export type GradeReason = t.TypeOf<typeof GradeReason>;
+
+const Unit = t.type({ unitId: Id });
+const Role = t.keyof({ lead: null, 'co-unit': null });
+const Approver = t.type({ kind: t.keyof({ 'main-leader': null, 'deputy-leader': null }), id: Id });
+
+export const TaskEvents = {
+  TaskAssigned: event(
+    'TaskAssigned',
+    {
+      title: NonEmptyString,
+      source: TaskSource,
+      key: t.boolean,
+      complexity: Complexity,
+      leadUnit: Id,
+      coUnits: t.array(Id),
+      deadline: Instant,
+      approval: LeaderApproval,
+      origin: Origin,
+      sectionId: Id,
+      supervisor: Supervisor,
+    },
+    { requirements: t.string, taskForceId: Id },
+  ),
+  TaskAccepted: event('TaskAccepted', Unit.props, { deployment: t.string }),
+  WorkPlanSubmitted: event('WorkPlanSubmitted', {
+    version: t.number,
+    checklist: t.array(ChecklistItem),
+    matrix: WorkMatrix,
+    milestones: t.array(PlanMilestone),
+  }),
+  ProgressReported: event(
+    'ProgressReported',
+    { unitId: Id, role: Role, status: ProgressStatus, summary: NonEmptyString, percentComplete: Percent },
+    { difficulties: t.string, proposals: t.string },
+  ),
+  TaskUrged: event('TaskUrged', { reason: NonEmptyString, count: t.number }),
+  WarningIssued: event('WarningIssued', { level: WarningLevel, reason: NonEmptyString }),
+  SupervisionNoticeIssued: event(
+    'SupervisionNoticeIssued',
+    { noticeNo: NonEmptyString, requirements: NonEmptyString },
+    { respondBy: Instant },
+  ),
+  TaskEscalated: event('TaskEscalated', {
+    reason: NonEmptyString,
+    consent: LeaderApproval,
+    from: Supervisor,
+    to: Supervisor,
+  }),
+  ExtensionRequested: event('ExtensionRequested', {
+    requestedDeadline: Instant,
+    currentDeadline: Instant,
+    reason: NonEmptyString,
+  }),
+  ExtensionApproved: event('ExtensionApproved', {
+    previousDeadline: Instant,
+    newDeadline: Instant,
+    leaderApproval: LeaderApproval,
+  }),
+  ExtensionRejected: event('ExtensionRejected', { deadline: Instant, reason: NonEmptyString }),
+  ClosureRequested: event(
+    'ClosureRequested',
+    { summary: NonEmptyString, results: NonEmptyString },
+    { evidence: t.array(NonEmptyString) },
+  ),
+  ClosureReviewed: event('ClosureReviewed', { proposedGrade: Grade, opinion: NonEmptyString }),
+  TaskClosed: event(
+    'TaskClosed',
+    {
+      grade: Grade,
+      suggestedGrade: Grade,
+      proposedGrade: Grade,
+      reasons: t.array(GradeReason),
+      approvedBy: Approver,
+    },
+    { justification: NonEmptyString },
+  ),
+  ClosureRejected: event('ClosureRejected', {
+    stage: t.keyof({ review: null, approval: null }),
+    reason: NonEmptyString,
+  }),
+  DeadlineApproaching: event('DeadlineApproaching', { deadline: Instant, workingDaysLeft: t.number }),
+  DeadlineMissed: event('DeadlineMissed', { deadline: Instant }),
+  MilestoneMissed: event('MilestoneMissed', { milestone: t.string, due: Instant }),
+  RectificationOpened: event('RectificationOpened', {
+    rectificationId: Id,
+    problem: NonEmptyString,
+    source: RectificationSource,
+    dueBy: Instant,
+  }),
+  RectificationPlanSubmitted: event('RectificationPlanSubmitted', {
+    rectificationId: Id,
+    measures: t.array(NonEmptyString),
+  }),
+  RectificationCompleted: event('RectificationCompleted', { rectificationId: Id, summary: NonEmptyString }),
+  LookBackReviewed: event('LookBackReviewed', {
+    rectificationId: Id,
+    result: LookBackResult,
+    findings: NonEmptyString,
+  }),
+  RecognitionRecorded: event('RecognitionRecorded', {
+    recognitionId: Id,
+    source: RecognitionSource,
+    reference: NonEmptyString,
+    summary: NonEmptyString,
+  }),
+  CriticismRecorded: event('CriticismRecorded', {
+    criticismId: Id,
+    source: CriticismSource,
+    reference: NonEmptyString,
+    summary: NonEmptyString,
+  }),
+  FalsificationFound: event('FalsificationFound', {
+    findingId: Id,
+    description: NonEmptyString,
+    consequences: FalsificationConsequence,
+  }),
+  TaskRegraded: event('TaskRegraded', {
+    from: Grade,
+    to: Grade,
+    cause: EventRef,
+    reasons: t.array(GradeReason),
+  }),
+};
+
+export type TaskEventType = keyof typeof TaskEvents;
+export type TaskEventOf<K extends TaskEventType> = t.TypeOf<(typeof TaskEvents)[K]>;
+export type TaskEvent = { [K in TaskEventType]: TaskEventOf<K> }[TaskEventType];

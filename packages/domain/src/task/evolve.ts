@@ -1,0 +1,167 @@
+import { produce } from 'immer';
+import type { TaskEvent, TaskEventOf, TaskEventType } from './events';
+import type { Fact, TaskState } from './state';
+
+/**
+ * How each event changes the task, written as immer recipes `(draft, event) => void`.
+ * `evolveTask` runs them through `produce` (an immutable snapshot per event, for callers who keep
+ * states around); `applyTask` runs the same recipes directly on a state the caller owns privately,
+ * which is how replay and projection rebuilds fold long histories without immer's per-event cost.
+ * Recipes copy arrays and objects out of events, never alias them: a state built in place must not
+ * share structure with the (frozen) events it came from.
+ */
+type Recipe<K extends TaskEventType> = (draft: TaskState, event: TaskEventOf<K>) => void;
+
+const fact = (draft: TaskState, at: string): Fact => ({ revision: draft.version, at });
+
+export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
+  TaskAssigned(s, { data }) {
+    s.status = 'assigned';
+    s.taskId = data.taskId;
+    s.title = data.title;
+    s.source = data.source;
+    s.key = data.key;
+    s.complexity = data.complexity;
+    s.leadUnit = data.leadUnit;
+    s.coUnits = [...data.coUnits];
+    if (data.taskForceId !== undefined) s.taskForceId = data.taskForceId;
+    s.origin = { ...data.origin };
+    s.sectionId = data.sectionId;
+    s.supervisor = { ...data.supervisor };
+    s.assigned = fact(s, data.at);
+    s.deadline = data.deadline;
+    s.originalDeadline = data.deadline;
+  },
+  TaskAccepted(s, { data }) {
+    s.status = 'in-progress';
+    s.accepted = fact(s, data.at);
+  },
+  WorkPlanSubmitted(s, { data }) {
+    const datedMilestones = data.milestones.length > 0;
+    s.workPlan = { ...fact(s, data.at), version: data.version, datedMilestones };
+    if (datedMilestones && !s.planWithMilestones) s.planWithMilestones = fact(s, data.at);
+  },
+  ProgressReported(s, { data }) {
+    if (data.role === 'co-unit') {
+      s.contributions += 1;
+      return;
+    }
+    const f = fact(s, data.at);
+    s.leadReports += 1;
+    if (!s.firstLeadReport) s.firstLeadReport = f;
+    s.lastLeadReport = { ...f, status: data.status };
+    s.percentComplete = data.percentComplete;
+    if (data.status === 'difficulty') s.openDifficulty = f;
+    else delete s.openDifficulty;
+  },
+  TaskUrged(s, { data }) {
+    s.urges.push(fact(s, data.at));
+  },
+  WarningIssued(s, { data }) {
+    s.warnings.push({ ...fact(s, data.at), level: data.level });
+  },
+  SupervisionNoticeIssued(s, { data }) {
+    s.notices.push({ ...fact(s, data.at), noticeNo: data.noticeNo });
+  },
+  TaskEscalated(s, { data }) {
+    s.supervisor = { ...data.to };
+    s.escalation = fact(s, data.at);
+  },
+  ExtensionRequested(s, { data }) {
+    s.pendingExtension = { ...fact(s, data.at), requestedDeadline: data.requestedDeadline };
+  },
+  ExtensionApproved(s, { data }) {
+    delete s.pendingExtension;
+    s.extensions.push({ ...fact(s, data.at), outcome: 'approved' });
+    s.deadline = data.newDeadline;
+  },
+  ExtensionRejected(s, { data }) {
+    delete s.pendingExtension;
+    s.extensions.push({ ...fact(s, data.at), outcome: 'rejected' });
+  },
+  ClosureRequested(s, { data }) {
+    s.status = 'closure-requested';
+    s.closureRequest = fact(s, data.at);
+    if (!s.firstClosureRequest) s.firstClosureRequest = s.closureRequest;
+  },
+  ClosureReviewed(s, { data }) {
+    s.status = 'closure-reviewed';
+    s.closureReview = { ...fact(s, data.at), proposedGrade: data.proposedGrade };
+  },
+  TaskClosed(s, { data }) {
+    s.status = 'closed';
+    s.closed = { ...fact(s, data.at), suggestedGrade: data.suggestedGrade };
+    s.grade = data.grade;
+  },
+  ClosureRejected(s, { data }) {
+    s.status = 'in-progress';
+    delete s.closureRequest;
+    delete s.closureReview;
+    s.closureRejections.push(fact(s, data.at));
+  },
+  DeadlineApproaching(s, { data }) {
+    s.signalled.approaching.push(data.deadline);
+  },
+  DeadlineMissed(s, { data }) {
+    s.signalled.missed.push(data.deadline);
+    s.deadlinesMissed.push({ ...fact(s, data.at), deadline: data.deadline });
+  },
+  MilestoneMissed(s, { data }) {
+    s.signalled.milestones.push(data.milestone);
+    s.milestonesMissed.push({ ...fact(s, data.at), milestone: data.milestone });
+  },
+  RectificationOpened(s, { data }) {
+    s.rectifications.push({
+      id: data.rectificationId,
+      status: 'open',
+      dueBy: data.dueBy,
+      opened: fact(s, data.at),
+      lookBacks: [],
+    });
+  },
+  RectificationPlanSubmitted(s, { data }) {
+    const r = s.rectifications.find((x) => x.id === data.rectificationId);
+    if (r) r.status = 'planned';
+  },
+  RectificationCompleted(s, { data }) {
+    const r = s.rectifications.find((x) => x.id === data.rectificationId);
+    if (r) {
+      r.status = 'completed';
+      r.completed = fact(s, data.at);
+    }
+  },
+  LookBackReviewed(s, { data }) {
+    const r = s.rectifications.find((x) => x.id === data.rectificationId);
+    const f = fact(s, data.at);
+    if (r) {
+      r.status = data.result;
+      r.lookBacks.push({ ...f, result: data.result });
+    }
+    if (data.result === 'failed') s.lookBacksFailed.push(f);
+  },
+  RecognitionRecorded(s, { data }) {
+    s.recognitions.push({ ...fact(s, data.at), id: data.recognitionId });
+  },
+  CriticismRecorded(s, { data }) {
+    s.criticisms.push({ ...fact(s, data.at), id: data.criticismId });
+  },
+  FalsificationFound(s, { data }) {
+    s.falsifications.push({ ...fact(s, data.at), id: data.findingId });
+  },
+  TaskRegraded(s, { data }) {
+    s.grade = data.to;
+  },
+};
+
+/** Applies one event to a state the caller owns, in place. Returns the same object. */
+export const applyTask = (state: TaskState, event: TaskEvent): TaskState => {
+  (taskRecipes[event.type] as Recipe<TaskEventType>)(state, event as never);
+  state.version += 1;
+  return state;
+};
+
+/** Pure evolve: a new immutable state per event; the input state is never changed. */
+export const evolveTask = (state: TaskState, event: TaskEvent): TaskState =>
+  produce(state, (draft) => {
+    applyTask(draft, event);
+  });

@@ -1,0 +1,134 @@
+import { gradeRank, type Grade } from '../grade';
+import type { DomainContext } from '../policy';
+import type { EventRef, GradeReason } from './events';
+import { dueTimes, metOnTime } from './due-times';
+import type { Fact, TaskState } from './state';
+
+/** The engine's suggested grade with its reasons; the first reason is the decisive one. */
+export interface GradeSuggestion {
+  readonly grade: Grade;
+  readonly reasons: readonly GradeReason[];
+}
+
+const ref = (type: string, f: Fact): EventRef => ({ type, revision: f.revision });
+
+/**
+ * 评估考核: suggests one of the five grades from the facts in the task's stream, as of `now` (for an open
+ * task) or of its closure request. Each reason names the events behind it. The seed's criteria, worst first:
+ * - very-poor: falsification; named criticism (ministry, meeting, main leaders); no progress reported at
+ *   all while the deadline passed (不推进、不落实、不及时报告)
+ * - poor: closure applied for after the deadline; first feedback late and urged (经催办后仍未办理);
+ *   a failed rectification look-back (经督查督办后仍未按要求完成)
+ * - excellent: written praise from a ministry or approving instructions of main leaders
+ * - good: applied for closure ahead of the deadline, unprompted (no urging, warning, notice, extension)
+ * - basic: within the deadline, possibly extended for reasons that were approved
+ */
+export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext): GradeSuggestion => {
+  const reasons: GradeReason[] = [];
+  const add = (grade: Grade, rule: string, text: string, events: EventRef[]) =>
+    reasons.push({ grade, rule, text, events });
+
+  for (const f of state.falsifications)
+    add('very-poor', 'falsification', 'falsification or false reporting found (弄虚作假、虚报瞒报)', [
+      ref('FalsificationFound', f),
+    ]);
+  for (const c of state.criticisms)
+    add('very-poor', 'criticism', 'criticised by a ministry, at a meeting or by main leaders (点名批评)', [
+      ref('CriticismRecorded', c),
+    ]);
+
+  const closureAt = state.firstClosureRequest?.at ?? now;
+  const deadlinePassed = Date.parse(closureAt) > Date.parse(state.deadline);
+  const supervision: EventRef[] = [
+    ...state.urges.map((f) => ref('TaskUrged', f)),
+    ...state.warnings.map((f) => ref('WarningIssued', f)),
+    ...state.notices.map((f) => ref('SupervisionNoticeIssued', f)),
+  ];
+
+  if (state.leadReports === 0 && deadlinePassed && state.assigned)
+    add(
+      'very-poor',
+      'no-progress',
+      'no progress reported and the deadline passed (不推进、不落实，且不及时报告)',
+      [ref('TaskAssigned', state.assigned), ...state.deadlinesMissed.map((f) => ref('DeadlineMissed', f))],
+    );
+  else if (deadlinePassed)
+    add(
+      'poor',
+      'late',
+      supervision.length > 0
+        ? 'not done by the deadline even after urging (经催办后仍未办理)'
+        : 'not done by the deadline (未按期办结)',
+      [
+        ...(state.firstClosureRequest ? [ref('ClosureRequested', state.firstClosureRequest)] : []),
+        ...state.deadlinesMissed.map((f) => ref('DeadlineMissed', f)),
+        ...supervision,
+      ],
+    );
+
+  const feedback = dueTimes(state, ctx).find((d) => d.id === 'first-feedback');
+  const feedbackLate =
+    feedback !== undefined &&
+    (feedback.metBy ? !metOnTime(feedback) : Date.parse(now) > Date.parse(feedback.due));
+  if (feedbackLate && state.urges.length > 0)
+    add('poor', 'late-report-after-urging', 'did not report on time and was urged (未能按时报告，经催办)', [
+      ...(state.firstLeadReport ? [ref('ProgressReported', state.firstLeadReport)] : []),
+      ...state.urges.map((f) => ref('TaskUrged', f)),
+    ]);
+  for (const f of state.lookBacksFailed)
+    add('poor', 'rectification-failed', 'rectification look-back failed (整改不到位)', [
+      ref('LookBackReviewed', f),
+    ]);
+
+  for (const r of state.recognitions)
+    add(
+      'excellent',
+      'recognition',
+      'praised by a ministry or endorsed by main leaders (书面表扬、批示肯定)',
+      [ref('RecognitionRecorded', r)],
+    );
+
+  const request = state.firstClosureRequest;
+  const extended = state.extensions.filter((e) => e.outcome === 'approved');
+  if (request && !deadlinePassed) {
+    const early =
+      ctx.calendar.workingDaysBetween(request.at, state.deadline) >= ctx.policy.aheadOfDeadlineWorkingDays;
+    if (early && supervision.length === 0 && extended.length === 0)
+      add('good', 'ahead-of-deadline', 'applied for closure ahead of the deadline, unprompted (提前完成)', [
+        ref('ClosureRequested', request),
+      ]);
+    else
+      add(
+        'basic',
+        extended.length > 0 ? 'on-time-after-extension' : 'on-time',
+        extended.length > 0
+          ? 'done within a deadline extended on approved grounds (经批准认同)'
+          : 'done within the deadline (规定时限内基本完成)',
+        [ref('ClosureRequested', request), ...extended.map((f) => ref('ExtensionApproved', f))],
+      );
+  }
+  if (reasons.length === 0)
+    add(
+      'basic',
+      'in-progress',
+      'in progress within the deadline (规定时限内)',
+      state.assigned ? [ref('TaskAssigned', state.assigned)] : [],
+    );
+
+  // Negative findings outweigh praise; praise outweighs timeliness.
+  const negative = reasons.filter((r) => gradeRank(r.grade) >= gradeRank('poor'));
+  const decisive = negative.length > 0 ? negative : reasons;
+  const grade = decisive.reduce<Grade>(
+    (g, r) =>
+      negative.length > 0
+        ? gradeRank(r.grade) > gradeRank(g)
+          ? r.grade
+          : g
+        : gradeRank(r.grade) < gradeRank(g)
+          ? r.grade
+          : g,
+    decisive[0]!.grade,
+  );
+  const ordered = [...reasons.filter((r) => r.grade === grade), ...reasons.filter((r) => r.grade !== grade)];
+  return { grade, reasons: ordered };
+};

@@ -1,0 +1,120 @@
+import type { Grade } from '../grade';
+import type { Complexity, Origin, Supervisor, TaskSource } from './vocabulary';
+
+/**
+ * The task as the decider sees it: what the events so far establish. Plain data (arrays, no Maps) so
+ * immer, structured clone and JSON all handle it. Every fact keeps the revision of the event behind
+ * it, so grades and audits can name their evidence.
+ */
+export type TaskStatus =
+  | 'none' // no TaskAssigned yet
+  | 'assigned' // 已交办, not yet accepted
+  | 'in-progress' // 已签收, being carried out and supervised
+  | 'closure-requested' // 办结申请 awaiting 初审
+  | 'closure-reviewed' // 初审 done, awaiting the leader's approval
+  | 'closed'; // 已办结
+
+/** Where a fact came from: the event's revision in the task's stream and its business time. */
+export interface Fact {
+  readonly revision: number;
+  readonly at: string;
+}
+
+export interface Rectification {
+  readonly id: string;
+  status: 'open' | 'planned' | 'completed' | 'passed' | 'failed';
+  readonly dueBy: string;
+  readonly opened: Fact;
+  completed?: Fact;
+  lookBacks: Array<Fact & { readonly result: 'passed' | 'failed' }>;
+}
+
+export interface TaskState {
+  status: TaskStatus;
+  /** Number of events folded: the revision the next event will have. */
+  version: number;
+  taskId: string;
+  title: string;
+  source: TaskSource;
+  key: boolean;
+  complexity: Complexity;
+  leadUnit: string;
+  coUnits: string[];
+  taskForceId?: string;
+  origin: Origin;
+  sectionId: string;
+  supervisor: Supervisor;
+  assigned?: Fact;
+  /** Current deadline: the original one, moved only by an approved extension. */
+  deadline: string;
+  originalDeadline: string;
+  accepted?: Fact;
+  workPlan?: Fact & { version: number; datedMilestones: boolean };
+  /** First work plan with dated milestones: meets the 13710 one-month milestone for a major item. */
+  planWithMilestones?: Fact;
+  firstLeadReport?: Fact;
+  lastLeadReport?: Fact & { status: 'on-track' | 'difficulty' };
+  leadReports: number;
+  contributions: number;
+  percentComplete: number;
+  /** A difficulty reported by the lead unit and not yet followed by an on-track report. */
+  openDifficulty?: Fact;
+  urges: Fact[];
+  warnings: Array<Fact & { level: 'yellow' | 'red' }>;
+  notices: Array<Fact & { noticeNo: string }>;
+  escalation?: Fact;
+  pendingExtension?: Fact & { requestedDeadline: string };
+  extensions: Array<Fact & { outcome: 'approved' | 'rejected' }>;
+  closureRequest?: Fact;
+  firstClosureRequest?: Fact;
+  closureReview?: Fact & { proposedGrade: Grade };
+  closureRejections: Fact[];
+  closed?: Fact & { suggestedGrade: Grade };
+  /** The grade that counts: the approver's, changed afterwards only by TaskRegraded. */
+  grade?: Grade;
+  /** Due times already turned into events, so CheckDeadlines emits each exactly once. */
+  signalled: { approaching: string[]; missed: string[]; milestones: string[] };
+  deadlinesMissed: Array<Fact & { deadline: string }>;
+  milestonesMissed: Array<Fact & { milestone: string }>;
+  rectifications: Rectification[];
+  recognitions: Array<Fact & { id: string }>;
+  criticisms: Array<Fact & { id: string }>;
+  falsifications: Array<Fact & { id: string }>;
+  lookBacksFailed: Fact[];
+}
+
+export const initialTaskState = (): TaskState => ({
+  status: 'none',
+  version: 0,
+  taskId: '',
+  title: '',
+  source: 'other',
+  key: false,
+  complexity: 'ordinary',
+  leadUnit: '',
+  coUnits: [],
+  origin: { kind: 'main-leader', leaderId: '' },
+  sectionId: '',
+  supervisor: { kind: 'inspection-office' },
+  deadline: '',
+  originalDeadline: '',
+  leadReports: 0,
+  contributions: 0,
+  percentComplete: 0,
+  urges: [],
+  warnings: [],
+  notices: [],
+  extensions: [],
+  closureRejections: [],
+  signalled: { approaching: [], missed: [], milestones: [] },
+  deadlinesMissed: [],
+  milestonesMissed: [],
+  rectifications: [],
+  recognitions: [],
+  criticisms: [],
+  falsifications: [],
+  lookBacksFailed: [],
+});
+
+/** Once closed, a task takes only the facts that can still change its rating. */
+export const isTerminal = (state: TaskState): boolean => state.status === 'closed';

@@ -1,0 +1,101 @@
+import * as t from 'io-ts';
+import { Id, Instant, NonEmptyString, nonEmptyArray, refine } from '../codec';
+
+/** Shared value codecs of the task aggregate's commands and events. */
+
+/** The eight task sources of the seed's 主要任务. */
+export const TaskSource = t.keyof({
+  'central-instructions': null, // 总书记重要讲话重要指示批示精神
+  'central-decisions': null, // 党中央、国务院重大决策部署
+  'provincial-decisions': null, // 省委、省政府重大决策部署及交办事项
+  'municipal-party-decisions': null, // 市委决策由市政府承办事项
+  'work-report-targets': null, // 经济工作会议、《政府工作报告》目标任务
+  'government-meeting-decisions': null, // 市政府全体/常务/专题会议、市长办公会议决定事项
+  'leader-instructions': null, // 市政府领导批示
+  other: null, // 其他重要事项
+});
+export type TaskSource = t.TypeOf<typeof TaskSource>;
+
+/** A leader's approval or consent, by reference to the document that records it. */
+export const LeaderApproval = t.type({ ref: NonEmptyString, by: Id }, 'LeaderApproval');
+export type LeaderApproval = t.TypeOf<typeof LeaderApproval>;
+
+/** The leader whose decision the task carries out: decides who supervises it (谁交办谁督办). */
+export const Origin = t.type(
+  { kind: t.keyof({ 'main-leader': null, 'deputy-leader': null }), leaderId: Id },
+  'Origin',
+);
+export type Origin = t.TypeOf<typeof Origin>;
+
+export const Supervisor = t.union([
+  t.type({ kind: t.literal('section'), sectionId: Id }),
+  t.type({ kind: t.literal('inspection-office') }),
+]);
+export type Supervisor = t.TypeOf<typeof Supervisor>;
+
+/** 13710: an ordinary item (一般事项) or a major, complex one (重大、复杂问题). */
+export const Complexity = t.keyof({ ordinary: null, major: null });
+export type Complexity = t.TypeOf<typeof Complexity>;
+
+/** 四合一清单: task, who is responsible, measures, expected result. */
+export const ChecklistItem = t.type(
+  { task: NonEmptyString, responsible: NonEmptyString, measures: NonEmptyString, result: NonEmptyString },
+  'ChecklistItem',
+);
+
+/** 目标与要求量化: each goal carries a number and its unit. */
+export const QuantifiedGoal = t.type(
+  {
+    goal: NonEmptyString,
+    indicator: NonEmptyString,
+    target: refine(t.number, 'FiniteNumber', Number.isFinite, 'must be a finite number'),
+    unit: NonEmptyString,
+  },
+  'QuantifiedGoal',
+);
+
+/** 工作矩阵图: goals and requirements, tasks and initiatives, policies and institutions. */
+export const WorkMatrix = t.type(
+  {
+    goals: nonEmptyArray(QuantifiedGoal, 'Goals'),
+    initiatives: nonEmptyArray(NonEmptyString, 'Initiatives'),
+    policies: nonEmptyArray(NonEmptyString, 'Policies'),
+  },
+  'WorkMatrix',
+);
+
+export const PlanMilestone = t.type({ name: NonEmptyString, due: Instant }, 'PlanMilestone');
+
+export const Percent = refine(
+  t.number,
+  'Percent',
+  (n) => Number.isInteger(n) && n >= 0 && n <= 100,
+  'must be a whole number from 0 to 100',
+);
+
+export const ProgressStatus = t.keyof({ 'on-track': null, difficulty: null });
+
+export const WarningLevel = t.keyof({ yellow: null, red: null });
+
+export const RectificationSource = t.keyof({ inspection: null, 'self-check': null, supervision: null });
+
+export const LookBackResult = t.keyof({ passed: null, failed: null });
+
+/** Whose praise counts toward 落实好. */
+export const RecognitionSource = t.keyof({
+  'national-ministry': null, // 国家部委书面表扬
+  'provincial-party-leader': null, // 省委主要领导批示肯定
+  'provincial-government-leader': null, // 省政府主要领导批示肯定
+  'municipal-party-leader': null, // 市委主要领导批示肯定
+  'municipal-government-leader': null, // 市政府主要领导批示肯定
+});
+
+/** Criticism that makes a task 落实较差. */
+export const CriticismSource = t.keyof({
+  'national-ministry': null, // 国家部委书面批评
+  meeting: null, // 会议点名批评
+  'provincial-main-leader': null, // 省主要领导批评
+  'municipal-main-leader': null, // 市主要领导批评
+});
+
+export const FalsificationConsequence = t.keyof({ serious: null, 'adverse-influence': null });

@@ -1,0 +1,93 @@
+import type { BusinessCalendar } from './calendar';
+import type { Complexity } from './task/vocabulary';
+
+/**
+ * Time-limit profiles: the milestones a task must meet besides its deadline. The default is Shanxi's
+ * "13710" rule (1·3·7·1·0): deployed within 1 day, first feedback within 3 days, an ordinary item
+ * resolved within 7 days, a major or complex one within 1 month (or a plan with dated milestones),
+ * and every item tracked to closure (销号清零). It is read as 1·3·7·1·0, not as "1/3/7/10 days".
+ */
+
+/** What meets a milestone, read off the task's own events. */
+export type MilestoneEvidence =
+  | 'accepted' // TaskAccepted, acceptance with its deployment (研究部署)
+  | 'progress-reported' // the lead unit's first ProgressReported (反馈)
+  | 'closure-requested' // ClosureRequested (办结)
+  | 'plan-with-milestones'; // WorkPlanSubmitted with dated milestones (阶段性办理方案)
+
+export interface MilestoneRule {
+  readonly id: string;
+  readonly label: { readonly en: string; readonly zh: string };
+  readonly after: { readonly workingDays: number } | { readonly months: number };
+  readonly appliesTo: 'all' | Complexity;
+  readonly metBy: readonly MilestoneEvidence[];
+}
+
+export interface TimeLimitProfile {
+  readonly name: string;
+  readonly milestones: readonly MilestoneRule[];
+  /** A task whose deadline lies within this many working days is ordinary unless marked otherwise. */
+  readonly ordinaryWithinWorkingDays: number;
+}
+
+export const PROFILE_13710: TimeLimitProfile = {
+  name: '13710',
+  ordinaryWithinWorkingDays: 7,
+  milestones: [
+    {
+      id: 'deploy',
+      label: { en: 'deployed within 1 working day', zh: '1天内研究部署' },
+      after: { workingDays: 1 },
+      appliesTo: 'all',
+      metBy: ['accepted'],
+    },
+    {
+      id: 'first-feedback',
+      label: { en: 'first feedback within 3 working days', zh: '3天内反馈办理情况' },
+      after: { workingDays: 3 },
+      appliesTo: 'all',
+      metBy: ['progress-reported'],
+    },
+    {
+      id: 'resolve',
+      label: { en: 'ordinary item resolved within 7 working days', zh: '一般事项7天内办结' },
+      after: { workingDays: 7 },
+      appliesTo: 'ordinary',
+      metBy: ['closure-requested'],
+    },
+    {
+      id: 'resolve-or-plan',
+      label: {
+        en: 'major item resolved, or a plan with dated milestones, within 1 month',
+        zh: '重大复杂问题1个月内办结或拿出阶段性办理方案',
+      },
+      after: { months: 1 },
+      appliesTo: 'major',
+      metBy: ['closure-requested', 'plan-with-milestones'],
+    },
+  ],
+};
+
+/** When a milestone falls due: the profile's limit from assignment, never later than the deadline. */
+export const milestoneDue = (
+  rule: MilestoneRule,
+  assignedAt: string,
+  deadline: string,
+  calendar: BusinessCalendar,
+): string => {
+  const due =
+    'workingDays' in rule.after
+      ? calendar.addWorkingDays(assignedAt, rule.after.workingDays)
+      : calendar.addMonths(assignedAt, rule.after.months);
+  return Date.parse(due) <= Date.parse(deadline) ? due : deadline;
+};
+
+export const complexityOf = (
+  assignedAt: string,
+  deadline: string,
+  profile: TimeLimitProfile,
+  calendar: BusinessCalendar,
+): Complexity =>
+  Date.parse(deadline) <= Date.parse(calendar.addWorkingDays(assignedAt, profile.ordinaryWithinWorkingDays))
+    ? 'ordinary'
+    : 'major';

@@ -1,0 +1,102 @@
+import { left, right, type Either } from 'fp-ts/Either';
+import { domainError, type DomainError } from '../errors';
+import type { DomainContext } from '../policy';
+import type { UnitCommand, UnitCommandOf, UnitCommandType } from './commands';
+import type { UnitEvent } from './events';
+import type { UnitState } from './state';
+
+type Decision = Either<DomainError, UnitEvent[]>;
+type Handler<K extends UnitCommandType> = (
+  command: UnitCommandOf<K>,
+  state: UnitState,
+  ctx: DomainContext,
+) => Decision;
+
+const nothing: Decision = right([]);
+
+const handlers: { readonly [K in UnitCommandType]: Handler<K> } = {
+  RecordInspection({ data, at }, s, ctx) {
+    if (s.inspections.some((i) => i.id === data.inspectionId)) return nothing;
+    const quarter = ctx.calendar.quarterOf(at);
+    const cap = ctx.policy.inspectionsPerUnitPerQuarter;
+    const count = s.inspections.filter((i) => i.quarter === quarter).length;
+    if (count >= cap)
+      return left(
+        domainError(
+          'InspectionCapReached',
+          `unit ${data.unitId} was already inspected ${count} times in ${quarter} (cap ${cap})`,
+        ),
+      );
+    return right([
+      {
+        type: 'InspectionRecorded',
+        data: {
+          unitId: data.unitId,
+          at,
+          inspectionId: data.inspectionId,
+          quarter,
+          approval: data.approval,
+          methods: [...new Set(data.methods)],
+          findings: data.findings,
+          opinion: data.opinion,
+          taskIds: data.taskIds,
+        },
+      },
+    ]);
+  },
+  ScheduleInterview({ data, at }, s) {
+    if (s.interviews.some((i) => i.id === data.interviewId)) return nothing;
+    return right([{ type: 'InterviewScheduled', data: { ...data, at } }]);
+  },
+  RecordInterview({ data, at }, s) {
+    const interview = s.interviews.find((i) => i.id === data.interviewId);
+    if (!interview)
+      return left(
+        domainError(
+          'InterviewNotScheduled',
+          `interview ${data.interviewId} was never scheduled`,
+          'data.interviewId',
+        ),
+      );
+    if (interview.status === 'held') return nothing;
+    return right([{ type: 'InterviewRecorded', data: { ...data, at } }]);
+  },
+  ReferToDiscipline({ data, at }, s) {
+    if (s.referrals.includes(data.referralId)) return nothing;
+    return right([{ type: 'ReferredToDiscipline', data: { ...data, at } }]);
+  },
+  PublishCommendation({ data, at }, s) {
+    if (s.commendations.includes(data.commendationId)) return nothing;
+    return right([{ type: 'CommendationPublished', data: { ...data, at } }]);
+  },
+  PublishCriticism({ data, at }, s) {
+    if (s.criticisms.includes(data.criticismId)) return nothing;
+    return right([{ type: 'CriticismPublished', data: { ...data, at } }]);
+  },
+};
+
+/** Only the main leader or the inspection office acts on a unit's record (DOMAIN.md, Results). */
+export const decideUnit = (command: UnitCommand, state: UnitState, ctx: DomainContext): Decision => {
+  const { actor } = command;
+  if (actor.kind === 'auditor')
+    return left(
+      domainError('AuditorsCannotAct', `auditor ${actor.id} may not issue ${command.type}`, 'actor'),
+    );
+  if (command.type === 'RecordInspection' && actor.kind !== 'inspection-office')
+    return left(
+      domainError(
+        'NotAuthorized',
+        `${actor.kind} ${actor.id} may not record a key inspection: the inspection office (督查室) does`,
+        'actor',
+      ),
+    );
+  if (actor.kind !== 'main-leader' && actor.kind !== 'inspection-office')
+    return left(
+      domainError(
+        'NotAuthorized',
+        `${actor.kind} ${actor.id} may not issue ${command.type}: the main leader or the inspection office does`,
+        'actor',
+      ),
+    );
+  return (handlers[command.type] as Handler<UnitCommandType>)(command as never, state, ctx);
+};

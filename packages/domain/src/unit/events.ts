@@ -1,0 +1,38 @@
+import * as t from 'io-ts';
+import { Id, Instant, NonEmptyString } from '../codec';
+import { LeaderApproval } from '../task/vocabulary';
+import { InspectionMethod, Interviewee } from './commands';
+
+/** Events of the unit aggregate: the versioned storage contract (schema version 1). */
+const event = <T extends string, R extends t.Props>(type: T, required: R) =>
+  t.type({ type: t.literal(type), data: t.type({ unitId: Id, at: Instant, ...required }) }, type);
+
+export const UnitEvents = {
+  InspectionRecorded: event('InspectionRecorded', {
+    inspectionId: Id,
+    quarter: t.string,
+    approval: LeaderApproval,
+    methods: t.array(InspectionMethod),
+    findings: NonEmptyString,
+    opinion: NonEmptyString,
+    taskIds: t.array(Id),
+  }),
+  InterviewScheduled: event('InterviewScheduled', {
+    interviewId: Id,
+    interviewee: Interviewee,
+    reason: NonEmptyString,
+    scheduledFor: Instant,
+  }),
+  InterviewRecorded: event('InterviewRecorded', { interviewId: Id, summary: NonEmptyString }),
+  ReferredToDiscipline: event('ReferredToDiscipline', {
+    referralId: Id,
+    to: t.keyof({ 'discipline-inspection': null, judicial: null }),
+    reason: NonEmptyString,
+  }),
+  CommendationPublished: event('CommendationPublished', { commendationId: Id, reason: NonEmptyString }),
+  CriticismPublished: event('CriticismPublished', { criticismId: Id, reason: NonEmptyString }),
+};
+
+export type UnitEventType = keyof typeof UnitEvents;
+export type UnitEventOf<K extends UnitEventType> = t.TypeOf<(typeof UnitEvents)[K]>;
+export type UnitEvent = { [K in UnitEventType]: UnitEventOf<K> }[UnitEventType];
