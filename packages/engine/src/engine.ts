@@ -1,0 +1,255 @@
+import { isLeft, left, right, type Either } from 'fp-ts/Either';
+import {
+  aggregateOf,
+  createTaskDecider,
+  createUnitDecider,
+  decodeCommand,
+  defaultContext,
+  taskStreamId,
+  unitStreamId,
+  validationError,
+  type Actor,
+  type Command,
+  type Decider,
+  type DomainContext,
+  type Event,
+} from '@duban/domain';
+import {
+  eventOf,
+  fromRecorded,
+  GENESIS_HASH,
+  type Envelope,
+  type EnvelopeMetadata,
+} from './envelope/envelope';
+import { eventIdFor } from './envelope/event-ids';
+import { createChainVerifier, hashEvent } from './envelope/hash-chain';
+import { createUpcasterRegistry, schemaVersionOf, type UpcasterRegistry } from './envelope/upcasters';
+import type { EngineError } from './errors';
+import type { EventStore, Position, ProposedEvent } from './store/event-store';
+
+/** Who issues a command, when, and under which idempotency key. */
+export interface CommandMeta {
+  readonly actor: Actor;
+  /** ISO-8601 instant from the caller's clock: the business time of the command. */
+  readonly at: string;
+  /** Idempotency key: executing the same id twice commits once and returns the first result. */
+  readonly commandId: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+/** A command as callers hand it in: its type and data (actor and time come in `CommandMeta`). */
+export interface CommandInput {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+export interface Committed {
+  readonly streamId: string;
+  /** The events this command committed (empty when the state already held what it asked). */
+  readonly events: readonly Envelope[];
+  /** Revision of the stream's last event after the command, or -1 when the stream is empty. */
+  readonly streamRevision: number;
+  /** True when this command id had already been executed: `events` are the first execution's. */
+  readonly replayed: boolean;
+}
+
+export interface EngineOptions {
+  readonly store: EventStore;
+  /** Calendar, 13710 profile and policy; defaults to DOMAIN.md's. */
+  readonly context?: DomainContext;
+  readonly upcasters?: UpcasterRegistry;
+  /** Retries on a concurrency conflict: attempts in all, and the backoff's base and cap in ms. */
+  readonly retry?: {
+    readonly attempts?: number;
+    readonly baseDelayMs?: number;
+    readonly maxDelayMs?: number;
+  };
+  /** Verify the hash chain of every stream before deciding on it (costs a hash per event read). */
+  readonly verifyOnLoad?: boolean;
+  /** For tests: how to wait between retries. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Engine {
+  execute(command: CommandInput, meta: CommandMeta): Promise<Either<EngineError, Committed>>;
+  /** Every event of one stream, upcast to the current schema. */
+  readStream(streamId: string): Promise<Envelope[]>;
+  /** Every task and unit event in global order from a position (inclusive), upcast. */
+  readAll(options?: { fromPosition?: Position | 'start' }): AsyncIterable<Envelope>;
+  /** Live feed of committed task and unit events after `fromPosition` (exclusive): catch-up, then live. */
+  subscribe(options?: {
+    fromPosition?: Position | 'start';
+  }): AsyncIterable<Envelope> & { close(): Promise<void> };
+  readonly store: EventStore;
+  readonly context: DomainContext;
+  readonly upcasters: UpcasterRegistry;
+}
+
+/** Streams the engine writes: everything else in a store (checkpoints, system, foreign) is not history. */
+export const DOMAIN_STREAM_PREFIXES = ['task-', 'unit-'] as const;
+
+type AnyDecider = Decider<Command, Event, unknown>;
+
+// Committed results carry no position (an append reports only its last), also when replayed.
+const withoutPosition = ({ position: _p, ...envelope }: Envelope): Envelope => envelope;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const createEngine = (options: EngineOptions): Engine => {
+  const { store } = options;
+  const context = options.context ?? defaultContext();
+  const upcasters = options.upcasters ?? createUpcasterRegistry();
+  const attempts = Math.max(1, options.retry?.attempts ?? 5);
+  const baseDelay = options.retry?.baseDelayMs ?? 5;
+  const maxDelay = options.retry?.maxDelayMs ?? 200;
+  const sleep = options.sleep ?? defaultSleep;
+  const deciders = {
+    task: createTaskDecider(context) as unknown as AnyDecider,
+    unit: createUnitDecider(context) as unknown as AnyDecider,
+  };
+
+  const readStream = async (streamId: string): Promise<Envelope[]> => {
+    const out: Envelope[] = [];
+    for await (const recorded of store.readStream(streamId)) out.push(fromRecorded(recorded));
+    return out;
+  };
+
+  const attempt = async (
+    command: Command,
+    meta: CommandMeta,
+    streamId: string,
+    decider: AnyDecider,
+  ): Promise<Either<EngineError, Committed> | 'conflict'> => {
+    const stored = await readStream(streamId);
+    if (options.verifyOnLoad) {
+      const verifier = createChainVerifier();
+      for (const e of stored) verifier.push(e);
+      const report = verifier.report();
+      if (report.firstBreak)
+        return left({
+          kind: 'IntegrityError',
+          code: 'HistoryAltered',
+          break: report.firstBreak,
+          message: `stream ${streamId} is altered at revision ${report.firstBreak.revision}: ${report.firstBreak.detail}`,
+        });
+    }
+    // The state is private to this call, so events fold in place (no immer per event).
+    const state = decider.initialState();
+    const earlier: Envelope[] = [];
+    for (const envelope of stored) {
+      if (envelope.metadata.commandId === meta.commandId) earlier.push(withoutPosition(envelope));
+      decider.apply(state, eventOf(upcasters.upcast(envelope)));
+    }
+    const last = stored.at(-1);
+    const streamRevision = last ? last.metadata.revision : -1;
+    if (earlier.length > 0) return right({ streamId, events: earlier, streamRevision, replayed: true });
+
+    const decision = decider.decide(command, state);
+    if (isLeft(decision)) return decision;
+    if (decision.right.length === 0) return right({ streamId, events: [], streamRevision, replayed: false });
+
+    let prevHash = last ? last.metadata.hash : GENESIS_HASH;
+    const envelopes = decision.right.map((event, i): Envelope => {
+      const metadata: Omit<EnvelopeMetadata, 'hash'> = {
+        eventId: eventIdFor(meta.commandId, i),
+        streamId,
+        revision: streamRevision + 1 + i,
+        at: meta.at,
+        actor: meta.actor,
+        commandId: meta.commandId,
+        commandType: command.type,
+        correlationId: meta.correlationId ?? meta.commandId,
+        causationId: meta.causationId ?? meta.commandId,
+        schemaVersion: schemaVersionOf(event.type),
+        prevHash,
+      };
+      const hash = hashEvent({ type: event.type, data: event.data, metadata });
+      prevHash = hash;
+      return { type: event.type, data: event.data, metadata: { ...metadata, hash } };
+    });
+    const proposed: ProposedEvent[] = envelopes.map((e) => ({
+      eventId: e.metadata.eventId,
+      type: e.type,
+      data: e.data,
+      metadata: e.metadata,
+    }));
+    const appended = await store.appendToStream(streamId, proposed, {
+      expectedRevision: streamRevision < 0 ? 'no-stream' : BigInt(streamRevision),
+    });
+    if (isLeft(appended)) {
+      if (appended.left.code === 'WrongExpectedRevision') return 'conflict';
+      return left({
+        kind: 'StoreError',
+        code: appended.left.code,
+        message: appended.left.message,
+        cause: appended.left,
+      });
+    }
+    return right({
+      streamId,
+      events: envelopes,
+      streamRevision: Number(appended.right.nextExpectedRevision),
+      replayed: false,
+    });
+  };
+
+  const execute: Engine['execute'] = async (input, meta) => {
+    if (typeof meta.commandId !== 'string' || meta.commandId.trim() === '')
+      return left(validationError([{ path: 'commandId', message: 'must be a non-empty idempotency key' }]));
+    const decoded = decodeCommand({
+      type: input?.type,
+      actor: meta.actor,
+      at: meta.at,
+      data: input?.data,
+    });
+    if (isLeft(decoded)) return decoded;
+    const command = decoded.right;
+    const aggregate = aggregateOf(command.type)!;
+    const streamId =
+      aggregate === 'task'
+        ? taskStreamId((command.data as { taskId: string }).taskId)
+        : unitStreamId((command.data as { unitId: string }).unitId);
+    for (let n = 1; ; n++) {
+      const result = await attempt(command, meta, streamId, deciders[aggregate]);
+      if (result !== 'conflict') return result;
+      if (n >= attempts)
+        return left({
+          kind: 'ConcurrencyError',
+          code: 'ConcurrencyConflict',
+          streamId,
+          attempts: n,
+          message: `stream ${streamId} kept changing under the command; gave up after ${n} attempts`,
+        });
+      // Exponential backoff with jitter, so competing writers spread out.
+      await sleep(Math.min(maxDelay, baseDelay * 2 ** (n - 1)) * (0.5 + Math.random() / 2));
+    }
+  };
+
+  const upcastAll = async function* (source: AsyncIterable<Parameters<typeof fromRecorded>[0]>) {
+    for await (const recorded of source) yield upcasters.upcast(fromRecorded(recorded));
+  };
+
+  return {
+    store,
+    context,
+    upcasters,
+    execute,
+    readStream: async (streamId) => (await readStream(streamId)).map((e) => upcasters.upcast(e)),
+    readAll: (opts = {}) =>
+      upcastAll(
+        store.readAll({ fromPosition: opts.fromPosition ?? 'start', streamPrefixes: DOMAIN_STREAM_PREFIXES }),
+      ),
+    subscribe(opts = {}) {
+      const subscription = store.subscribeToAll({
+        fromPosition: opts.fromPosition ?? 'start',
+        streamPrefixes: DOMAIN_STREAM_PREFIXES,
+      });
+      const iterable = upcastAll(subscription);
+      return {
+        [Symbol.asyncIterator]: () => iterable[Symbol.asyncIterator](),
+        close: () => subscription.close(),
+      };
+    },
+  };
+};

@@ -1,0 +1,153 @@
+import { isLeft, isRight, type Either } from 'fp-ts/Either';
+import { taskFixture } from '@duban/testing';
+import type { TaskCommand } from '@duban/domain';
+import {
+  createEngine,
+  createInMemoryEventStore,
+  verifyStream,
+  GENESIS_HASH,
+  type CommandMeta,
+  type Committed,
+  type EngineError,
+  type EventStore,
+} from '@duban/engine';
+
+const f = taskFixture();
+let n = 0;
+const metaOf = (c: TaskCommand, commandId = `cmd-${++n}`): CommandMeta => ({
+  actor: c.actor,
+  at: c.at,
+  commandId,
+});
+const run = (engine: ReturnType<typeof createEngine>, c: TaskCommand, commandId?: string) =>
+  engine.execute({ type: c.type, data: c.data }, metaOf(c, commandId));
+const ok = (r: Either<EngineError, Committed>): Committed => {
+  if (isLeft(r)) throw new Error(`expected success, got ${JSON.stringify(r.left)}`);
+  return r.right;
+};
+
+describe('engine.execute', () => {
+  it('commits the decided events with a full envelope and a hash chain', async () => {
+    const store = createInMemoryEventStore();
+    const engine = createEngine({ store });
+    const assigned = ok(await run(engine, f.assign(), 'c-assign'));
+    const accepted = ok(await run(engine, f.accept(), 'c-accept'));
+    expect(assigned.streamId).toBe(`task-${f.taskId}`);
+    const [a] = assigned.events;
+    const [b] = accepted.events;
+    expect(a!.metadata).toMatchObject({
+      streamId: `task-${f.taskId}`,
+      revision: 0,
+      at: f.assignedAt,
+      actor: f.actors.section,
+      commandId: 'c-assign',
+      correlationId: 'c-assign',
+      causationId: 'c-assign',
+      schemaVersion: 1,
+      prevHash: GENESIS_HASH,
+    });
+    expect(b!.metadata.prevHash).toBe(a!.metadata.hash);
+    expect(b!.metadata.revision).toBe(1);
+    const stored = await engine.readStream(`task-${f.taskId}`);
+    expect(stored.map((e) => e.type)).toEqual(['TaskAssigned', 'TaskAccepted']);
+    expect(verifyStream(stored).ok).toBe(true);
+  });
+
+  it('executes the same command id once and returns the first result', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    ok(await run(engine, f.assign(), 'a'));
+    ok(await run(engine, f.accept(), 'b'));
+    const first = ok(await run(engine, f.urge(), 'urge-1'));
+    const again = ok(await run(engine, f.urge(), 'urge-1'));
+    expect(again.replayed).toBe(true);
+    expect(again.events).toEqual(first.events);
+    expect((await engine.readStream(`task-${f.taskId}`)).filter((e) => e.type === 'TaskUrged')).toHaveLength(
+      1,
+    );
+  });
+
+  it('rejects bad input with every problem named and writes nothing', async () => {
+    const store = createInMemoryEventStore();
+    const engine = createEngine({ store });
+    const result = await engine.execute(
+      { type: 'AssignTask', data: { taskId: 'T 1', title: '', deadline: 'tomorrow' } },
+      { actor: f.actors.section, at: f.assignedAt, commandId: 'x' },
+    );
+    expect(isLeft(result) && result.left.code).toBe('InvalidInput');
+    const paths = isLeft(result) && 'problems' in result.left ? result.left.problems.map((p) => p.path) : [];
+    expect(paths).toEqual(
+      expect.arrayContaining(['data.taskId', 'data.title', 'data.deadline', 'data.leadUnit']),
+    );
+    const all = [];
+    for await (const e of store.readAll()) all.push(e);
+    expect(all).toHaveLength(0);
+  });
+
+  it('returns the domain rejection and writes nothing', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    ok(await run(engine, f.assign()));
+    const result = await run(engine, f.accept(f.day(0, 2), f.actors.coUnit));
+    expect(isLeft(result) && result.left.code).toBe('NotAuthorized');
+    expect(await engine.readStream(`task-${f.taskId}`)).toHaveLength(1);
+  });
+
+  it('retries when another writer got in first, then decides on the new state', async () => {
+    const inner = createInMemoryEventStore();
+    let interfere = true;
+    // A store that lets a competing urge land just before our first append.
+    const store: EventStore = {
+      ...inner,
+      appendToStream: async (streamId, events, opts) => {
+        if (interfere && events[0]?.type === 'TaskUrged') {
+          interfere = false;
+          ok(await run(createEngine({ store: inner }), f.urge(f.day(5), f.supervisor), 'competitor'));
+        }
+        return inner.appendToStream(streamId, events, opts);
+      },
+    };
+    const engine = createEngine({ store, sleep: async () => {} });
+    ok(await run(engine, f.assign()));
+    const mine = ok(await run(engine, f.urge(), 'mine'));
+    expect(mine.events[0]!.data).toMatchObject({ count: 2 });
+    expect(mine.events[0]!.metadata.revision).toBe(2);
+  });
+
+  it('gives up with a typed ConcurrencyError after the configured attempts', async () => {
+    const inner = createInMemoryEventStore();
+    const store: EventStore = {
+      ...inner,
+      appendToStream: async (streamId) =>
+        ({
+          _tag: 'Left',
+          left: { code: 'WrongExpectedRevision', streamId, expected: 'any', actual: 99n, message: 'busy' },
+        }) as never,
+    };
+    const engine = createEngine({ store, retry: { attempts: 3 }, sleep: async () => {} });
+    const result = await run(engine, f.assign());
+    expect(isLeft(result) && result.left).toMatchObject({ code: 'ConcurrencyConflict', attempts: 3 });
+  });
+
+  it('refuses to decide on an altered history when verifying on load', async () => {
+    const inner = createInMemoryEventStore();
+    const engine = createEngine({ store: inner });
+    ok(await run(engine, f.assign()));
+    ok(await run(engine, f.accept()));
+    const tampered: EventStore = {
+      ...inner,
+      readStream: (id, o) =>
+        (async function* () {
+          for await (const e of inner.readStream(id, o))
+            yield e.revision === 0n
+              ? { ...e, data: { ...(e.data as object), leadUnit: 'bureau-of-transport' } }
+              : e;
+        })(),
+    };
+    const verifying = createEngine({ store: tampered, verifyOnLoad: true });
+    const result = await run(verifying, f.urge());
+    expect(isLeft(result) && result.left).toMatchObject({
+      code: 'HistoryAltered',
+      break: { revision: 0, problem: 'changed' },
+    });
+    expect(isRight(await run(createEngine({ store: tampered }), f.urge()))).toBe(true);
+  });
+});
