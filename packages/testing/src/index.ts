@@ -1,3 +1,4 @@
 export * from './esdb-test-server';
 export * from './decider-spec';
 export * from './task-fixture';
+export * from './store-contract';
