@@ -75,10 +75,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     const expected = appendOptions.expectedRevision ?? 'any';
     const encoded = events.map(encode);
     // Checked before the revision, like EventStoreDB, which refuses the request as it arrives.
-    const size = encoded.reduce(
-      (sum, e) => sum + Buffer.byteLength(e.data) + Buffer.byteLength(e.metadata),
-      0,
-    );
+    const size = encoded.reduce((sum, e) => sum + Buffer.byteLength(e.data + e.metadata), 0);
     if (size > maxAppendSize) {
       return left({
         code: 'AppendTooLarge',
@@ -90,11 +87,8 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     }
     const stream = streams.get(streamId);
     const current = stream ? stream.events.length - 1 : -1;
-    const decision = decide(
-      stream,
-      expected,
-      encoded.map((e) => e.eventId),
-    );
+    const ids = encoded.map((e) => e.eventId);
+    const decision = decide(stream, expected, ids);
     if (decision.kind === 'conflict') {
       const actual = current < 0 ? 'no-stream' : BigInt(current);
       return left({
@@ -281,8 +275,9 @@ const encode = (event: ProposedEvent): Encoded => {
     throw new TypeError(`event ${event.eventId} needs a non-empty type`);
   }
   const metadata = toJson(event.metadata, event.eventId, 'metadata');
-  if (!metadata.startsWith('{'))
+  if (!metadata.startsWith('{')) {
     throw new TypeError(`metadata of event ${event.eventId} must be a JSON object`);
+  }
   // EventStoreDB answers with lower-case uuids whatever the case they were sent in.
   return {
     eventId: event.eventId.toLowerCase(),
@@ -322,15 +317,8 @@ const countLimit = (maxCount: number | undefined): number =>
   maxCount === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(maxCount));
 
 /** A revision as the first index to read: a read starting past either end starts at that end. */
-const clampIndex = (revision: bigint, length: number, backwards: boolean): number =>
-  backwards
-    ? revision < 0n
-      ? -1
-      : revision >= BigInt(length)
-        ? length - 1
-        : Number(revision)
-    : revision < 0n
-      ? 0
-      : revision >= BigInt(length)
-        ? length
-        : Number(revision);
+const clampIndex = (revision: bigint, length: number, backwards: boolean): number => {
+  if (revision < 0n) return backwards ? -1 : 0;
+  if (revision >= BigInt(length)) return backwards ? length - 1 : length;
+  return Number(revision);
+};
