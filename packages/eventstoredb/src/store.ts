@@ -1,0 +1,252 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  streamNameFilter,
+  type AppendExpectedRevision,
+} from '@eventstore/db-client';
+import { left, right, type Either } from 'fp-ts/Either';
+import type {
+  AppendError,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  Position,
+  ProposedEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+  Subscription,
+} from '@duban/engine';
+import { visibility } from './decode';
+import { encode } from './encode';
+import {
+  appendFailure,
+  appendTooLarge,
+  describeTarget,
+  storeUnavailable,
+  wrongExpectedRevision,
+} from './errors';
+import { countLimit, recordedEvents } from './reads';
+import { wrapSubscription } from './subscription';
+
+export interface EventStoreDbStoreOptions {
+  /**
+   * Bytes of JSON data + metadata one append may carry, checked before anything is sent. Default 1 MiB,
+   * the server's default `MaxAppendSize`; a server configured lower still refuses, with the same error.
+   */
+  readonly maxAppendSize?: number;
+  /**
+   * How long an append may take before it is reported as StoreUnavailable. Default 10 s. The append may
+   * still have happened: retrying it with the same event ids is safe (appends are idempotent by id).
+   */
+  readonly appendTimeoutMs?: number;
+}
+
+/** EventStoreDB's default maximum append size. */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
+const DEFAULT_APPEND_TIMEOUT_MS = 10_000;
+const beforeEverything: Position = { commit: 0n, prepare: 0n };
+
+/**
+ * The event store port on EventStoreDB (or KurrentDB), through the official gRPC client. Give it a
+ * connection string (`esdb://host:2113?tls=true`, `esdb+discover://…` for a cluster) or a client built
+ * elsewhere; `close()` disposes that client either way.
+ *
+ * Streams are used as the engine names them; the event type is the domain event name; data and metadata
+ * are JSON. Readers of `$all` never see system (`$`) streams: subscriptions filter on the server by stream
+ * prefix (or by "not `$`" without prefixes) and again here, reads of `$all` filter here.
+ */
+export const createEventStoreDbStore = (
+  connection: string | EventStoreDBClient,
+  options: EventStoreDbStoreOptions = {},
+): EventStore => {
+  const client =
+    typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+  const target = describeTarget(typeof connection === 'string' ? connection : undefined);
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  const appendTimeoutMs = options.appendTimeoutMs ?? DEFAULT_APPEND_TIMEOUT_MS;
+  const openSubscriptions = new Set<() => Promise<void>>();
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new Error(`${target}: the event store is closed`);
+  };
+
+  const appendToStream = async (
+    streamId: string,
+    events: readonly ProposedEvent[],
+    appendOptions: AppendOptions = {},
+  ): Promise<Either<AppendError, AppendResult>> => {
+    if (closed) return left(storeUnavailable(target, 'the event store is closed'));
+    const expected = appendOptions.expectedRevision ?? 'any';
+    const encoded = events.map(encode);
+    const size = encoded.reduce((sum, e) => sum + e.size, 0);
+    if (size > maxAppendSize) return left(appendTooLarge(streamId, size, maxAppendSize));
+    if (encoded.length === 0) return emptyAppend(streamId, expected);
+
+    const attempt = async (): Promise<Either<AppendError, AppendResult>> => {
+      try {
+        const result = await client.appendToStream(
+          streamId,
+          encoded.map((e) => e.event),
+          { expectedRevision: toClientRevision(expected), deadline: appendTimeoutMs },
+        );
+        // Some servers answer an idempotent re-append without a position: it is the written event's.
+        const position =
+          result.position ??
+          (await eventAt(streamId, result.nextExpectedRevision))?.position ??
+          beforeEverything;
+        return right({ nextExpectedRevision: result.nextExpectedRevision, position });
+      } catch (error) {
+        return left(appendFailure(error, { streamId, expected, size, target }));
+      }
+    };
+    return withTimeout(attempt(), appendTimeoutMs, () =>
+      left(
+        storeUnavailable(
+          target,
+          `no answer to the append to ${streamId} within ${appendTimeoutMs} ms; it may or may not have been written`,
+        ),
+      ),
+    );
+  };
+
+  // EventStoreDB's answer to an empty append does not say where the stream is, so an empty append is
+  // checked here against the stream's last event; nothing is written either way.
+  const emptyAppend = async (
+    streamId: string,
+    expected: ExpectedRevision,
+  ): Promise<Either<AppendError, AppendResult>> => {
+    let last: RecordedEvent | undefined;
+    try {
+      last = await eventAt(streamId, 'end');
+    } catch (error) {
+      return left(storeUnavailable(target, `reading ${streamId} failed`, error));
+    }
+    const ok =
+      expected === 'any' ||
+      (expected === 'exists' && last !== undefined) ||
+      (expected === 'no-stream' && last === undefined) ||
+      expected === last?.revision;
+    if (!ok) return left(wrongExpectedRevision(streamId, expected, last?.revision ?? 'no_stream'));
+    return right({
+      nextExpectedRevision: last?.revision ?? -1n,
+      position: last?.position ?? beforeEverything,
+    });
+  };
+
+  const eventAt = async (streamId: string, revision: bigint | 'end'): Promise<RecordedEvent | undefined> => {
+    const read = client.readStream(streamId, {
+      fromRevision: revision,
+      direction: revision === 'end' ? BACKWARDS : FORWARDS,
+      maxCount: 1,
+    });
+    for await (const e of recordedEvents(read, target, `reading ${streamId}`)) return e;
+    return undefined;
+  };
+
+  async function* readStream(
+    streamId: string,
+    readOptions: ReadStreamOptions = {},
+  ): AsyncGenerator<RecordedEvent> {
+    ensureOpen();
+    const maxCount = countLimit(readOptions.maxCount);
+    if (maxCount === 0) return;
+    const backwards = readOptions.direction === 'backwards';
+    const read = client.readStream(streamId, {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: readOptions.fromRevision ?? (backwards ? END : START),
+      ...(Number.isFinite(maxCount) ? { maxCount } : {}),
+    });
+    yield* recordedEvents(read, target, `reading ${streamId}`);
+  }
+
+  async function* readAll(readOptions: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    ensureOpen();
+    let remaining = countLimit(readOptions.maxCount);
+    const prefixes = readOptions.streamPrefixes;
+    if (remaining === 0 || prefixes?.length === 0) return;
+    const visible = visibility(prefixes);
+    const backwards = readOptions.direction === 'backwards';
+    const from = readOptions.fromPosition ?? (backwards ? 'end' : 'start');
+
+    // EventStoreDB reads `$all` backwards from the events *before* a position; the port includes the
+    // event at it, so that one is looked up first.
+    if (backwards && typeof from === 'object') {
+      const read = client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: 1 });
+      for await (const e of recordedEvents(read, target, 'reading $all')) {
+        if (e.position.commit === from.commit && e.position.prepare === from.prepare && visible(e)) {
+          yield e;
+          remaining--;
+        }
+      }
+      if (remaining === 0) return;
+    }
+    // The client reads `$all` without a server-side filter, so system events and other prefixes are
+    // skipped here, and the count applies to the events kept.
+    const read = client.readAll({ fromPosition: from, direction: backwards ? BACKWARDS : FORWARDS });
+    for await (const e of recordedEvents(read, target, 'reading $all')) {
+      if (!visible(e)) continue;
+      yield e;
+      if (--remaining === 0) return;
+    }
+  }
+
+  const subscribeToAll = (subscribeOptions: SubscribeToAllOptions = {}): Subscription => {
+    if (closed) {
+      // As with the in-memory store: a subscription on a closed store fails when read.
+      const refusal = new Error(`${target}: the event store is closed`);
+      return {
+        [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(refusal) }),
+        close: async () => undefined,
+      };
+    }
+    const prefixes = subscribeOptions.streamPrefixes;
+    const source =
+      prefixes?.length === 0
+        ? undefined
+        : client.subscribeToAll({
+            fromPosition: subscribeOptions.fromPosition ?? START,
+            // Server side: only the engine's streams travel; without prefixes, every stream but `$` ones.
+            filter: prefixes
+              ? streamNameFilter({ prefixes: [...prefixes] })
+              : streamNameFilter({ regex: '^[^$]' }),
+          });
+    const subscription = wrapSubscription(source, visibility(prefixes), target, () =>
+      openSubscriptions.delete(subscription.close),
+    );
+    openSubscriptions.add(subscription.close);
+    return subscription;
+  };
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await Promise.all([...openSubscriptions].map((end) => end()));
+    await client.dispose();
+  };
+
+  return { appendToStream, readStream, readAll, subscribeToAll, close };
+};
+
+const toClientRevision = (expected: ExpectedRevision): AppendExpectedRevision =>
+  expected === 'no-stream' ? 'no_stream' : expected === 'exists' ? 'stream_exists' : expected;
+
+/** Settles like `work`, or with `onTimeout()` after `ms`; the timer never keeps the process alive. */
+const withTimeout = async <T>(work: Promise<T>, ms: number, onTimeout: () => T): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
