@@ -18,7 +18,7 @@ export type ActorKind = t.TypeOf<typeof ActorKind>;
  * `unit`, the section for `section`.
  */
 export const Actor = t.intersection(
-  [t.type({ id: Id, kind: ActorKind }), t.partial({ unitId: Id })],
+  [t.strict({ id: Id, kind: ActorKind }), t.exact(t.partial({ unitId: Id }))],
   'Actor',
 );
 export type Actor = t.TypeOf<typeof Actor>;

@@ -41,13 +41,22 @@ export const Id = refine(
 );
 export type Id = t.TypeOf<typeof Id>;
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The date exists: `Date.parse` quietly rolls 2022-02-30 over to 2 March, which is not what was sent. */
+const dateExists = (year: number, month: number, day: number): boolean =>
+  day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+const isInstant = (s: string): boolean => {
+  const m = INSTANT.exec(s);
+  return m !== null && dateExists(Number(m[1]), Number(m[2]), Number(m[3])) && !Number.isNaN(Date.parse(s));
+};
 
 /** An ISO-8601 instant with an explicit zone: business time always comes from the caller's clock. */
 export const Instant = refine(
   t.string,
   'Instant',
-  (s) => INSTANT.test(s) && !Number.isNaN(Date.parse(s)),
+  isInstant,
   'must be an ISO-8601 instant with a time zone, e.g. 2022-03-01T09:00:00+08:00',
 );
 export type Instant = t.TypeOf<typeof Instant>;
@@ -78,10 +87,20 @@ export const validationError = (problems: readonly Problem[]): ValidationError =
   message: problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; '),
 });
 
+const kindOf = (value: unknown): string =>
+  Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+
 const describe = (value: unknown): string => {
   if (value === undefined) return 'nothing';
-  const s = JSON.stringify(value);
-  return s === undefined ? String(value) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(value);
+  } catch {
+    // circular structures and BigInts do not serialise; decoding must still report, not throw
+    s = typeof value === 'bigint' ? `${value}n` : kindOf(value);
+  }
+  if (s === undefined) s = typeof value === 'symbol' ? value.toString() : kindOf(value);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };
 
 /** Turns io-ts errors into one problem per offending path, deepest context first. */
@@ -123,6 +142,23 @@ export const decodeWith = <C extends t.Mixed>(
 
 /** `{ type: 'X', ... }` unions decoded by looking the type up first: one clear message for an unknown type. */
 export const decodeTagged = <M extends Record<string, t.Mixed>>(
+  codecs: M,
+  input: unknown,
+  what: string,
+): Either<ValidationError, t.TypeOf<M[keyof M]>> => {
+  try {
+    return decodeKnownType(codecs, input, what);
+  } catch (error) {
+    // Input that cannot even be read (a throwing getter, a revoked proxy) is invalid input, not a crash.
+    return left(
+      validationError([
+        { path: '', message: `could not be read: ${error instanceof Error ? error.message : kindOf(error)}` },
+      ]),
+    );
+  }
+};
+
+const decodeKnownType = <M extends Record<string, t.Mixed>>(
   codecs: M,
   input: unknown,
   what: string,

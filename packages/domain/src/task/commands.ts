@@ -24,17 +24,20 @@ import {
  * Commands on a task (stream `task-<taskId>`). Each is plain data: `type`, the `actor` who issues it,
  * `at` from the caller's clock, and `data`. The codecs are the contract; the types derive from them.
  */
-const command = <T extends string, R extends t.Props, O extends t.Props = {}>(
+const command = <T extends string, R extends t.Props, O extends t.Props = Record<never, never>>(
   type: T,
   required: R,
   optional?: O,
 ) =>
-  t.type(
+  t.strict(
     {
       type: t.literal(type),
       actor: Actor,
       at: Instant,
-      data: t.intersection([t.type({ taskId: Id, ...required }), t.partial(optional ?? ({} as O))]),
+      data: t.intersection([
+        t.strict({ taskId: Id, ...required }),
+        t.exact(t.partial(optional ?? ({} as O))),
+      ]),
     },
     type,
   );

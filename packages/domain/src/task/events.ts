@@ -25,35 +25,35 @@ import {
  * Each carries `taskId` and `at`, the business time of the fact, so a fold needs no envelope.
  * Who acted, the command id and the hash chain live in the envelope the engine writes around them.
  */
-const event = <T extends string, R extends t.Props, O extends t.Props = {}>(
+const event = <T extends string, R extends t.Props, O extends t.Props = Record<never, never>>(
   type: T,
   required: R,
   optional?: O,
 ) =>
-  t.type(
+  t.strict(
     {
       type: t.literal(type),
       data: t.intersection([
-        t.type({ taskId: Id, at: Instant, ...required }),
-        t.partial(optional ?? ({} as O)),
+        t.strict({ taskId: Id, at: Instant, ...required }),
+        t.exact(t.partial(optional ?? ({} as O))),
       ]),
     },
     type,
   );
 
 /** Points at an event of the same stream, so reasons and audits can name it. */
-export const EventRef = t.type({ type: t.string, revision: t.number }, 'EventRef');
+export const EventRef = t.strict({ type: t.string, revision: t.number }, 'EventRef');
 export type EventRef = t.TypeOf<typeof EventRef>;
 
-export const GradeReason = t.type(
+export const GradeReason = t.strict(
   { grade: Grade, rule: t.string, text: t.string, events: t.array(EventRef) },
   'GradeReason',
 );
 export type GradeReason = t.TypeOf<typeof GradeReason>;
 
-const Unit = t.type({ unitId: Id });
+const Unit = { unitId: Id };
 const Role = t.keyof({ lead: null, 'co-unit': null });
-const Approver = t.type({ kind: t.keyof({ 'main-leader': null, 'deputy-leader': null }), id: Id });
+const Approver = t.strict({ kind: t.keyof({ 'main-leader': null, 'deputy-leader': null }), id: Id });
 
 export const TaskEvents = {
   TaskAssigned: event(
@@ -73,7 +73,7 @@ export const TaskEvents = {
     },
     { requirements: t.string, taskForceId: Id },
   ),
-  TaskAccepted: event('TaskAccepted', Unit.props, { deployment: t.string }),
+  TaskAccepted: event('TaskAccepted', Unit, { deployment: t.string }),
   WorkPlanSubmitted: event('WorkPlanSubmitted', {
     version: t.number,
     checklist: t.array(ChecklistItem),

@@ -17,19 +17,19 @@ export const TaskSource = t.keyof({
 export type TaskSource = t.TypeOf<typeof TaskSource>;
 
 /** A leader's approval or consent, by reference to the document that records it. */
-export const LeaderApproval = t.type({ ref: NonEmptyString, by: Id }, 'LeaderApproval');
+export const LeaderApproval = t.strict({ ref: NonEmptyString, by: Id }, 'LeaderApproval');
 export type LeaderApproval = t.TypeOf<typeof LeaderApproval>;
 
 /** The leader whose decision the task carries out: decides who supervises it (谁交办谁督办). */
-export const Origin = t.type(
+export const Origin = t.strict(
   { kind: t.keyof({ 'main-leader': null, 'deputy-leader': null }), leaderId: Id },
   'Origin',
 );
 export type Origin = t.TypeOf<typeof Origin>;
 
 export const Supervisor = t.union([
-  t.type({ kind: t.literal('section'), sectionId: Id }),
-  t.type({ kind: t.literal('inspection-office') }),
+  t.strict({ kind: t.literal('section'), sectionId: Id }),
+  t.strict({ kind: t.literal('inspection-office') }),
 ]);
 export type Supervisor = t.TypeOf<typeof Supervisor>;
 
@@ -38,13 +38,13 @@ export const Complexity = t.keyof({ ordinary: null, major: null });
 export type Complexity = t.TypeOf<typeof Complexity>;
 
 /** 四合一清单: task, who is responsible, measures, expected result. */
-export const ChecklistItem = t.type(
+export const ChecklistItem = t.strict(
   { task: NonEmptyString, responsible: NonEmptyString, measures: NonEmptyString, result: NonEmptyString },
   'ChecklistItem',
 );
 
 /** 目标与要求量化: each goal carries a number and its unit. */
-export const QuantifiedGoal = t.type(
+export const QuantifiedGoal = t.strict(
   {
     goal: NonEmptyString,
     indicator: NonEmptyString,
@@ -55,7 +55,7 @@ export const QuantifiedGoal = t.type(
 );
 
 /** 工作矩阵图: goals and requirements, tasks and initiatives, policies and institutions. */
-export const WorkMatrix = t.type(
+export const WorkMatrix = t.strict(
   {
     goals: nonEmptyArray(QuantifiedGoal, 'Goals'),
     initiatives: nonEmptyArray(NonEmptyString, 'Initiatives'),
@@ -64,7 +64,7 @@ export const WorkMatrix = t.type(
   'WorkMatrix',
 );
 
-export const PlanMilestone = t.type({ name: NonEmptyString, due: Instant }, 'PlanMilestone');
+export const PlanMilestone = t.strict({ name: NonEmptyString, due: Instant }, 'PlanMilestone');
 
 export const Percent = refine(
   t.number,

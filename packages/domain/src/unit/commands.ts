@@ -7,17 +7,20 @@ import { LeaderApproval } from '../task/vocabulary';
  * Commands on a unit (stream `unit-<unitId>`): key inspections (重点督查) and accountability acts
  * (约谈问责). Recorded per unit so its decider sees how often it was inspected or interviewed.
  */
-const command = <T extends string, R extends t.Props, O extends t.Props = {}>(
+const command = <T extends string, R extends t.Props, O extends t.Props = Record<never, never>>(
   type: T,
   required: R,
   optional?: O,
 ) =>
-  t.type(
+  t.strict(
     {
       type: t.literal(type),
       actor: Actor,
       at: Instant,
-      data: t.intersection([t.type({ unitId: Id, ...required }), t.partial(optional ?? ({} as O))]),
+      data: t.intersection([
+        t.strict({ unitId: Id, ...required }),
+        t.exact(t.partial(optional ?? ({} as O))),
+      ]),
     },
     type,
   );

@@ -5,7 +5,7 @@ import { InspectionMethod, Interviewee } from './commands';
 
 /** Events of the unit aggregate: the versioned storage contract (schema version 1). */
 const event = <T extends string, R extends t.Props>(type: T, required: R) =>
-  t.type({ type: t.literal(type), data: t.type({ unitId: Id, at: Instant, ...required }) }, type);
+  t.strict({ type: t.literal(type), data: t.strict({ unitId: Id, at: Instant, ...required }) }, type);
 
 export const UnitEvents = {
   InspectionRecorded: event('InspectionRecorded', {
