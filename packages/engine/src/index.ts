@@ -9,3 +9,5 @@ export * from './envelope/event-ids';
 export * from './envelope/upcasters';
 export * from './errors';
 export * from './engine';
+export * from './projections';
+export * from './sweeper';

@@ -125,4 +125,12 @@ export const positionFromString = (s: string): Position | undefined => {
 };
 
 export const comparePositions = (a: Position, b: Position): number =>
-  a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : a.prepare < b.prepare ? -1 : a.prepare > b.prepare ? 1 : 0;
+  a.commit < b.commit
+    ? -1
+    : a.commit > b.commit
+      ? 1
+      : a.prepare < b.prepare
+        ? -1
+        : a.prepare > b.prepare
+          ? 1
+          : 0;

@@ -1,0 +1,148 @@
+import { dueTimes, type DomainContext } from '@duban/domain';
+import type { ScoringPolicy } from './scoring-policy';
+import type { SupervisionModel } from './supervision-model';
+import { quartersOf, unitScorecard, type Evidence } from './unit-scorecard';
+
+/**
+ * 约谈问责: units to interview (约谈主要负责人或分管负责人) or to refer (移交纪检监察机关), as of the end
+ * of a quarter. The flags suggest; the main leader or the inspection office acts, as commands on the
+ * unit's stream (ScheduleInterview, RecordInterview, ReferToDiscipline).
+ */
+export interface AccountabilityFlag {
+  readonly unitId: string;
+  readonly action: 'interview' | 'referral';
+  readonly reason:
+    | 'ranked-low' // 落实不力: bottom of this quarter's ranking
+    | 'seriously-behind' // 进度严重滞后
+    | 'rectification-not-done' // 整改不到位
+    | 'ranked-low-repeatedly' // 多次排名靠后
+    | 'interviewed-repeatedly' // 多次被约谈
+    | 'long-unrectified'; // 久拖不改
+  readonly text: string;
+  readonly evidence: readonly Evidence[];
+}
+
+/** Last instant of a quarter like 2022Q1 in the calendar's zone. */
+const quarterEnd = (quarter: string, ctx: DomainContext): string => {
+  const year = Number(quarter.slice(0, 4));
+  const q = Number(quarter.slice(5));
+  const endUtc = Date.UTC(year, q * 3, 1) - ctx.calendar.utcOffsetMinutes * 60_000 - 1;
+  return new Date(endUtc).toISOString();
+};
+
+const previousQuarter = (quarter: string): string => {
+  const year = Number(quarter.slice(0, 4));
+  const q = Number(quarter.slice(5));
+  return q === 1 ? `${year - 1}Q4` : `${year}Q${q - 1}`;
+};
+
+export const accountabilityFlags = (
+  model: SupervisionModel,
+  quarter: string,
+  policy: ScoringPolicy,
+  ctx: DomainContext,
+): AccountabilityFlag[] => {
+  const p = policy.accountability;
+  const flags: AccountabilityFlag[] = [];
+  const end = quarterEnd(quarter, ctx);
+  const known = new Set(quartersOf(model, ctx));
+  const bottom = (q: string) => {
+    const ranking = unitScorecard(model, q, policy, ctx);
+    return new Set(ranking.slice(Math.max(0, ranking.length - p.bottomN)).map((s) => s.unitId));
+  };
+
+  const low = bottom(quarter);
+  for (const unitId of low) {
+    let run = 1;
+    for (let q = previousQuarter(quarter); known.has(q) && bottom(q).has(unitId); q = previousQuarter(q))
+      run += 1;
+    flags.push({
+      unitId,
+      action: 'interview',
+      reason: 'ranked-low',
+      text: `among the last ${p.bottomN} of ${quarter}'s ranking`,
+      evidence: [],
+    });
+    if (run >= p.consecutiveQuartersForReferral)
+      flags.push({
+        unitId,
+        action: 'referral',
+        reason: 'ranked-low-repeatedly',
+        text: `among the last ${p.bottomN} for ${run} consecutive quarters`,
+        evidence: [],
+      });
+  }
+
+  for (const t of Object.values(model.tasks).sort((a, b) => a.taskId.localeCompare(b.taskId))) {
+    if (!t.assigned || Date.parse(t.assigned.at) > Date.parse(end)) continue;
+    const stream = `task-${t.taskId}`;
+    const deadline = dueTimes(t, ctx).find((d) => d.kind === 'deadline')!;
+    const doneAt = deadline.metBy?.at ?? end;
+    if (Date.parse(doneAt) > Date.parse(deadline.due)) {
+      const late = ctx.calendar.workingDaysBetween(deadline.due, doneAt);
+      if (late >= p.severeDelayWorkingDays)
+        flags.push({
+          unitId: t.leadUnit,
+          action: 'interview',
+          reason: 'seriously-behind',
+          text: `${t.taskId} ${deadline.metBy ? 'was' : 'is'} ${late} working days past its deadline ${deadline.due}`,
+          evidence: t.deadlinesMissed.map((f) => ({
+            streamId: stream,
+            revision: f.revision,
+            type: 'DeadlineMissed',
+          })),
+        });
+    }
+    for (const r of t.rectifications) {
+      if (Date.parse(r.opened.at) > Date.parse(end)) continue;
+      const failed = r.lookBacks.filter((l) => l.result === 'failed' && Date.parse(l.at) <= Date.parse(end));
+      const unfinished = r.status !== 'passed' && r.status !== 'completed';
+      const overdueDays =
+        unfinished && Date.parse(end) > Date.parse(r.dueBy)
+          ? ctx.calendar.workingDaysBetween(r.dueBy, end)
+          : 0;
+      const evidence: Evidence[] = [
+        { streamId: stream, revision: r.opened.revision, type: 'RectificationOpened' },
+        ...failed.map((l) => ({ streamId: stream, revision: l.revision, type: 'LookBackReviewed' })),
+      ];
+      if (r.status === 'failed' || overdueDays > 0)
+        flags.push({
+          unitId: t.leadUnit,
+          action: 'interview',
+          reason: 'rectification-not-done',
+          text: `${t.taskId} rectification ${r.id} ${r.status === 'failed' ? 'failed its look-back' : `is ${overdueDays} working days past due ${r.dueBy}`}`,
+          evidence,
+        });
+      if (overdueDays >= p.longUnrectifiedWorkingDays)
+        flags.push({
+          unitId: t.leadUnit,
+          action: 'referral',
+          reason: 'long-unrectified',
+          text: `${t.taskId} rectification ${r.id} unfinished ${overdueDays} working days after ${r.dueBy}`,
+          evidence,
+        });
+    }
+  }
+
+  for (const [unitId, unit] of Object.entries(model.units)) {
+    const held = unit.interviewsHeld.filter((i) => Date.parse(i.at) <= Date.parse(end));
+    if (held.length >= p.interviewsForReferral)
+      flags.push({
+        unitId,
+        action: 'referral',
+        reason: 'interviewed-repeatedly',
+        text: `interviewed ${held.length} times`,
+        evidence: held.map((i) => ({
+          streamId: `unit-${unitId}`,
+          revision: i.revision,
+          type: 'InterviewRecorded',
+        })),
+      });
+  }
+  return flags.sort(
+    (a, b) =>
+      a.unitId.localeCompare(b.unitId) ||
+      a.action.localeCompare(b.action) ||
+      a.reason.localeCompare(b.reason),
+  );
+};

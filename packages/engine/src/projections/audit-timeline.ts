@@ -1,0 +1,44 @@
+import { evolveTask, initialTaskState, type TaskEvent, type TaskState } from '@duban/domain';
+import { eventOf, type Envelope } from '../envelope/envelope';
+
+/** One line of a task's history as an auditor reads it: who did what, when, and the state after it. */
+export interface TimelineEntry {
+  readonly revision: number;
+  readonly at: string;
+  readonly actor: Envelope['metadata']['actor'];
+  readonly type: string;
+  readonly data: unknown;
+  readonly commandId: string;
+  readonly hash: string;
+  /** An immutable snapshot (immer): entries share unchanged parts, so a long timeline stays small. */
+  readonly stateAfter: TaskState;
+}
+
+/** Every event of a task's stream, in order, with the state after each. */
+export const auditTimeline = (envelopes: readonly Envelope[]): TimelineEntry[] => {
+  let state = initialTaskState();
+  return envelopes.map((e) => {
+    state = evolveTask(state, eventOf(e) as TaskEvent);
+    return {
+      revision: e.metadata.revision,
+      at: e.metadata.at,
+      actor: e.metadata.actor,
+      type: e.type,
+      data: e.data,
+      commandId: e.metadata.commandId,
+      hash: e.metadata.hash,
+      stateAfter: state,
+    };
+  });
+};
+
+/** Time travel: the task as it stood at `instant` (business time), from its events up to then. */
+export const stateAsOf = (envelopes: readonly Envelope[], instant: string): TaskState => {
+  const limit = Date.parse(instant);
+  let state = initialTaskState();
+  for (const e of envelopes) {
+    if (Date.parse(e.metadata.at) > limit) break;
+    state = evolveTask(state, eventOf(e) as TaskEvent);
+  }
+  return state;
+};

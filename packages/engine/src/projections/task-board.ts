@@ -1,0 +1,60 @@
+import {
+  lightOf,
+  suggestGrade,
+  type DomainContext,
+  type Grade,
+  type Light,
+  type TaskState,
+} from '@duban/domain';
+import type { SupervisionModel } from './supervision-model';
+
+/** 台账: one line per task, as a supervisor's board shows it at a given instant. */
+export interface TaskCard {
+  readonly taskId: string;
+  readonly title: string;
+  readonly source: string;
+  readonly key: boolean;
+  readonly status: TaskState['status'];
+  readonly leadUnit: string;
+  readonly coUnits: readonly string[];
+  readonly supervisor: string;
+  readonly deadline: string;
+  readonly originalDeadline: string;
+  readonly extended: boolean;
+  readonly light: Light;
+  readonly percentComplete: number;
+  readonly urges: number;
+  readonly openRectifications: readonly string[];
+  readonly suggestedGrade: Grade;
+  readonly finalGrade?: Grade;
+  readonly closedAt?: string;
+}
+
+export const taskCard = (state: TaskState, now: string, ctx: DomainContext): TaskCard => ({
+  taskId: state.taskId,
+  title: state.title,
+  source: state.source,
+  key: state.key,
+  status: state.status,
+  leadUnit: state.leadUnit,
+  coUnits: state.coUnits,
+  supervisor: state.supervisor.kind === 'section' ? state.supervisor.sectionId : 'inspection-office',
+  deadline: state.deadline,
+  originalDeadline: state.originalDeadline,
+  extended: state.deadline !== state.originalDeadline,
+  light: lightOf(state, now, ctx),
+  percentComplete: state.percentComplete,
+  urges: state.urges.length,
+  openRectifications: state.rectifications.filter((r) => r.status !== 'passed').map((r) => r.id),
+  // For a closed task the suggestion is the one made at closure; for an open one, as of now.
+  suggestedGrade: state.closed ? state.closed.suggestedGrade : suggestGrade(state, now, ctx).grade,
+  ...(state.grade ? { finalGrade: state.grade } : {}),
+  ...(state.closed ? { closedAt: state.closed.at } : {}),
+});
+
+/** Every assigned task, ordered by deadline. */
+export const taskBoard = (model: SupervisionModel, now: string, ctx: DomainContext): TaskCard[] =>
+  Object.values(model.tasks)
+    .filter((t) => t.status !== 'none')
+    .sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline) || a.taskId.localeCompare(b.taskId))
+    .map((t) => taskCard(t, now, ctx));

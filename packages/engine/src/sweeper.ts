@@ -1,0 +1,60 @@
+import { isLeft } from 'fp-ts/Either';
+import { dueTimes, type Actor } from '@duban/domain';
+import type { Engine } from './engine';
+import type { EngineError } from './errors';
+import type { SupervisionModel } from './projections/supervision-model';
+
+/**
+ * The deadline sweeper: given a clock, it issues CheckDeadlines for every open task with a time limit
+ * that has passed or falls due within the approaching window and has not been signalled yet. Its command
+ * ids derive from the task, the time limit and its due time, so a restart (or two sweepers) issues each
+ * at most once; the decider itself also never signals a due time twice.
+ */
+export interface SweepResult {
+  readonly checked: number;
+  readonly events: number;
+  readonly errors: ReadonlyArray<{ readonly taskId: string; readonly error: EngineError }>;
+}
+
+export interface DeadlineSweeper {
+  sweep(model: SupervisionModel, now: string): Promise<SweepResult>;
+}
+
+export const SWEEPER_ACTOR: Actor = { id: 'duban-deadline-sweeper', kind: 'system' };
+
+export const createDeadlineSweeper = (engine: Engine, actor: Actor = SWEEPER_ACTOR): DeadlineSweeper => ({
+  async sweep(model, now) {
+    const ctx = engine.context;
+    const nowMs = Date.parse(now);
+    let checked = 0;
+    let events = 0;
+    const errors: Array<{ taskId: string; error: EngineError }> = [];
+    for (const t of Object.values(model.tasks)) {
+      if (t.status === 'none' || t.status === 'closed') continue;
+      const due = dueTimes(t, ctx).find((d) => {
+        const passed = nowMs > Date.parse(d.due) && !(d.metBy && Date.parse(d.metBy.at) <= Date.parse(d.due));
+        if (d.kind === 'milestone') return passed && !t.signalled.milestones.includes(d.id);
+        if (passed) return !t.signalled.missed.includes(d.due);
+        return (
+          !d.metBy &&
+          !t.signalled.approaching.includes(d.due) &&
+          ctx.calendar.workingDaysBetween(now, d.due) <= ctx.policy.approachingWithinWorkingDays
+        );
+      });
+      if (!due) continue;
+      checked += 1;
+      const passed = nowMs > Date.parse(due.due);
+      const result = await engine.execute(
+        { type: 'CheckDeadlines', data: { taskId: t.taskId } },
+        {
+          actor,
+          at: now,
+          commandId: `check-deadlines:${t.taskId}:${due.id}:${due.due}:${passed ? 'passed' : 'approaching'}`,
+        },
+      );
+      if (isLeft(result)) errors.push({ taskId: t.taskId, error: result.left });
+      else events += result.right.events.length;
+    }
+    return { checked, events, errors };
+  },
+});
