@@ -39,6 +39,13 @@ const rejection = async (promise: Promise<unknown>): Promise<unknown> =>
     (error: unknown) => error,
   );
 
+const waitUntil = async (condition: () => boolean, ms = 2000): Promise<void> => {
+  for (const end = Date.now() + ms; !condition();) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
 /** Takes `n` events from a subscription (running `afterCaughtUp` once history is delivered), then unsubscribes. */
 const take = async (
   subscribe: (checkpoint: (p: Position) => void) => StreamSubscription,
@@ -303,6 +310,18 @@ describe.each([
       () => client.appendToStream('task-1', event('D')),
     );
     expect(events.map((e) => e.event?.type)).toEqual(['B', 'C', 'D']);
+  });
+
+  it('counts streaming calls as open until they finish or the client cancels them', async () => {
+    await client.appendToStream('task-1', event('Created'));
+    await collect(client.readStream('task-1'));
+    expect(server.openCalls()).toBe(batchAppend ? 1 : 0); // the client keeps BatchAppend open
+    const subscription = client.subscribeToAll();
+    await new Promise<void>((resolve) => subscription.once('confirmation', resolve));
+    expect(server.openCalls()).toBe(batchAppend ? 2 : 1);
+    await subscription.unsubscribe();
+    await client.dispose();
+    await waitUntil(() => server.openCalls() === 0);
   });
 
   it('answers Gossip.Read so that esdb+discover:// finds the node', async () => {

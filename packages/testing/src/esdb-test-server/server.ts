@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { appendHandler } from './append';
 import { batchAppendHandler } from './batch-append';
@@ -25,6 +26,8 @@ export interface EsdbTestServer {
   seedSystemEvent(streamId: string, type: string): Promise<void>;
   /** How many calls each gRPC method received, by method path (e.g. `/event_store.client.streams.Streams/BatchAppend`). */
   callCounts(): Readonly<Record<string, number>>;
+  /** Reads, subscriptions and BatchAppend streams not yet finished or cancelled. */
+  openCalls(): number;
   /** Force shutdown: open calls (BatchAppend, subscriptions) are cancelled. Dispose clients first. */
   stop(): Promise<void>;
 }
@@ -42,18 +45,33 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
   const server = new Server();
   let port = 0;
   const calls: Record<string, number> = {};
-  const counted = <H extends (...args: never[]) => void>(path: string, handler: H): H =>
-    ((...args: Parameters<H>) => {
+  const counted =
+    <A extends unknown[]>(path: string, handler: (...args: A) => void) =>
+    (...args: A): void => {
       calls[path] = (calls[path] ?? 0) + 1;
       handler(...args);
-    }) as H;
+    };
+  // Streaming calls stay open until they finish or the client cancels them.
+  const open = new Set<EventEmitter>();
+  const tracked =
+    <C extends EventEmitter>(handler: (call: C) => void) =>
+    (call: C): void => {
+      open.add(call);
+      for (const end of ['finish', 'close', 'cancelled']) call.once(end, () => open.delete(call));
+      handler(call);
+    };
 
   // Unlisted methods (Delete, Tombstone, and BatchAppend when disabled) answer UNIMPLEMENTED.
   server.addService(StreamsService, {
-    read: counted(StreamsService.read.path, readHandler(log)),
+    read: counted(StreamsService.read.path, tracked(readHandler(log))),
     append: counted(StreamsService.append.path, appendHandler(log, maxAppendSize)),
     ...(batchAppend
-      ? { batchAppend: counted(StreamsService.batchAppend.path, batchAppendHandler(log, maxAppendSize)) }
+      ? {
+          batchAppend: counted(
+            StreamsService.batchAppend.path,
+            tracked(batchAppendHandler(log, maxAppendSize)),
+          ),
+        }
       : {}),
   });
   server.addService(ServerFeaturesService, {
@@ -100,6 +118,7 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
     port,
     seedSystemEvent,
     callCounts: () => ({ ...calls }),
+    openCalls: () => open.size,
     stop: async () => server.forceShutdown(),
   };
 };
