@@ -8,7 +8,7 @@ import type { AppendError, ExpectedRevision } from '@duban/engine';
 
 /** What the adapter says about where it talks to, for messages: the connection string without credentials. */
 export const describeTarget = (connection: string | undefined): string =>
-  connection ? connection.replace(/\/\/[^@/]*@/, '//') : 'EventStoreDB';
+  connection ? `EventStoreDB at ${connection.replace(/\/\/[^@/]*@/, '//')}` : 'EventStoreDB';
 
 export const wrongExpectedRevision = (
   streamId: string,
