@@ -50,8 +50,13 @@ const who = (a: Actor) => `${a.kind} ${a.id}${a.unitId ? ` of ${a.unitId}` : ''}
 const denied = (a: Actor, what: string): Decision =>
   fail('NotAuthorized', `${who(a)} may not ${what}`, 'actor');
 
+/** A repeated registration: every particular the state keeps is the same (an omitted complexity is derived). */
 const sameAssignment = (c: TaskCommandOf<'AssignTask'>, s: TaskState) =>
   c.data.title === s.title &&
+  c.data.source === s.source &&
+  (c.data.key ?? false) === s.key &&
+  (c.data.complexity === undefined || c.data.complexity === s.complexity) &&
+  c.data.taskForceId === s.taskForceId &&
   c.data.leadUnit === s.leadUnit &&
   c.data.deadline === s.originalDeadline &&
   c.data.sectionId === s.sectionId &&
@@ -92,14 +97,6 @@ const regradeAfter = (
 const handlers: { readonly [K in TaskCommandType]: Handler<K> } = {
   AssignTask(c, s, ctx) {
     const { data, actor, at } = c;
-    if (s.status !== 'none')
-      return sameAssignment(c, s)
-        ? nothing
-        : fail(
-            'TaskAlreadyAssigned',
-            `task ${data.taskId} was already assigned with other particulars`,
-            'data.taskId',
-          );
     const mayAssign =
       (actor.kind === 'section' && actor.unitId === data.sectionId) ||
       (actor.kind === data.origin.kind && actor.id === data.origin.leaderId);
@@ -108,6 +105,14 @@ const handlers: { readonly [K in TaskCommandType]: Handler<K> } = {
         actor,
         `assign this task: it is handed out by section ${data.sectionId} or by the leader who decided it`,
       );
+    if (s.status !== 'none')
+      return sameAssignment(c, s)
+        ? nothing
+        : fail(
+            'TaskAlreadyAssigned',
+            `task ${data.taskId} was already assigned with other particulars`,
+            'data.taskId',
+          );
     if (!later(data.deadline, at))
       return fail('DeadlineNotInFuture', `deadline ${data.deadline} is not after ${at}`, 'data.deadline');
     if (data.coUnits.includes(data.leadUnit))
