@@ -61,10 +61,17 @@ export interface ChainVerifier {
 }
 
 /**
+ * The last revision and hash of each stream, recorded somewhere the log's keeper cannot rewrite (a
+ * report, a letter, another system). An unkeyed chain alone cannot see a dropped tail or a wholesale
+ * rewrite; checked against heads recorded earlier, it can.
+ */
+export type StreamHeads = Readonly<Record<string, { readonly revision: number; readonly hash: string }>>;
+
+/**
  * A streaming verifier: feed events in stored order (one stream, or `$all` with streams interleaved);
  * it keeps a few bytes per stream, so a whole history verifies in constant memory per stream.
  */
-export const createChainVerifier = (): ChainVerifier => {
+export const createChainVerifier = (options: { heads?: StreamHeads } = {}): ChainVerifier => {
   const streams = new Map<string, StreamCursor>();
   const breaks: ChainBreak[] = [];
   let index = 0;
@@ -159,7 +166,28 @@ export const createChainVerifier = (): ChainVerifier => {
       cursor.nextRevision = revision + 1;
     },
     report() {
-      let events = index;
+      const events = index;
+      for (const [streamId, head] of Object.entries(options.heads ?? {})) {
+        const cursor = streams.get(streamId) ?? { nextRevision: 0, lastHash: GENESIS_HASH };
+        if (cursor.broken) continue;
+        const last = cursor.nextRevision - 1;
+        if (last < head.revision)
+          breaks.push({
+            streamId,
+            revision: last + 1,
+            problem: 'missing',
+            detail: `the recorded head is revision ${head.revision}; the stream ends at ${last}`,
+            index,
+          });
+        else if (last === head.revision && cursor.lastHash !== head.hash)
+          breaks.push({
+            streamId,
+            revision: last,
+            problem: 'changed',
+            detail: 'the stream was rewritten: its head hash differs from the recorded one',
+            index,
+          });
+      }
       const sorted = [...breaks].sort((a, b) => a.index - b.index);
       return {
         ok: sorted.length === 0,
@@ -173,8 +201,8 @@ export const createChainVerifier = (): ChainVerifier => {
 };
 
 /** Verifies one stream's events, in the order they were read. */
-export const verifyStream = (events: Iterable<Hashable>): VerifyReport => {
-  const verifier = createChainVerifier();
+export const verifyStream = (events: Iterable<Hashable>, heads?: StreamHeads): VerifyReport => {
+  const verifier = createChainVerifier(heads ? { heads } : {});
   for (const e of events) verifier.push(e);
   return verifier.report();
 };
@@ -186,4 +214,16 @@ export const verifyAll = async (
   const verifier = createChainVerifier();
   for await (const e of events) verifier.push(e);
   return verifier.report();
+};
+
+/** The heads of every stream in a history, to record for later verification. */
+export const streamHeads = async (
+  events: AsyncIterable<Hashable> | Iterable<Hashable>,
+): Promise<StreamHeads> => {
+  const heads: Record<string, { revision: number; hash: string }> = {};
+  for await (const e of events) {
+    const m = e.metadata as { streamId: string; revision: number; hash: string };
+    heads[m.streamId] = { revision: m.revision, hash: m.hash };
+  }
+  return heads;
 };

@@ -1,0 +1,128 @@
+import {
+  createChainVerifier,
+  hashEvent,
+  streamHeads,
+  verifyAll,
+  verifyStream,
+  type Envelope,
+} from '@duban/engine';
+import { quarterScenario } from './scenario';
+
+const history = async () => {
+  const { engine } = await quarterScenario();
+  const all: Envelope[] = [];
+  for await (const e of engine.readAll()) all.push(e);
+  const t1 = all.filter((e) => e.metadata.streamId === 'task-T1');
+  return { all, t1 };
+};
+
+const clone = <T>(x: T): T =>
+  JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+
+describe('hash chain (tamper evidence)', () => {
+  it('verifies an untouched history, stream by stream and all together', async () => {
+    const { all, t1 } = await history();
+    expect(verifyStream(t1)).toMatchObject({ ok: true, streams: 1, events: t1.length, breaks: [] });
+    expect(await verifyAll(all)).toMatchObject({ ok: true, streams: 3, events: all.length });
+  });
+
+  it('hashes the canonical form: key order does not matter, content does', async () => {
+    const { t1 } = await history();
+    const e = t1[1]!;
+    const reordered = { metadata: e.metadata, data: e.data, type: e.type };
+    expect(hashEvent(reordered)).toBe(e.metadata.hash);
+    expect(hashEvent({ ...e, data: { ...(e.data as object), unitId: 'bureau-of-finance' } })).not.toBe(
+      e.metadata.hash,
+    );
+  });
+
+  it('finds a changed byte in the data and names stream and revision', async () => {
+    const { t1 } = await history();
+    const tampered = clone(t1);
+    (tampered[3]!.data as { summary: string }).summary += '.';
+    expect(verifyStream(tampered).firstBreak).toMatchObject({
+      streamId: 'task-T1',
+      revision: 3,
+      problem: 'changed',
+    });
+  });
+
+  it('finds a changed actor or time in the envelope', async () => {
+    const { t1 } = await history();
+    const tampered = clone(t1);
+    (tampered[2]!.metadata as { at: string }).at = '2022-03-01T10:00:00.000+08:00';
+    expect(verifyStream(tampered).firstBreak).toMatchObject({ revision: 2, problem: 'changed' });
+  });
+
+  it('finds an event changed and re-hashed, by the broken link after it', async () => {
+    const { t1 } = await history();
+    const tampered = clone(t1);
+    (tampered[4]!.data as { summary: string }).summary = 'forged';
+    (tampered[4]!.metadata as { hash: string }).hash = hashEvent(tampered[4]!);
+    expect(verifyStream(tampered).firstBreak).toMatchObject({ revision: 4, problem: 'changed' });
+  });
+
+  it('finds a dropped event', async () => {
+    const { t1 } = await history();
+    const dropped = [...t1.slice(0, 2), ...t1.slice(3)];
+    expect(verifyStream(dropped).firstBreak).toMatchObject({ revision: 2, problem: 'missing' });
+  });
+
+  it('finds a dropped tail or a rewritten chain only against recorded heads', async () => {
+    const { t1 } = await history();
+    const heads = await streamHeads(t1);
+    // An unkeyed chain alone cannot see a dropped tail...
+    expect(verifyStream(t1.slice(0, -1)).ok).toBe(true);
+    // ...the head recorded earlier can.
+    expect(verifyStream(t1.slice(0, -1), heads).firstBreak).toMatchObject({
+      revision: t1.length - 1,
+      problem: 'missing',
+    });
+    // A wholesale rewrite from some revision on, re-hashed and re-linked, is caught the same way.
+    const rewritten = clone(t1);
+    (rewritten[3]!.data as { summary: string }).summary = 'rewritten';
+    for (let i = 3; i < rewritten.length; i++) {
+      (rewritten[i]!.metadata as { prevHash: string }).prevHash = rewritten[i - 1]!.metadata.hash;
+      (rewritten[i]!.metadata as { hash: string }).hash = hashEvent(rewritten[i]!);
+    }
+    expect(verifyStream(rewritten).ok).toBe(true);
+    expect(verifyStream(rewritten, heads).firstBreak).toMatchObject({
+      revision: t1.length - 1,
+      problem: 'changed',
+    });
+    expect(verifyStream(t1, heads).ok).toBe(true);
+  });
+
+  it('finds reordered events', async () => {
+    const { t1 } = await history();
+    const swapped = [t1[0]!, t1[2]!, t1[1]!, ...t1.slice(3)];
+    expect(verifyStream(swapped).firstBreak).toMatchObject({ revision: 1, problem: 'reordered' });
+  });
+
+  it('finds an inserted event, even one with a self-consistent hash', async () => {
+    const { t1 } = await history();
+    const forged = clone(t1[2]!);
+    (forged.data as { summary: string }).summary = 'an extra report';
+    (forged.metadata as { hash: string }).hash = hashEvent(forged);
+    const inserted = [...t1.slice(0, 3), forged, ...t1.slice(3)];
+    expect(verifyStream(inserted).firstBreak).toMatchObject({ revision: 2, problem: 'inserted', index: 3 });
+  });
+
+  it('reports the first break of each stream in $all order', async () => {
+    const { all } = await history();
+    const tampered = clone(all);
+    const i = tampered.findIndex((e) => e.metadata.streamId === 'task-T3' && e.metadata.revision === 1);
+    (tampered[i]!.data as { deployment?: string }).deployment = 'changed';
+    const report = await verifyAll(tampered);
+    expect(report.ok).toBe(false);
+    expect(report.breaks).toEqual([
+      expect.objectContaining({ streamId: 'task-T3', revision: 1, problem: 'changed', index: i }),
+    ]);
+  });
+
+  it('calls a line without an envelope malformed', () => {
+    const v = createChainVerifier();
+    v.push({ type: 'TaskUrged', data: {}, metadata: { streamId: 'task-X' } });
+    expect(v.report().firstBreak).toMatchObject({ streamId: 'task-X', problem: 'malformed' });
+  });
+});
