@@ -96,6 +96,12 @@ export const createEventStoreDbStore = (
           encoded.map((e) => e.event),
           { expectedRevision: toClientRevision(expected), deadline: appendTimeoutMs },
         );
+        if (!result.success) {
+          // Only with `throwOnAppendFailure=false` in the connection string; the client then reports a
+          // conflict this way, with a wrong revision on BatchAppend, so the stream's own is read.
+          const last = await eventAt(streamId, 'end');
+          return left(wrongExpectedRevision(streamId, expected, last?.revision ?? 'no_stream'));
+        }
         // Some servers answer an idempotent re-append without a position: it is the written event's.
         const position =
           result.position ??

@@ -167,6 +167,22 @@ describe.each([
     await store.close(); // a second close is harmless
   });
 
+  it('still reports a conflict as WrongExpectedRevision with throwOnAppendFailure=false', async () => {
+    const store = createEventStoreDbStore(`${server.connectionString}&throwOnAppendFailure=false`);
+    try {
+      await store.appendToStream('task-1', [proposed(), proposed(), proposed()]);
+      const error = leftOf(await store.appendToStream('task-1', [proposed()], { expectedRevision: 0n }));
+      expect(error).toMatchObject({
+        code: 'WrongExpectedRevision',
+        streamId: 'task-1',
+        expected: 0n,
+        actual: 2n,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('answers an empty append from the stream as it is, writing nothing', async () => {
     const store = createEventStoreDbStore(server.connectionString);
     try {
