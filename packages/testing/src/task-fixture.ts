@@ -130,10 +130,11 @@ export const taskFixture = (options: TaskFixtureOptions = {}) => {
         noticeNo,
         requirements: 'Report the rectification within 3 days',
       }),
+    /** Pass `null` as `consent` for an escalation without the main leader's consent on record. */
     escalate: (
       at = day(8),
       actor: Actor = actors.section,
-      consent: { ref: string; by: string } | undefined = { ref: 'Mayor agreed, memo 12', by: 'mayor' },
+      consent: { ref: string; by: string } | null | undefined = { ref: 'Mayor agreed, memo 12', by: 'mayor' },
     ) =>
       command('EscalateTask', actor, at, { reason: 'Urging had no effect', ...(consent ? { consent } : {}) }),
     requestExtension: (requestedDeadline = day(30, 8), at = day(10), actor: Actor = actors.leadUnit) =>
