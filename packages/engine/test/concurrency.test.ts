@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isRight } from 'fp-ts/Either';
+import { taskStreamId } from '@duban/domain';
+import { taskFixture } from '@duban/testing';
+import {
+  createEngine,
+  createFileReadModelStore,
+  createInMemoryEventStore,
+  createProjectionRunner,
+  supervisionProjection,
+  verifyStream,
+  type SupervisionModel,
+} from '@duban/engine';
+import { exec } from './scenario';
+
+describe('concurrent commands on one task', () => {
+  it('commits every one exactly once, in some order, with an unbroken chain', async () => {
+    const engine = createEngine({
+      store: createInMemoryEventStore(),
+      retry: { attempts: 20, baseDelayMs: 1 },
+    });
+    const f = taskFixture({ taskId: 'C1' });
+    await exec(engine, f.assign());
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        engine.execute(
+          { type: 'UrgeTask', data: { taskId: 'C1', reason: `urge ${i}` } },
+          { actor: f.supervisor, at: f.day(1, i), commandId: `urge-${i}` },
+        ),
+      ),
+    );
+    expect(results.every(isRight)).toBe(true);
+    const stream = await engine.readStream(taskStreamId('C1'));
+    const urges = stream.filter((e) => e.type === 'TaskUrged');
+    expect(urges).toHaveLength(12);
+    expect(urges.map((e) => (e.data as { count: number }).count)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    expect(new Set(urges.map((e) => e.metadata.commandId)).size).toBe(12);
+    expect(verifyStream(stream).ok).toBe(true);
+  });
+});
+
+describe('file read-model store', () => {
+  it('saves the model with its checkpoint in one file and resumes from it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-rm-'));
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const f = taskFixture({ taskId: 'F1' });
+    await exec(engine, f.assign());
+    const runner = createProjectionRunner({
+      engine,
+      projection: supervisionProjection,
+      store: createFileReadModelStore<SupervisionModel>(dir),
+    });
+    await runner.catchUp();
+    const saved = JSON.parse(readFileSync(join(dir, 'supervision.json'), 'utf8'));
+    expect(saved.checkpoint).toBe('1/1');
+    expect(saved.model.tasks.F1.status).toBe('assigned');
+    await exec(engine, f.accept());
+    const again = createProjectionRunner({
+      engine,
+      projection: supervisionProjection,
+      store: createFileReadModelStore<SupervisionModel>(dir),
+    });
+    expect((await again.catchUp()).events).toBe(2);
+  });
+});
+
+describe('engine.subscribe', () => {
+  it('delivers committed task and unit events after a position, then live', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const f = taskFixture({ taskId: 'L1' });
+    await exec(engine, f.assign());
+    const sub = engine.subscribe();
+    const it = sub[Symbol.asyncIterator]();
+    expect((await it.next()).value.type).toBe('TaskAssigned');
+    await exec(engine, f.accept());
+    expect((await it.next()).value).toMatchObject({ type: 'TaskAccepted', metadata: { revision: 1 } });
+    await sub.close();
+  });
+});
