@@ -21,7 +21,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@duban/*'], message: 'domain imports from no other package' },
-            { group: ['fs', 'node:*', 'net', 'http', 'https', 'child_process', 'crypto', 'os'], message: 'domain does no I/O' },
+            {
+              group: ['fs', 'node:*', 'net', 'http', 'https', 'child_process', 'crypto', 'os'],
+              message: 'domain does no I/O',
+            },
           ],
         },
       ],
@@ -32,7 +35,10 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'time comes in from outside' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'time comes in from outside',
+        },
       ],
     },
   },

@@ -105,7 +105,19 @@ describe('the whole seed workflow through the engine (工作流程 end to end)',
     });
     const [co, lead] = unitScorecard(model, '2022Q1', DEFAULT_SCORING_POLICY, ctx);
     // Key task, excellent: 100 × 2; sent back once (−1), one written notice (−2).
-    expect(co).toMatchObject({ rank: 1, unitId: 'bureau-of-finance', average: 100, deductions: 1.5, score: 98.5 });
-    expect(lead).toMatchObject({ rank: 2, unitId: 'bureau-of-commerce', average: 100, deductions: 3, score: 97 });
+    expect(co).toMatchObject({
+      rank: 1,
+      unitId: 'bureau-of-finance',
+      average: 100,
+      deductions: 1.5,
+      score: 98.5,
+    });
+    expect(lead).toMatchObject({
+      rank: 2,
+      unitId: 'bureau-of-commerce',
+      average: 100,
+      deductions: 3,
+      score: 97,
+    });
   });
 });
