@@ -398,6 +398,10 @@ const handlers: { readonly [K in TaskCommandType]: Handler<K> } = {
           ? `approve closure of key task ${s.taskId}: the main leader does (报经市政府主要领导审定)`
           : `approve closure of task ${s.taskId}: the deputy leader in charge does`,
       );
+    if (s.status === 'closed')
+      return data.grade === s.closed?.grade
+        ? nothing
+        : fail('TaskClosed', `task ${s.taskId} is already closed with grade ${s.closed?.grade}`);
     if (s.status === 'closure-requested')
       return fail('ClosureNotReviewed', `task ${s.taskId} awaits the section's review`);
     if (s.status !== 'closure-reviewed')
@@ -595,10 +599,6 @@ export const decideTask = (command: TaskCommand, state: TaskState, ctx: DomainCo
         'TaskClosed',
         `task ${state.taskId} was closed on ${state.closed?.at}; ${command.type} is not accepted`,
       );
-    if (state.status === 'closed' && command.type === 'ApproveClosure')
-      return command.data.grade === state.grade
-        ? nothing
-        : fail('TaskClosed', `task ${state.taskId} is already closed with grade ${state.grade}`);
   }
   return (handlers[command.type] as Handler<TaskCommandType>)(command as never, state, ctx);
 };

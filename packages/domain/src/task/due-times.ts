@@ -20,7 +20,8 @@ const evidence = (state: TaskState, kind: MilestoneEvidence): Fact | undefined =
     case 'progress-reported':
       return state.firstLeadReport;
     case 'closure-requested':
-      return state.firstClosureRequest;
+      // A request sent back (不予办结) resolved nothing: only the standing request meets a time limit.
+      return state.closureRequest;
     case 'plan-with-milestones':
       return state.planWithMilestones;
   }
@@ -56,7 +57,7 @@ export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
     id: 'deadline',
     label: 'closure applied for by the deadline (办结期限)',
     due: state.deadline,
-    ...(state.firstClosureRequest ? { metBy: state.firstClosureRequest } : {}),
+    ...(state.closureRequest ? { metBy: state.closureRequest } : {}),
   });
   return times;
 };

@@ -90,7 +90,7 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   },
   TaskClosed(s, { data }) {
     s.status = 'closed';
-    s.closed = { ...fact(s, data.at), suggestedGrade: data.suggestedGrade };
+    s.closed = { ...fact(s, data.at), suggestedGrade: data.suggestedGrade, grade: data.grade };
     s.grade = data.grade;
   },
   ClosureRejected(s, { data }) {

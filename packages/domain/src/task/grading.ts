@@ -37,7 +37,8 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
       ref('CriticismRecorded', c),
     ]);
 
-  const closureAt = state.firstClosureRequest?.at ?? now;
+  // Timeliness is judged by the closure request that stands: one sent back (不予办结) did not finish the task.
+  const closureAt = state.closureRequest?.at ?? now;
   const deadlinePassed = Date.parse(closureAt) > Date.parse(state.deadline);
   const supervision: EventRef[] = [
     ...state.urges.map((f) => ref('TaskUrged', f)),
@@ -60,7 +61,7 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
         ? 'not done by the deadline even after urging (经催办后仍未办理)'
         : 'not done by the deadline (未按期办结)',
       [
-        ...(state.firstClosureRequest ? [ref('ClosureRequested', state.firstClosureRequest)] : []),
+        ...(state.closureRequest ? [ref('ClosureRequested', state.closureRequest)] : []),
         ...state.deadlinesMissed.map((f) => ref('DeadlineMissed', f)),
         ...supervision,
       ],
@@ -88,7 +89,7 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
       [ref('RecognitionRecorded', r)],
     );
 
-  const request = state.firstClosureRequest;
+  const request = state.closureRequest;
   const extended = state.extensions.filter((e) => e.outcome === 'approved');
   if (request && !deadlinePassed) {
     const early =

@@ -65,11 +65,14 @@ export interface TaskState {
   escalation?: Fact;
   pendingExtension?: Fact & { requestedDeadline: string };
   extensions: Array<Fact & { outcome: 'approved' | 'rejected' }>;
+  /** The closure request that stands: pending, under review or approved; a sent-back one is removed. */
   closureRequest?: Fact;
+  /** The first closure request ever made, even if sent back (kept for audit and scoring). */
   firstClosureRequest?: Fact;
   closureReview?: Fact & { proposedGrade: Grade };
   closureRejections: Fact[];
-  closed?: Fact & { suggestedGrade: Grade };
+  /** The closure: the engine's suggestion and the approver's grade (before any TaskRegraded). */
+  closed?: Fact & { suggestedGrade: Grade; grade: Grade };
   /** The grade that counts: the approver's, changed afterwards only by TaskRegraded. */
   grade?: Grade;
   /** Due times already turned into events, so CheckDeadlines emits each exactly once. */
