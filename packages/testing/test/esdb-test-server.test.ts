@@ -2,6 +2,7 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
+  eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
   MaxAppendSizeExceededError,
@@ -264,6 +265,23 @@ describe.each([
     expect(events.map((e) => `${e.event?.streamId}:${e.event?.type}`)).toEqual([
       'task-1:Started',
       'task-2:Created',
+    ]);
+  });
+
+  it('filters by event type prefix and by stream name regex', async () => {
+    await client.appendToStream('task-1', [event('TaskAssigned'), event('UnitScored'), event('TaskClosed')]);
+    await client.appendToStream('unit-1', event('UnitScored'));
+    const byType = await take(
+      () => client.subscribeToAll({ filter: eventTypeFilter({ prefixes: ['Task'] }) }),
+      2,
+    );
+    expect(byType.events.map((e) => e.event?.type)).toEqual(['TaskAssigned', 'TaskClosed']);
+    const byStream = await take(
+      () => client.subscribeToAll({ filter: streamNameFilter({ regex: '^unit-' }) }),
+      1,
+    );
+    expect(byStream.events.map((e) => `${e.event?.streamId}:${e.event?.type}`)).toEqual([
+      'unit-1:UnitScored',
     ]);
   });
 
