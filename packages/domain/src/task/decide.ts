@@ -7,7 +7,7 @@ import { complexityOf } from '../time-limits';
 import type { TaskCommand, TaskCommandOf, TaskCommandType } from './commands';
 import { dueTimes } from './due-times';
 import type { EventRef, TaskEvent } from './events';
-import { suggestGrade } from './grading';
+import { suggestGrade, type GradeSuggestion } from './grading';
 import type { TaskState } from './state';
 import { applyTask } from './evolve';
 
@@ -69,22 +69,23 @@ const findRectification = (s: TaskState, id: string) => s.rectifications.find((r
 const rectificationMissing = (id: string) =>
   fail('RectificationNotFound', `no rectification ${id} was opened on this task`, 'data.rectificationId');
 
-/** After closure, a new fact may change the grade that counts: emit TaskRegraded when it does. */
+/**
+ * After closure, a new fact may change the grade that counts: emit TaskRegraded when it does. `to` gets
+ * the grade that counts and the engine's suggestion with the new fact folded in.
+ */
 const regradeAfter = (
   state: TaskState,
   fact: TaskEvent,
   ctx: DomainContext,
-  to: (current: Grade) => Grade,
+  to: (current: Grade, suggestion: GradeSuggestion) => Grade,
 ): TaskEvent[] => {
   if (state.status !== 'closed' || state.grade === undefined) return [fact];
   const from = state.grade;
-  const next = to(from);
-  if (next === from) return [fact];
   const cause: EventRef = { type: fact.type, revision: state.version };
-  const after = applyTask(structuredClone(state), fact);
-  const reasons = suggestGrade(after, fact.data.at, ctx).reasons.filter((r) =>
-    r.events.some((e) => e.revision === cause.revision),
-  );
+  const suggestion = suggestGrade(applyTask(structuredClone(state), fact), fact.data.at, ctx);
+  const next = to(from, suggestion);
+  if (next === from) return [fact];
+  const reasons = suggestion.reasons.filter((r) => r.events.some((e) => e.revision === cause.revision));
   return [
     fact,
     {
@@ -518,7 +519,7 @@ const handlers: { readonly [K in TaskCommandType]: Handler<K> } = {
     if (!mayRecordFacts(actor, s)) return denied(actor, `review a rectification of task ${s.taskId}`);
     const r = findRectification(s, data.rectificationId);
     if (!r) return rectificationMissing(data.rectificationId);
-    if (r.status === 'passed' && data.result === 'passed') return nothing;
+    if (r.status === data.result) return nothing; // this look-back's finding already stands
     if (r.status !== 'completed' && r.status !== 'passed')
       return fail(
         'RectificationOutOfOrder',
@@ -538,11 +539,10 @@ const handlers: { readonly [K in TaskCommandType]: Handler<K> } = {
       type: 'RecognitionRecorded',
       data: { taskId: s.taskId, at, ...pick(data, 'recognitionId', 'source', 'reference', 'summary') },
     };
-    // Praise lifts a grade to excellent unless criticism or falsification stands against the task.
+    // Praise lifts the grade to excellent unless a negative finding stands against the task (criticism,
+    // falsification, lateness, a failed look-back): negative findings outweigh praise, as in grading.
     return right(
-      regradeAfter(s, fact, ctx, (g) =>
-        s.criticisms.length + s.falsifications.length > 0 ? g : 'excellent',
-      ),
+      regradeAfter(s, fact, ctx, (g, suggestion) => (suggestion.grade === 'excellent' ? 'excellent' : g)),
     );
   },
 
