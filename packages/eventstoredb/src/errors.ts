@@ -43,6 +43,9 @@ export const storeUnavailable = (target: string, why: string, cause?: unknown): 
 const isServerError = (error: unknown): error is Error =>
   error instanceof Error && (isCommandError(error) || typeof (error as { code?: unknown }).code === 'number');
 
+/** A read or subscription that failed on the server's side; the client's error is its cause. */
+class ReadFailure extends Error {}
+
 /**
  * Maps what the client threw during an append to the port's error values. Anything from the server or the
  * connection (unavailable, deadline, not leader, access denied, stream deleted…) is StoreUnavailable with
@@ -56,6 +59,13 @@ export const appendFailure = (
     return wrongExpectedRevision(context.streamId, context.expected, error.actualVersion);
   if (error instanceof MaxAppendSizeExceededError)
     return appendTooLarge(context.streamId, context.size, error.maxAppendSize);
+  // A read the append needed (to find a position or the actual revision) failed on the server.
+  if (error instanceof ReadFailure)
+    return {
+      code: 'StoreUnavailable',
+      message: `${error.message}, for the append to ${context.streamId}`,
+      cause: error.cause,
+    };
   if (isServerError(error)) {
     const kind = isCommandError(error) ? `${error.type}: ` : '';
     return storeUnavailable(
@@ -71,5 +81,5 @@ export const appendFailure = (
 export const readFailure = (target: string, what: string, error: unknown): Error => {
   if (!isServerError(error)) return error instanceof Error ? error : new Error(String(error));
   const kind = isCommandError(error) ? `${error.type}: ` : '';
-  return new Error(`${target}: ${what} failed (${kind}${error.message})`, { cause: error });
+  return new ReadFailure(`${target}: ${what} failed (${kind}${error.message})`, { cause: error });
 };

@@ -132,7 +132,7 @@ export const createEventStoreDbStore = (
     try {
       last = await eventAt(streamId, 'end');
     } catch (error) {
-      return left(storeUnavailable(target, `reading ${streamId} failed`, error));
+      return left(appendFailure(error, { streamId, expected, size: 0, target }));
     }
     const ok =
       expected === 'any' ||

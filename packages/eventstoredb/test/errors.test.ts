@@ -70,6 +70,11 @@ describe('EventStoreDB adapter, when the server cannot be reached', () => {
       expect(error.message).toMatch(/UNAVAILABLE|unavailable/);
       // Reads fail too, with the same kind of message, rather than reading as empty.
       await expect(collect(store.readStream('task-1'))).rejects.toThrow(`esdb://127.0.0.1:${port}`);
+      // An empty append, answered from a read of the stream, as well.
+      const empty = leftOf(await store.appendToStream('task-1', [], { expectedRevision: 'no-stream' }));
+      expect(empty).toMatchObject({ code: 'StoreUnavailable' });
+      expect(empty.message).toContain(`esdb://127.0.0.1:${port}`);
+      expect(empty.message).toMatch(/UNAVAILABLE|unavailable/);
     } finally {
       await store.close();
     }
