@@ -13,7 +13,12 @@ import {
   verifyStream,
   type SupervisionModel,
 } from '@duban/engine';
-import { exec } from './scenario';
+import { executeOrThrow } from '@duban/testing';
+import type { Engine } from '@duban/engine';
+import type { TaskCommand } from '@duban/domain';
+
+let n = 0;
+const exec = (engine: Engine, c: TaskCommand) => executeOrThrow(engine, c, `c-${++n}`);
 
 describe('concurrent commands on one task', () => {
   it('commits every one exactly once, in some order, with an unbroken chain', async () => {

@@ -6,7 +6,13 @@ import {
   verifyStream,
   type Envelope,
 } from '@duban/engine';
-import { quarterScenario } from './scenario';
+import { createEngine, createInMemoryEventStore } from '@duban/engine';
+import { runQuarterScenario } from '@duban/testing';
+
+const quarterScenario = async (engine = createEngine({ store: createInMemoryEventStore() })) => ({
+  engine,
+  ...(await runQuarterScenario(engine)),
+});
 
 const history = async () => {
   const { engine } = await quarterScenario();

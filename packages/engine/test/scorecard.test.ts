@@ -1,6 +1,12 @@
 import { defaultContext } from '@duban/domain';
 import { DEFAULT_SCORING_POLICY, rebuild, supervisionProjection, unitScorecard } from '@duban/engine';
-import { quarterScenario } from './scenario';
+import { createEngine, createInMemoryEventStore } from '@duban/engine';
+import { runQuarterScenario } from '@duban/testing';
+
+const quarterScenario = async (engine = createEngine({ store: createInMemoryEventStore() })) => ({
+  engine,
+  ...(await runQuarterScenario(engine)),
+});
 
 /*
  * Hand-computed ranking for 2022Q1 under the default policy (points 100/90/75/60/40, key ×2,

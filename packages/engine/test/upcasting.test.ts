@@ -11,7 +11,12 @@ import {
   supervisionProjection,
   verifyStream,
 } from '@duban/engine';
-import { exec } from './scenario';
+import { executeOrThrow } from '@duban/testing';
+import type { Engine } from '@duban/engine';
+import type { TaskCommand } from '@duban/domain';
+
+let n = 0;
+const exec = (engine: Engine, c: TaskCommand) => executeOrThrow(engine, c, `c-${++n}`);
 
 describe('schema evolution (upcasting on read)', () => {
   it('replays a v1 ProgressReported written before percentComplete existed', async () => {

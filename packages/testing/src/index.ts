@@ -2,3 +2,4 @@ export * from './esdb-test-server';
 export * from './decider-spec';
 export * from './task-fixture';
 export * from './store-contract';
+export * from './scenarios';
