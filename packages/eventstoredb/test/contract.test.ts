@@ -24,6 +24,10 @@ if (real) {
     store: createEventStoreDbStore(real),
   }));
 } else {
+  // One visible line in the run's output, not only a count of skipped tests.
+  process.stderr.write(
+    'EventStoreDB contract on a real server: skipped (set ESDB_CONNECTION_STRING, e.g. esdb://localhost:2113?tls=false)\n',
+  );
   describe('EventStoreDB adapter on a real server', () => {
     it.skip('runs only when ESDB_CONNECTION_STRING names a real EventStoreDB (not set, so not run)', () =>
       undefined);
