@@ -432,7 +432,14 @@ const handlers: { readonly [K in TaskCommandType]: Handler<K> } = {
   RejectClosure({ data, actor, at }, s) {
     const stage =
       s.status === 'closure-requested' ? 'review' : s.status === 'closure-reviewed' ? 'approval' : undefined;
-    if (!stage) return fail('ClosureNotRequested', `task ${s.taskId} has no closure request`);
+    if (!stage) {
+      // The request was already sent back and none came since: a repeat of that decision changes nothing.
+      const sentBack =
+        s.status === 'in-progress' &&
+        s.closureRejections.length > 0 &&
+        (isTaskSection(actor, s) || mayApproveClosure(actor, s));
+      return sentBack ? nothing : fail('ClosureNotRequested', `task ${s.taskId} has no closure request`);
+    }
     if (stage === 'review' ? !isTaskSection(actor, s) : !mayApproveClosure(actor, s))
       return denied(actor, `send back the closure request of task ${s.taskId} at the ${stage} stage`);
     return emit({ type: 'ClosureRejected', data: { taskId: s.taskId, at, stage, reason: data.reason } });
