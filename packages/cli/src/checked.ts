@@ -1,0 +1,228 @@
+import { isLeft } from 'fp-ts/Either';
+import { aggregateOf, decodeEvent, decodeWith } from '@duban/domain';
+import {
+  CURRENT_SCHEMA_VERSIONS,
+  DEFAULT_MAX_APPEND_SIZE,
+  DOMAIN_STREAM_PREFIXES,
+  EnvelopeMetadata,
+  createChainVerifier,
+  createUpcasterRegistry,
+  type ChainBreak,
+  type ChainProblem,
+  type Envelope,
+  type Hashable,
+  type UpcasterRegistry,
+  type VerifyReport,
+} from '@duban/engine';
+import type { RawRecord } from './source';
+
+/**
+ * Checking history as it streams past: every record is read as an envelope, its hash chain is
+ * followed, its event is upcast to the current schema and decoded with the domain's codecs. Each
+ * problem names where it is (file line, stream, revision), the field and the rule broken.
+ */
+export interface Problem {
+  readonly kind: 'unreadable' | 'envelope' | 'event' | 'chain' | 'size' | 'store';
+  readonly line?: number;
+  readonly streamId?: string;
+  readonly revision?: number;
+  /** The field at fault, as a dotted path into the line (`data.deadline`), or `(line)`. */
+  readonly field: string;
+  readonly message: string;
+  /** For chain problems: changed, missing, reordered, inserted, malformed. */
+  readonly chain?: ChainProblem;
+}
+
+/** A record that passed every check: the envelope upcast for folding, and the raw one as stored. */
+export interface CheckedEvent {
+  readonly envelope: Envelope;
+  readonly raw: Hashable;
+  readonly line?: number;
+  /** Bytes of JSON a store is asked to keep for it (data + metadata). */
+  readonly size: number;
+}
+
+export interface CheckResult {
+  readonly event?: CheckedEvent;
+  readonly problems: readonly Problem[];
+  /** The stream the record belongs to, when it could be told. */
+  readonly streamId?: string;
+}
+
+export interface HistoryChecker {
+  check(record: RawRecord): CheckResult;
+  /** The chain verdict once everything was read, each break with its file line. */
+  finish(): { readonly report: VerifyReport; readonly breaks: readonly Problem[] };
+  readonly events: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ENVELOPE_KEYS = new Set(['type', 'data', 'metadata']);
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const CHAIN_MEANING: Record<ChainProblem, string> = {
+  changed: 'changed',
+  missing: 'missing',
+  reordered: 'reordered',
+  inserted: 'inserted',
+  malformed: 'malformed',
+};
+
+export const chainProblem = (b: ChainBreak, line: number | undefined): Problem => ({
+  kind: 'chain',
+  ...(line === undefined ? {} : { line }),
+  streamId: b.streamId,
+  revision: b.revision,
+  field: b.problem === 'changed' ? 'metadata.hash' : 'metadata.revision',
+  message: `${CHAIN_MEANING[b.problem]}: ${b.detail}`,
+  chain: b.problem,
+});
+
+export const createHistoryChecker = (
+  options: { upcasters?: UpcasterRegistry; maxEventBytes?: number } = {},
+): HistoryChecker => {
+  const upcasters = options.upcasters ?? createUpcasterRegistry();
+  const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_APPEND_SIZE;
+  const verifier = createChainVerifier();
+  /** Lines of the records at which a chain break was found (verifier index → file line). */
+  const breakLines = new Map<number, number | undefined>();
+  let knownBreaks = 0;
+  let events = 0;
+
+  const check = (record: RawRecord): CheckResult => {
+    const at = record.line === undefined ? {} : { line: record.line };
+    if (record.unreadable) return { problems: [{ kind: 'unreadable', ...at, ...record.unreadable }] };
+    const value = record.value;
+    if (!isObject(value))
+      return {
+        problems: [
+          {
+            kind: 'envelope',
+            ...at,
+            field: '(line)',
+            message: `must be an envelope object {"type","data","metadata"}, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
+          },
+        ],
+      };
+    const problems: Problem[] = [];
+    const metadata = value.metadata;
+    const streamId =
+      isObject(metadata) && typeof metadata.streamId === 'string' ? metadata.streamId : undefined;
+    const revision =
+      isObject(metadata) && typeof metadata.revision === 'number' ? metadata.revision : undefined;
+    const where = {
+      ...at,
+      ...(streamId === undefined ? {} : { streamId }),
+      ...(revision === undefined ? {} : { revision }),
+    };
+    const problem = (kind: Problem['kind'], field: string, message: string) =>
+      problems.push({ kind, ...where, field, message });
+
+    for (const key of Object.keys(value))
+      if (!ENVELOPE_KEYS.has(key))
+        problem('envelope', key, 'unknown field: an envelope has type, data and metadata');
+    if (typeof value.type !== 'string' || value.type === '')
+      problem('envelope', 'type', value.type === undefined ? 'is required' : 'must be a non-empty string');
+    if (!isObject(value.data))
+      problem('envelope', 'data', value.data === undefined ? 'is required' : 'must be an object');
+    if (!isObject(metadata)) {
+      problem('envelope', 'metadata', metadata === undefined ? 'is required' : 'must be an object');
+      return { problems };
+    }
+    const decodedMetadata = decodeWith(EnvelopeMetadata, metadata);
+    if (isLeft(decodedMetadata))
+      for (const p of decodedMetadata.left.problems) problem('envelope', `metadata.${p.path}`, p.message);
+
+    if (typeof metadata.eventId === 'string' && !UUID.test(metadata.eventId))
+      problem('envelope', 'metadata.eventId', 'must be a uuid');
+
+    // The chain is followed on the record exactly as stored (hashes cover the stored bytes' meaning).
+    verifier.push({ type: value.type as string, data: value.data, metadata });
+    const report = verifier.report();
+    if (report.breaks.length > knownBreaks) {
+      for (const b of report.breaks.slice(knownBreaks)) {
+        breakLines.set(b.index, record.line);
+        problems.push(chainProblem(b, record.line));
+      }
+      knownBreaks = report.breaks.length;
+    }
+
+    if (streamId !== undefined && !DOMAIN_STREAM_PREFIXES.some((p) => streamId.startsWith(p)))
+      problem('envelope', 'metadata.streamId', 'must name a task-… or unit-… stream');
+
+    if (typeof value.type === 'string' && isObject(value.data) && isLeft(decodedMetadata) === false) {
+      const meta = (decodedMetadata as { right: Envelope['metadata'] }).right;
+      const current = CURRENT_SCHEMA_VERSIONS[value.type] ?? 1;
+      if (meta.schemaVersion > current || meta.schemaVersion < 1 || !Number.isInteger(meta.schemaVersion))
+        problem(
+          'envelope',
+          'metadata.schemaVersion',
+          `${value.type} is known in schema versions 1 to ${current}, not ${meta.schemaVersion}`,
+        );
+      else {
+        const envelope = upcasters.upcast({ type: value.type, data: value.data, metadata } as Envelope);
+        const decoded = decodeEvent({ type: envelope.type, data: envelope.data });
+        if (isLeft(decoded))
+          for (const p of decoded.left.problems) problem('event', p.path || '(event)', p.message);
+        else {
+          const aggregate = aggregateOf(value.type);
+          const id = (value.data as Record<string, unknown>)[aggregate === 'unit' ? 'unitId' : 'taskId'];
+          const expected = `${aggregate}-${String(id)}`;
+          if (streamId !== expected)
+            problem(
+              'envelope',
+              'metadata.streamId',
+              `a ${value.type} of ${String(id)} belongs in stream ${expected}`,
+            );
+        }
+        const size =
+          Buffer.byteLength(JSON.stringify(value.data)) + Buffer.byteLength(JSON.stringify(metadata));
+        if (size > maxEventBytes)
+          problem(
+            'size',
+            '(line)',
+            `the event carries ${size} bytes; a store accepts at most ${maxEventBytes} per append`,
+          );
+        if (problems.length === 0) {
+          events += 1;
+          return {
+            event: {
+              envelope,
+              raw: { type: value.type, data: value.data, metadata },
+              size,
+              ...at,
+            },
+            problems,
+            ...(streamId === undefined ? {} : { streamId }),
+          };
+        }
+      }
+    }
+    return { problems, ...(streamId === undefined ? {} : { streamId }) };
+  };
+
+  return {
+    check,
+    finish() {
+      const report = verifier.report();
+      return { report, breaks: report.breaks.map((b) => chainProblem(b, breakLines.get(b.index))) };
+    },
+    get events() {
+      return events;
+    },
+  };
+};
+
+/** `file:12: task-T-1 revision 4: data.deadline: must be …` */
+export const formatProblem = (source: string, p: Problem): string => {
+  const where = [
+    p.line === undefined ? source : `${source}:${p.line}`,
+    p.streamId === undefined
+      ? undefined
+      : `${p.streamId}${p.revision === undefined ? '' : ` revision ${p.revision}`}`,
+    p.field,
+  ].filter((s) => s !== undefined);
+  return `${where.join(': ')}: ${p.message}`;
+};

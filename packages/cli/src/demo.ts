@@ -1,0 +1,166 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { defaultContext, type DomainContext } from '@duban/domain';
+import { DOMAIN_STREAM_PREFIXES, type EventStore } from '@duban/engine';
+import { envelopeLine } from './export';
+import { loadHistory } from './history';
+import { renderHtmlReport } from './html-report';
+import { CliError, EXIT, resolvePath, usageError, writeAll, writeLine, type CliIO } from './io';
+import { progressBar } from './progress';
+import { buildReport } from './reporting';
+import { reportTable } from './report';
+import { displayPath, openStore, parseLocation } from './source';
+import { OFFICE_UNIT_NAMES } from './simulation/office';
+import { simulateOffice, type SimulationResult } from './simulation/simulate';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+
+/**
+ * `duban demo [--store URL] [--units N] [--tasks N] [--seed S] [--quarters N] [--out DIR]`: simulates
+ * the office (see simulation/simulate.ts) on the store — the embedded in-memory one unless told
+ * otherwise — then prints the last quarter's ranking (通报), the warnings and the accountability flags,
+ * and writes the history as NDJSON and the HTML report to DIR. The same seed gives the same files.
+ */
+export interface DemoOptions {
+  readonly store?: string;
+  readonly units?: number;
+  readonly tasks?: number;
+  readonly seed?: string;
+  readonly quarters?: number;
+  /** The last quarter simulated. */
+  readonly until?: string;
+  readonly out?: string;
+  readonly ctx?: DomainContext;
+}
+
+export const DEMO_DEFAULTS = {
+  store: 'memory:',
+  units: 10,
+  tasks: 30,
+  seed: '2022',
+  quarters: 2,
+  until: '2022Q1',
+  out: 'duban-demo-out',
+} as const;
+
+const previousQuarter = (q: string): string => {
+  const year = Number(q.slice(0, 4));
+  const n = Number(q.slice(5));
+  return n === 1 ? `${year - 1}Q4` : `${year}Q${n - 1}`;
+};
+
+const positive = (name: string, value: number | undefined, fallback: number, max: number): number => {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw usageError(`${name} ${value}: a whole number from 1 to ${max}`);
+  return n;
+};
+
+export const demoCommand = async (io: CliIO, options: DemoOptions = {}): Promise<number> => {
+  const ctx = options.ctx ?? defaultContext();
+  const units = positive('--units', options.units, DEMO_DEFAULTS.units, 25);
+  if (units < 2) throw usageError('--units: a ranking needs at least 2 units');
+  const tasks = positive('--tasks', options.tasks, DEMO_DEFAULTS.tasks, 2000);
+  const count = positive('--quarters', options.quarters, DEMO_DEFAULTS.quarters, 8);
+  const seed = options.seed ?? DEMO_DEFAULTS.seed;
+  const until = options.until ?? DEMO_DEFAULTS.until;
+  if (!/^\d{4}Q[1-4]$/.test(until)) throw usageError(`--until ${until}: a quarter like 2022Q1`);
+  const quarters = [until];
+  while (quarters.length < count) quarters.unshift(previousQuarter(quarters[0]!));
+  const outDir = resolvePath(io, options.out ?? DEMO_DEFAULTS.out);
+  const location = parseLocation(io, options.store ?? DEMO_DEFAULTS.store);
+  const store = openStore(location);
+
+  let sim: SimulationResult;
+  const historyFile = path.join(outDir, 'history.ndjson');
+  const htmlFile = path.join(outDir, 'report.html');
+  try {
+    await assertEmpty(store, location.label);
+    let bar: ReturnType<typeof progressBar> | undefined;
+    sim = await simulateOffice({
+      store,
+      ctx,
+      units,
+      tasks,
+      seed,
+      quarters,
+      onDay: (done, total) => {
+        bar ??= progressBar(io.stderr, 'simulating', total, 'working days');
+        bar.update(done);
+      },
+    });
+    bar?.stop();
+    await fs.mkdir(outDir, { recursive: true });
+    await writeHistory(store, historyFile);
+  } finally {
+    await store.close();
+  }
+
+  // The report is drawn from the file just written, through the same checks as `duban report`.
+  const history = await loadHistory(io, historyFile, { keep: () => true });
+  const data = buildReport({
+    source: displayPath(io, historyFile),
+    model: history.model,
+    asOf: sim.asOf,
+    ctx,
+    quarter: until,
+    names: OFFICE_UNIT_NAMES,
+  });
+  await fs.writeFile(htmlFile, renderHtmlReport(data, history.kept, ctx));
+
+  const out = io.stdout;
+  writeLine(
+    out,
+    `duban demo — 长治市人民政府办公室, simulated ${quarters[0]}${quarters.length > 1 ? `–${until}` : ''}: ${sim.unitIds.length} units, ${sim.tasks} tasks, seed "${seed}"`,
+  );
+  writeLine(
+    out,
+    `${history.events} events from ${sim.commands} commands on ${location.label}; every hash chain verifies`,
+  );
+  writeLine(out);
+  await writeAll(out, reportTable(data, ctx, { explain: false }));
+  writeLine(out);
+  writeLine(
+    out,
+    `Wrote ${displayPath(io, historyFile)} (${history.events} events) and ${displayPath(io, htmlFile)}`,
+  );
+  const example =
+    Object.values(history.model.tasks).find(
+      (t) => t.closed && ctx.calendar.quarterOf(t.closed.at) === until && t.grade !== t.closed.suggestedGrade,
+    ) ?? Object.values(history.model.tasks).find((t) => t.closed);
+  const file = displayPath(io, historyFile);
+  writeLine(out, `Next: duban report ${file} --quarter ${until}    every score explained line by line`);
+  if (example) {
+    writeLine(out, `      duban explain ${file} ${example.taskId}    why ${example.taskId} got its grade`);
+    writeLine(out, `      duban replay ${file} --task ${example.taskId}    who did what, when`);
+  }
+  writeLine(out, `      duban verify ${file}    prove nothing was altered`);
+  if (sim.refusals.length > 0) {
+    writeLine(
+      io.stderr,
+      `warning: the rules refused ${sim.refusals.length} of the simulation's commands (the simulation and the domain disagree):`,
+    );
+    for (const r of sim.refusals.slice(0, 10))
+      writeLine(io.stderr, `  ${r.commandId}: ${r.code}: ${r.message}`);
+  }
+  return EXIT.ok;
+};
+
+/** The demo writes a fresh history: its command ids would collide with an earlier run's. */
+const assertEmpty = async (store: EventStore, label: string) => {
+  for await (const _ of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES, maxCount: 1 }))
+    throw new CliError(`${label} already holds history; the demo needs an empty store`);
+};
+
+const writeHistory = async (store: EventStore, file: string) => {
+  const partial = `${file}.partial-${process.pid}`;
+  const stream = createWriteStream(partial);
+  try {
+    for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }))
+      await writeAll(stream, envelopeLine({ type: e.type, data: e.data, metadata: e.metadata }));
+  } finally {
+    stream.end();
+    await finished(stream);
+  }
+  await fs.rename(partial, file);
+};

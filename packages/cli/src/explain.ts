@@ -1,0 +1,166 @@
+import {
+  defaultContext,
+  dueTimes,
+  metOnTime,
+  suggestGrade,
+  type DomainContext,
+  type GradeReason,
+} from '@duban/domain';
+import {
+  DEFAULT_SCORING_POLICY,
+  auditTimeline,
+  unitScorecard,
+  type Envelope,
+  type SupervisionModel,
+} from '@duban/engine';
+import { loadHistory, parseInstant } from './history';
+import { CliError, EXIT, writeLine, type CliIO } from './io';
+import { STATUS_LABELS, gradeLabel, localTime, unitLabel, type UnitNames } from './labels';
+import { actorText } from './tables';
+
+/**
+ * `duban explain SOURCE TASK [--as-of INSTANT]`: one task's grade, and why. The engine's suggestion
+ * (评估考核) with each reason and the events behind it, the grade the leader approved and any
+ * justification, every time limit and what met it, and what the task did to the units' scores.
+ */
+export interface ExplainOptions {
+  readonly asOf?: string;
+  readonly format?: 'table' | 'json';
+  readonly names?: UnitNames;
+  readonly ctx?: DomainContext;
+}
+
+export const explainCommand = async (
+  io: CliIO,
+  spec: string,
+  taskId: string,
+  options: ExplainOptions = {},
+): Promise<number> => {
+  const ctx = options.ctx ?? defaultContext();
+  const names = options.names ?? {};
+  const asOf = options.asOf === undefined ? undefined : parseInstant(options.asOf);
+  const streamId = `task-${taskId}`;
+  const history = await loadHistory(io, spec, {
+    ...(asOf ? { asOf } : {}),
+    keep: (e) => e.metadata.streamId === streamId,
+  });
+  if (history.kept.length === 0)
+    throw new CliError(`${history.label}: no task ${taskId}${asOf ? ` assigned by ${asOf}` : ''}`);
+  const timeline = auditTimeline(history.kept);
+  const state = timeline.at(-1)!.stateAfter;
+  const now = asOf ?? history.lastAt!;
+  const suggestion = suggestGrade(state, now, ctx);
+  const byRevision = new Map(history.kept.map((e) => [e.metadata.revision, e]));
+  const closedEvent = state.closed ? byRevision.get(state.closed.revision) : undefined;
+  const closedData = closedEvent?.data as
+    | {
+        grade: string;
+        suggestedGrade: string;
+        proposedGrade: string;
+        reasons: GradeReason[];
+        approvedBy: { kind: string; id: string };
+        justification?: string;
+      }
+    | undefined;
+  const regrades = history.kept.filter((e) => e.type === 'TaskRegraded');
+  const times = dueTimes(state, ctx);
+  const quarter = state.closed ? ctx.calendar.quarterOf(state.closed.at) : undefined;
+  const alone: SupervisionModel = { tasks: { [taskId]: state }, units: {}, events: history.kept.length };
+  const scoreLines = quarter
+    ? unitScorecard(alone, quarter, DEFAULT_SCORING_POLICY, ctx).map((s) => ({
+        unitId: s.unitId,
+        lines: s.lines.filter((l) => l.taskId === taskId),
+      }))
+    : [];
+
+  if (options.format === 'json') {
+    writeLine(
+      io.stdout,
+      JSON.stringify(
+        {
+          source: history.label,
+          taskId,
+          asOf: now,
+          status: state.status,
+          grade: state.grade,
+          closure: closedData,
+          suggestion,
+          regrades: regrades.map((e) => e.data),
+          timeLimits: times,
+          quarter,
+          scoreLines,
+        },
+        null,
+        2,
+      ),
+    );
+    return EXIT.ok;
+  }
+
+  const out: string[] = [];
+  const evidence = (refs: GradeReason['events']) =>
+    refs.map((r) => {
+      const e = byRevision.get(r.revision);
+      return `        ← rev ${r.revision} ${r.type}${e ? ` ${localTime(e.metadata.at, ctx)} by ${actorText(e.metadata.actor)}` : ''}`;
+    });
+  const reasons = (list: readonly GradeReason[]) =>
+    list.flatMap((r) => [`  ${gradeLabel(r.grade).padEnd(12)} ${r.rule}: ${r.text}`, ...evidence(r.events)]);
+
+  out.push(`Task ${taskId}: ${state.title}`);
+  out.push(
+    `lead ${unitLabel(state.leadUnit, names)}${state.coUnits.length ? `; co-units ${state.coUnits.map((u) => unitLabel(u, names)).join(', ')}` : ''}` +
+      `${state.key ? '; key task 重点事项' : ''}; ${state.complexity} item; status ${state.status} ${STATUS_LABELS[state.status] ?? ''}; as of ${localTime(now, ctx)}`,
+  );
+  if (state.closed && closedData) {
+    out.push('');
+    out.push(
+      `Final grade 审定等级: ${gradeLabel(closedData.grade as never)} — approved by ${closedData.approvedBy.kind} ${closedData.approvedBy.id} on ${localTime(state.closed.at, ctx)}; ` +
+        `the section proposed ${closedData.proposedGrade}, the engine suggested ${closedData.suggestedGrade}`,
+    );
+    if (closedData.justification) out.push(`Justification 理由说明: ${closedData.justification}`);
+    out.push(`At closure the engine's reasons were:`);
+    out.push(...reasons(closedData.reasons));
+    for (const r of regrades) {
+      const d = r.data as {
+        from: string;
+        to: string;
+        cause: { type: string; revision: number };
+        reasons: GradeReason[];
+      };
+      out.push(
+        `Regraded 重新评定 ${d.from} → ${d.to} on ${localTime(r.metadata.at, ctx)}, after ${d.cause.type} (rev ${d.cause.revision}):`,
+      );
+      out.push(...reasons(d.reasons));
+    }
+    if (state.grade && state.grade !== closedData.grade)
+      out.push(`The grade that counts now: ${gradeLabel(state.grade)}`);
+  }
+  out.push('');
+  out.push(
+    `${state.closed ? 'With every fact known' : 'Suggested grade 建议等级'} as of ${localTime(now, ctx)}: ${gradeLabel(suggestion.grade)} (the first reason decides)`,
+  );
+  out.push(...reasons(suggestion.reasons));
+  out.push('');
+  out.push('Time limits 时限 (13710 profile and the deadline):');
+  for (const d of times) {
+    const met = d.metBy
+      ? `met ${localTime(d.metBy.at, ctx)} by rev ${d.metBy.revision} (${metOnTime(d) ? 'on time' : 'late'})`
+      : Date.parse(now) > Date.parse(d.due)
+        ? 'NOT met, overdue'
+        : 'not yet due';
+    out.push(`  ${d.id.padEnd(16)} due ${localTime(d.due, ctx)}  ${met} — ${d.label}`);
+  }
+  if (quarter) {
+    out.push('');
+    out.push(`What this task adds to the ${quarter} scores (default scoring policy):`);
+    for (const s of scoreLines) {
+      out.push(`  ${unitLabel(s.unitId, names)}`);
+      for (const l of s.lines)
+        out.push(`    ${(l.points < 0 ? String(l.points) : `+${l.points}`).padStart(7)}  ${l.text}`);
+    }
+  }
+  writeLine(io.stdout, out.join('\n'));
+  return EXIT.ok;
+};
+
+export type { Envelope };

@@ -1,0 +1,157 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import {
+  DOMAIN_STREAM_PREFIXES,
+  createInMemoryEventStore,
+  type EventStore,
+  type RecordedEvent,
+} from '@duban/engine';
+import { createEventStoreDbStore } from '@duban/eventstoredb';
+import { CliError, EXIT, resolvePath, usageError, type CliIO } from './io';
+import { looksTruncated, readLines, type ReadLinesOptions } from './ndjson';
+
+/**
+ * Where history comes from (SOURCE) or goes to (STORE): an NDJSON file, `memory:` (the embedded
+ * store, empty at start and gone at exit), `esdb://…` / `esdb+discover://…` (EventStoreDB), and
+ * `postgres://…` once that adapter exists.
+ */
+export type Location =
+  | { readonly kind: 'file'; readonly path: string; readonly label: string }
+  | { readonly kind: 'memory'; readonly label: string }
+  | { readonly kind: 'esdb'; readonly url: string; readonly label: string };
+
+export const LOCATION_HELP = 'an NDJSON file, memory:, or esdb://host:2113?tls=false';
+
+export const parseLocation = (io: CliIO, spec: string): Location => {
+  if (spec === 'memory:' || spec === 'memory') return { kind: 'memory', label: 'memory:' };
+  if (/^esdb(\+discover)?:\/\//i.test(spec)) return { kind: 'esdb', url: spec, label: redact(spec) };
+  if (/^(postgres|postgresql):\/\//i.test(spec))
+    throw usageError(`${redact(spec)}: the PostgreSQL adapter does not exist yet; use ${LOCATION_HELP}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec))
+    throw usageError(`${redact(spec)}: unknown store; SOURCE and STORE are ${LOCATION_HELP}`);
+  const file = spec.startsWith('file:') ? spec.slice(5) : spec;
+  return { kind: 'file', path: resolvePath(io, file), label: file };
+};
+
+/** Connection strings may carry a password: never print it. */
+const redact = (url: string): string => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+
+export const openStore = (location: Location): EventStore => {
+  switch (location.kind) {
+    case 'memory':
+      return createInMemoryEventStore();
+    case 'esdb':
+      try {
+        return createEventStoreDbStore(location.url);
+      } catch (error) {
+        throw usageError(`${location.label}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    case 'file':
+      throw usageError(
+        `${location.label}: a file is not a store; STORE is memory: or esdb://… (write files with duban export)`,
+      );
+  }
+};
+
+/** The envelope as read, before any checking: `{type, data, metadata}` of a line or a stored event. */
+export interface RawRecord {
+  readonly line?: number;
+  /** The parsed JSON value of the line, or the stored event's parts. */
+  readonly value?: unknown;
+  /** Set when the line could not be read as JSON at all. */
+  readonly unreadable?: { readonly field: string; readonly message: string };
+}
+
+export interface HistorySource {
+  readonly label: string;
+  readonly location: Location;
+  /** File size in bytes, when known: the total of a progress bar. */
+  readonly size?: number;
+  records(options?: ReadLinesOptions): AsyncIterable<RawRecord>;
+  close(): Promise<void>;
+}
+
+export const assertFileExists = async (location: Location & { kind: 'file' }): Promise<number> => {
+  try {
+    const stat = await fs.stat(location.path);
+    if (!stat.isFile()) throw usageError(`${location.label}: not a file`);
+    return stat.size;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(
+      code === 'ENOENT'
+        ? `${location.label}: no such file (SOURCE is ${LOCATION_HELP})`
+        : `${location.label}: cannot read: ${(error as Error).message}`,
+      code === 'ENOENT' ? EXIT.usage : EXIT.failed,
+    );
+  }
+};
+
+/** Reads an NDJSON file line by line: each line parsed, or why it could not be. Blank lines are skipped. */
+async function* fileRecords(file: string, options: ReadLinesOptions): AsyncGenerator<RawRecord> {
+  for await (const rec of readLines(file, options)) {
+    if (rec.kind === 'too-long')
+      yield {
+        line: rec.line,
+        unreadable: {
+          field: '(line)',
+          message: `the line is ${rec.bytes} bytes, over the limit of ${options.maxLineBytes ?? 2 * 1024 * 1024}; it was not read`,
+        },
+      };
+    else if (rec.kind === 'not-utf8')
+      yield { line: rec.line, unreadable: { field: '(line)', message: 'is not valid UTF-8' } };
+    else if (rec.text.trim() !== '') {
+      try {
+        yield { line: rec.line, value: JSON.parse(rec.text) as unknown };
+      } catch (error) {
+        yield {
+          line: rec.line,
+          unreadable: {
+            field: '(line)',
+            message: looksTruncated(error, rec.text)
+              ? `truncated: the JSON ends early${rec.unterminated ? ' and the file ends without a newline' : ''} (${(error as Error).message})`
+              : `is not JSON: ${(error as Error).message}`,
+          },
+        };
+      }
+    }
+  }
+}
+
+async function* storeRecords(store: EventStore): AsyncGenerator<RawRecord> {
+  for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES })) yield { value: rawOf(e) };
+}
+
+/** The stored event as the engine wrote it: no position (it belongs to the store, not the history). */
+export const rawOf = (e: RecordedEvent) => ({ type: e.type, data: e.data, metadata: e.metadata });
+
+/** Opens a SOURCE for reading. Files must exist; stores are connected lazily by their clients. */
+export const openSource = async (io: CliIO, spec: string): Promise<HistorySource> => {
+  const location = parseLocation(io, spec);
+  if (location.kind === 'file') {
+    const size = await assertFileExists(location);
+    return {
+      label: location.label,
+      location,
+      size,
+      records: (options = {}) => fileRecords(location.path, options),
+      close: async () => undefined,
+    };
+  }
+  const store = openStore(location);
+  return {
+    label: location.label,
+    location,
+    records: () => storeRecords(store),
+    close: () => store.close(),
+  };
+};
+
+/** `file.ndjson:` or `memory:` — the label as the subject of a message. */
+export const subject = (label: string): string => (label.endsWith(':') ? label : `${label}:`);
+
+export const displayPath = (io: CliIO, file: string): string => {
+  const rel = path.relative(io.cwd, file);
+  return rel.startsWith('..') ? file : rel;
+};

@@ -1,0 +1,235 @@
+import Table from 'cli-table3';
+import type { DomainContext, Grade } from '@duban/domain';
+import type { AccountabilityFlag, TaskCard, TimelineEntry, UnitScore, Warning } from '@duban/engine';
+import {
+  ACTOR_LABELS,
+  FLAG_LABELS,
+  LIGHT_LABELS,
+  STATUS_LABELS,
+  WARNING_LABELS,
+  eventLabel,
+  gradeLabel,
+  localDate,
+  localTime,
+  unitLabel,
+  type UnitNames,
+} from './labels';
+
+/** Terminal tables (cli-table3), uncoloured so they read the same in a terminal, a pipe and a file. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+const table = (
+  head: string[],
+  options: { colAligns?: Array<'left' | 'right' | 'center'>; rowLines?: boolean } = {},
+) =>
+  new Table({
+    head,
+    style: { head: [], border: [] },
+    ...(options.rowLines ? {} : { chars: COMPACT }),
+    ...(options.colAligns ? { colAligns: options.colAligns } : {}),
+  });
+
+const GRADE_ORDER: Grade[] = ['excellent', 'good', 'basic', 'poor', 'very-poor'];
+const GRADE_SHORT: Record<Grade, string> = {
+  excellent: '好',
+  good: '较好',
+  basic: '基本',
+  poor: '不力',
+  'very-poor': '较差',
+};
+
+const gradeCounts = (s: UnitScore): string =>
+  GRADE_ORDER.filter((g) => s.tasksByGrade[g] > 0)
+    .map((g) => `${GRADE_SHORT[g]}${s.tasksByGrade[g]}`)
+    .join(' ');
+
+export const rankingTable = (ranking: readonly UnitScore[], names: UnitNames): string => {
+  const t = table(
+    ['名次 Rank', '单位 Unit', '得分 Score', '平均 Average', '扣分 Deducted', '等级 Grades', '逾期 Overdue'],
+    { colAligns: ['right', 'left', 'right', 'right', 'right', 'left', 'right'] },
+  );
+  for (const s of ranking)
+    t.push([
+      s.rank,
+      unitLabel(s.unitId, names),
+      s.score.toFixed(2),
+      s.average.toFixed(2),
+      s.deductions.toFixed(2),
+      gradeCounts(s),
+      s.overdue,
+    ]);
+  return t.toString();
+};
+
+/** Every line behind every score (每项得分说明). */
+export const explanations = (ranking: readonly UnitScore[], names: UnitNames): string => {
+  const out: string[] = [];
+  for (const s of ranking) {
+    out.push(`#${s.rank} ${unitLabel(s.unitId, names)}: ${s.score.toFixed(2)}`);
+    for (const l of s.lines) {
+      const points = l.kind === 'average' ? `= ${l.points}` : l.points < 0 ? `${l.points}` : `+${l.points}`;
+      const evidence = l.evidence.map((e) => `${e.streamId}@${e.revision}`).join(', ');
+      out.push(`   ${points.padStart(8)}  ${l.text}${evidence ? `  [${evidence}]` : ''}`);
+    }
+  }
+  return out.join('\n');
+};
+
+export const warningsTable = (list: readonly Warning[], names: UnitNames): string => {
+  const t = table(['任务 Task', '牵头单位 Lead unit', '预警 Warning', '说明 Detail'], { rowLines: true });
+  for (const w of list)
+    t.push([
+      w.taskId,
+      unitLabel(w.leadUnit, names),
+      `${w.kind} ${WARNING_LABELS[w.kind] ?? ''}`,
+      wrap(w.text, 70),
+    ]);
+  return t.toString();
+};
+
+export const flagsTable = (list: readonly AccountabilityFlag[], names: UnitNames): string => {
+  const t = table(['单位 Unit', '措施 Action', '原因 Reason', '说明 Detail'], { rowLines: true });
+  for (const f of list)
+    t.push([
+      unitLabel(f.unitId, names),
+      `${f.action} ${FLAG_LABELS[f.action] ?? ''}`,
+      `${f.reason} ${FLAG_LABELS[f.reason] ?? ''}`,
+      wrap(f.text, 60),
+    ]);
+  return t.toString();
+};
+
+export const boardTable = (board: readonly TaskCard[], names: UnitNames, ctx: DomainContext): string => {
+  const t = table(
+    ['任务 Task', '事项 Title', '状态 Status', '牵头 Lead', '期限 Deadline', '灯 Light', '%', '等级 Grade'],
+    { rowLines: true },
+  );
+  for (const c of board)
+    t.push([
+      c.taskId + (c.key ? ' ★' : ''),
+      wrap(c.title, 28),
+      `${c.status} ${STATUS_LABELS[c.status] ?? ''}`,
+      unitLabel(c.leadUnit, names),
+      localDate(c.deadline, ctx) + (c.extended ? ' (ext.)' : ''),
+      c.light === 'none' ? '—' : `${c.light} ${LIGHT_LABELS[c.light] ?? ''}`,
+      c.percentComplete,
+      c.finalGrade ? gradeLabel(c.finalGrade) : `(${c.suggestedGrade})`,
+    ]);
+  return t.toString();
+};
+
+export const actorText = (actor: TimelineEntry['actor']): string =>
+  `${actor.id} (${actor.kind}${actor.unitId ? ` ${actor.unitId}` : ''})`;
+
+export const stateText = (e: TimelineEntry, ctx: DomainContext): string => {
+  const s = e.stateAfter;
+  const parts = [`${s.status} ${STATUS_LABELS[s.status] ?? ''}`, `deadline ${localTime(s.deadline, ctx)}`];
+  if (s.grade) parts.push(`grade ${gradeLabel(s.grade)}`);
+  if (s.pendingExtension) parts.push('extension pending');
+  if (s.supervisor.kind === 'inspection-office') parts.push('supervised by 督查室');
+  return parts.join(' · ');
+};
+
+export const timelineTable = (entries: readonly TimelineEntry[], ctx: DomainContext): string => {
+  const t = table(['版本 Rev', '时间 When', '谁 Who', '事件 What', '之后状态 State after'], {
+    rowLines: true,
+  });
+  for (const e of entries)
+    t.push([
+      e.revision,
+      localTime(e.at, ctx),
+      wrap(
+        `${e.actor.id}\n${ACTOR_LABELS[e.actor.kind] ?? e.actor.kind}${e.actor.unitId ? ` ${e.actor.unitId}` : ''}`,
+        26,
+      ),
+      wrap(`${eventLabel(e.type)}\n${summarize(e.type, e.data)}`, 44),
+      wrap(stateText(e, ctx), 34),
+    ]);
+  return t.toString();
+};
+
+/** One line saying what an event's data holds, for timelines. */
+export const summarize = (type: string, data: unknown): string => {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const s = (k: string) => (d[k] === undefined ? '' : String(d[k]));
+  switch (type) {
+    case 'TaskAssigned':
+      return `${s('title')} → lead ${s('leadUnit')}${(d.coUnits as string[] | undefined)?.length ? `, co ${(d.coUnits as string[]).join(', ')}` : ''}; deadline ${s('deadline')}${d.key ? '; key task 重点' : ''}`;
+    case 'ProgressReported':
+      return `${s('role')} ${s('status')} ${s('percentComplete')}%: ${s('summary')}`;
+    case 'TaskUrged':
+      return `#${s('count')}: ${s('reason')}`;
+    case 'WarningIssued':
+      return `${s('level')}: ${s('reason')}`;
+    case 'SupervisionNoticeIssued':
+      return `${s('noticeNo')}: ${s('requirements')}`;
+    case 'TaskEscalated':
+      return `${s('reason')} (consent ${(d.consent as { ref?: string } | undefined)?.ref ?? ''})`;
+    case 'ExtensionRequested':
+      return `to ${s('requestedDeadline')}: ${s('reason')}`;
+    case 'ExtensionApproved':
+      return `${s('previousDeadline')} → ${s('newDeadline')}`;
+    case 'ExtensionRejected':
+      return `deadline stays ${s('deadline')}: ${s('reason')}`;
+    case 'ClosureRequested':
+      return s('summary');
+    case 'ClosureReviewed':
+      return `proposes ${s('proposedGrade')}: ${s('opinion')}`;
+    case 'TaskClosed':
+      return `grade ${s('grade')} (suggested ${s('suggestedGrade')}, proposed ${s('proposedGrade')})${d.justification ? `: ${s('justification')}` : ''}`;
+    case 'ClosureRejected':
+      return `at ${s('stage')}: ${s('reason')}`;
+    case 'DeadlineApproaching':
+      return `${s('deadline')}, ${s('workingDaysLeft')} working days left`;
+    case 'DeadlineMissed':
+      return s('deadline');
+    case 'MilestoneMissed':
+      return `${s('milestone')} due ${s('due')}`;
+    case 'RectificationOpened':
+      return `${s('rectificationId')}: ${s('problem')} (due ${s('dueBy')})`;
+    case 'LookBackReviewed':
+      return `${s('rectificationId')} ${s('result')}: ${s('findings')}`;
+    case 'TaskRegraded':
+      return `${s('from')} → ${s('to')}`;
+    case 'RecognitionRecorded':
+    case 'CriticismRecorded':
+      return `${s('source')}: ${s('summary')}`;
+    default:
+      return (
+        ['summary', 'reason', 'findings', 'description', 'deployment'].map(s).find((x) => x !== '') ?? ''
+      );
+  }
+};
+
+/** Wraps on width, counting CJK characters as two columns. */
+export const wrap = (text: string, width: number): string => {
+  const out: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    let cols = 0;
+    for (const ch of paragraph) {
+      const w =
+        /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+          ch,
+        )
+          ? 2
+          : 1;
+      if (cols + w > width && line !== '') {
+        const space = line.lastIndexOf(' ');
+        if (space > width / 3) {
+          out.push(line.slice(0, space));
+          line = line.slice(space + 1);
+          cols = [...line].length;
+        } else {
+          out.push(line);
+          line = '';
+          cols = 0;
+        }
+      }
+      line += ch;
+      cols += w;
+    }
+    out.push(line);
+  }
+  return out.join('\n');
+};
