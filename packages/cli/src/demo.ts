@@ -106,7 +106,11 @@ export const demoCommand = async (io: CliIO, options: DemoOptions = {}): Promise
     quarter: until,
     names: OFFICE_UNIT_NAMES,
   });
-  await fs.writeFile(htmlFile, renderHtmlReport(data, history.kept, ctx));
+  // The page names its history as the file beside it, so the same seed gives the same page wherever it is written.
+  await fs.writeFile(
+    htmlFile,
+    renderHtmlReport({ ...data, source: path.basename(historyFile) }, history.kept, ctx),
+  );
 
   const out = io.stdout;
   writeLine(
