@@ -17,6 +17,8 @@ export type LineRecord =
       /** 1-based line number in the file. */
       readonly line: number;
       readonly text: string;
+      /** Bytes of the line in the file (without its line break). */
+      readonly bytes: number;
       /** The file ended without a newline after this line (a truncated write shows this way). */
       readonly unterminated: boolean;
     }
@@ -51,7 +53,7 @@ export async function* readLines(file: string, options: ReadLinesOptions = {}): 
     if (line === 1 && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf)
       buf = buf.subarray(3);
     try {
-      return { kind: 'line', line, text: decoder.decode(buf), unterminated };
+      return { kind: 'line', line, text: decoder.decode(buf), bytes: buf.length, unterminated };
     } catch {
       return { kind: 'not-utf8', line };
     }

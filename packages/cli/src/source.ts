@@ -58,6 +58,8 @@ export interface RawRecord {
   readonly line?: number;
   /** The parsed JSON value of the line, or the stored event's parts. */
   readonly value?: unknown;
+  /** Bytes of the line, when read from a file: bounds the event's size without serialising it again. */
+  readonly bytes?: number;
   /** Set when the line could not be read as JSON at all. */
   readonly unreadable?: { readonly field: string; readonly message: string };
 }
@@ -103,7 +105,7 @@ async function* fileRecords(file: string, options: ReadLinesOptions): AsyncGener
       yield { line: rec.line, unreadable: { field: '(line)', message: 'is not valid UTF-8' } };
     else if (rec.text.trim() !== '') {
       try {
-        yield { line: rec.line, value: JSON.parse(rec.text) as unknown };
+        yield { line: rec.line, bytes: rec.bytes, value: JSON.parse(rec.text) as unknown };
       } catch (error) {
         yield {
           line: rec.line,

@@ -63,10 +63,10 @@ describe('reading NDJSON', () => {
     const dir = tempDir();
     const file = await write(dir, 'a.ndjson', '\ufeff{"a":1}\r\n\n{"b":2}\r\n{"c":');
     expect(await collect(file)).toEqual([
-      { kind: 'line', line: 1, text: '{"a":1}', unterminated: false },
-      { kind: 'line', line: 2, text: '', unterminated: false },
-      { kind: 'line', line: 3, text: '{"b":2}', unterminated: false },
-      { kind: 'line', line: 4, text: '{"c":', unterminated: true },
+      { kind: 'line', line: 1, text: '{"a":1}', bytes: 7, unterminated: false },
+      { kind: 'line', line: 2, text: '', bytes: 0, unterminated: false },
+      { kind: 'line', line: 3, text: '{"b":2}', bytes: 7, unterminated: false },
+      { kind: 'line', line: 4, text: '{"c":', bytes: 5, unterminated: true },
     ]);
   });
 
@@ -89,9 +89,9 @@ describe('reading NDJSON', () => {
       `{"a":1}\n${'x'.repeat(5000)}\n{"b":2}\n${'y'.repeat(5000)}`,
     );
     expect(await collect(file, 1000)).toEqual([
-      { kind: 'line', line: 1, text: '{"a":1}', unterminated: false },
+      { kind: 'line', line: 1, text: '{"a":1}', bytes: 7, unterminated: false },
       { kind: 'too-long', line: 2, bytes: 5000 },
-      { kind: 'line', line: 3, text: '{"b":2}', unterminated: false },
+      { kind: 'line', line: 3, text: '{"b":2}', bytes: 7, unterminated: false },
       { kind: 'too-long', line: 4, bytes: 5000 },
     ]);
   });
