@@ -5,6 +5,7 @@ import { explainCommand } from './explain';
 import { exportCommand } from './export';
 import { importCommand } from './import';
 import { CliError, EXIT, resolvePath, usageError, writeLine, type CliIO } from './io';
+import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '@duban/engine';
 import type { UnitNames } from './labels';
 import { replayCommand } from './replay';
 import { REPORT_FORMATS, reportCommand, type ReportFormat } from './report';
@@ -68,6 +69,34 @@ const loadNames = async (io: CliIO, file: string | undefined): Promise<UnitNames
   )
     throw usageError(`--unit-names ${file}: must be a JSON object of unit id → name`);
   return parsed as UnitNames;
+};
+
+/** A scoring policy file: any part of DEFAULT_SCORING_POLICY, merged onto it (numbers only). */
+const loadPolicy = async (io: CliIO, file: string | undefined): Promise<ScoringPolicy | undefined> => {
+  if (file === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(resolvePath(io, file), 'utf8'));
+  } catch (error) {
+    throw usageError(`--policy ${file}: ${(error as Error).message}`);
+  }
+  const merge = (base: unknown, over: unknown, at: string): unknown => {
+    if (typeof base === 'number') {
+      if (typeof over !== 'number' || !Number.isFinite(over))
+        throw usageError(`--policy ${file}: ${at} must be a number`);
+      return over;
+    }
+    if (typeof over !== 'object' || over === null || Array.isArray(over))
+      throw usageError(`--policy ${file}: ${at || '(root)'} must be an object`);
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(over)) {
+      if (!(key in out))
+        throw usageError(`--policy ${file}: ${at ? `${at}.` : ''}${key} is not part of a scoring policy`);
+      out[key] = merge(out[key], value, at ? `${at}.${key}` : key);
+    }
+    return out;
+  };
+  return merge(DEFAULT_SCORING_POLICY, parsed, '') as ScoringPolicy;
 };
 
 const unitNamesOption = () =>
@@ -169,13 +198,32 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .addOption(new Option('--format <format>', 'output').choices([...REPORT_FORMATS]).default('table'))
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--as-of <instant>', 'read the history up to this business time')
+    .option(
+      '--policy <file>',
+      'JSON scoring policy: any part of the default, e.g. {"deductions":{"lateClosure":5}}',
+    )
     .addOption(unitNamesOption())
     .action(
       async (
         source: string,
-        o: { quarter?: string; format: ReportFormat; out?: string; asOf?: string; unitNames?: string },
+        o: {
+          quarter?: string;
+          format: ReportFormat;
+          out?: string;
+          asOf?: string;
+          unitNames?: string;
+          policy?: string;
+        },
       ) => {
-        setExit(await reportCommand(io, source, { ...o, names: await loadNames(io, o.unitNames) }));
+        const { policy: policyFile, ...rest } = o;
+        const policy = await loadPolicy(io, policyFile);
+        setExit(
+          await reportCommand(io, source, {
+            ...rest,
+            names: await loadNames(io, o.unitNames),
+            ...(policy ? { policy } : {}),
+          }),
+        );
       },
     );
 

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { defaultContext, type DomainContext } from '@duban/domain';
+import type { ScoringPolicy } from '@duban/engine';
 import { loadHistory, parseInstant, parseQuarter } from './history';
 import { renderHtmlReport } from './html-report';
 import { EXIT, resolvePath, usageError, writeAll, writeLine, type CliIO } from './io';
@@ -21,6 +22,7 @@ export interface ReportOptions {
   readonly out?: string;
   readonly asOf?: string;
   readonly names?: UnitNames;
+  readonly policy?: ScoringPolicy;
   readonly ctx?: DomainContext;
 }
 
@@ -46,6 +48,7 @@ export const reportCommand = async (
     ctx,
     ...(quarter ? { quarter } : {}),
     ...(options.names ? { names: options.names } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
   });
   const text =
     format === 'json'

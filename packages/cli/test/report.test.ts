@@ -122,3 +122,29 @@ describe('duban report', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe('duban report --policy', () => {
+  it('scores with a deployment policy merged onto the default, and names a bad key', async () => {
+    const { lines } = await smallHistory();
+    const dir = tempDir();
+    await write(dir, 'h.ndjson', ndjson(lines));
+    await write(dir, 'policy.json', JSON.stringify({ deductions: { lateClosure: 10 } }));
+    const r = await duban(['report', 'h.ndjson', '--policy', 'policy.json', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      ranking: Array<{ unitId: string; score: number }>;
+      policy: { deductions: { lateClosure: number; writtenNotice: number } };
+    };
+    expect(out.policy.deductions).toMatchObject({ lateClosure: 10, writtenNotice: 2 });
+    // transport: 60 − 10 for its late closure
+    expect(out.ranking.find((s) => s.unitId === 'bureau-of-transport')!.score).toBe(50);
+    await write(dir, 'typo.json', JSON.stringify({ deductions: { lateClosing: 10 } }));
+    const bad = await duban(['report', 'h.ndjson', '--policy', 'typo.json'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      '--policy typo.json: deductions.lateClosing is not part of a scoring policy',
+    );
+  });
+});
