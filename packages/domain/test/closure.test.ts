@@ -292,7 +292,15 @@ describe('审定办结: ApproveClosure', () => {
     });
 
     it('the same approval after a regrade still decides nothing', () => {
-      const regraded = [...closed, ...taskDecider.decide(f.criticise(), fold(taskDecider, closed)).right!];
+      const regraded = f.history(
+        f.assign(),
+        f.accept(),
+        f.report(),
+        f.requestClosure(),
+        f.reviewClosure('good'),
+        f.approveClosure('good'),
+        f.criticise(),
+      );
       expect(types(regraded).slice(-2)).toEqual(['CriticismRecorded', 'TaskRegraded']);
       task
         .given(regraded)

@@ -233,7 +233,7 @@ describe('督查室立项督办: EscalateTask (督办未果、完成不力 → �
 
     it('is allowed when a time limit was met late (signed for after a working day)', () => {
       task
-        .given(f.history(f.assign(), f.accept(f.day(1, 1)), f.report(f.day(2))))
+        .given(f.history(f.assign(), f.accept(f.day(1, 1)), f.report({}, f.day(2))))
         .when(f.escalate(f.day(2, 1)))
         .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['TaskEscalated']));
     });
