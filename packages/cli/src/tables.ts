@@ -45,7 +45,15 @@ const gradeCounts = (s: UnitScore): string =>
 
 export const rankingTable = (ranking: readonly UnitScore[], names: UnitNames): string => {
   const t = table(
-    ['名次 Rank', '单位 Unit', '得分 Score', '平均 Average', '扣分 Deducted', '等级 Grades', '逾期 Overdue'],
+    [
+      '名次\nRank',
+      '单位\nUnit',
+      '得分\nScore',
+      '平均分\nAverage',
+      '扣分\nDeducted',
+      '等级分布\nGrades (tasks)',
+      '逾期\nOverdue',
+    ],
     { colAligns: ['right', 'left', 'right', 'right', 'right', 'left', 'right'] },
   );
   for (const s of ranking)
