@@ -110,7 +110,7 @@ describe('duban verify', () => {
     const r = await verify('unknown.ndjson', ndjson(wrong));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /unknown\.ndjson:4: task-T1 revision 1: type: unknown event type "TaskTeleported"; expected one of TaskAssigned, /,
+      /unknown\.ndjson:4: task-T1 revision 1: type: unknown event type "TaskTeleported"/,
     );
   });
 
