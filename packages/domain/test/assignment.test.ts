@@ -1,5 +1,5 @@
 import { spec, taskFixture } from '@duban/testing';
-import { createTaskDecider, defaultContext, createCalendar, taskDecider } from '@duban/domain';
+import { createTaskDecider, decodeCommand, defaultContext, createCalendar, taskDecider } from '@duban/domain';
 
 const f = taskFixture();
 const task = spec(taskDecider);
@@ -51,6 +51,31 @@ describe('立项/交办: AssignTask', () => {
       .given([])
       .when(f.assign({ key: true }))
       .thenEvents(([assigned]) => expect(assigned!.data).toMatchObject({ key: true }));
+  });
+
+  it.each([
+    'central-instructions',
+    'central-decisions',
+    'provincial-decisions',
+    'municipal-party-decisions',
+    'work-report-targets',
+    'government-meeting-decisions',
+    'leader-instructions',
+    'other',
+  ] as const)('takes a task from each of the eight sources of 主要任务: %s', (source) => {
+    const command = f.assign({ source });
+    expect(decodeCommand(command)).toEqual({ _tag: 'Right', right: command });
+    task
+      .given([])
+      .when(command)
+      .thenEvents(([assigned]) => expect(assigned!.data).toMatchObject({ source }));
+  });
+
+  it('takes no source outside the eight', () => {
+    expect(decodeCommand({ ...f.assign(), data: { ...f.assign().data, source: 'rumour' } })).toMatchObject({
+      _tag: 'Left',
+      left: { problems: [{ path: 'data.source' }] },
+    });
   });
 
   describe('who may hand the task out', () => {

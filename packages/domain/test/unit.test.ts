@@ -3,6 +3,7 @@ import { spec, taskFixture } from '@duban/testing';
 import {
   DEFAULT_POLICY,
   createUnitDecider,
+  decodeCommand,
   decodeEvent,
   defaultContext,
   fold,
@@ -89,6 +90,25 @@ describe('重点督查: RecordInspection on the unit stream', () => {
           },
         },
       ]);
+  });
+
+  it('takes the six methods of the seed (听汇报、查阅文件资料、现场督办、座谈走访、问卷调查、明察暗访), and no other', () => {
+    const methods: UnitCommandOf<'RecordInspection'>['data']['methods'] = [
+      'hear-reports',
+      'review-documents',
+      'on-site-supervision',
+      'interviews-and-visits',
+      'questionnaires',
+      'unannounced-visits',
+    ];
+    const all = { ...inspect('I-1'), data: { ...inspect('I-1').data, methods } };
+    expect(decodeCommand(all)).toEqual({ _tag: 'Right', right: all });
+    unit
+      .given([])
+      .when(all)
+      .thenEvents(([recorded]) => expect(recorded!.data).toMatchObject({ methods }));
+    expect(decodeCommand({ ...all, data: { ...all.data, methods: ['phone-call'] } })._tag).toBe('Left');
+    expect(decodeCommand({ ...all, data: { ...all.data, methods: [] } })._tag).toBe('Left');
   });
 
   it.each([
