@@ -161,4 +161,41 @@ describe('duban verify', () => {
     expect(pg.stderr).toContain('postgres://u:***@db/duban: the PostgreSQL adapter does not exist yet');
     expect(pg.stderr).not.toContain('secret');
   });
+
+  it('reads events of an older schema version through the upcasters, verifying the hash of what was stored', async () => {
+    const { hashEvent } = await import('@duban/engine');
+    // T1's progress report as schema version 1 wrote it (no percentComplete), and the chain re-linked after it
+    const out = [...lines];
+    let prevHash: string | undefined;
+    for (const l of linesOf(lines, 'task-T1')) {
+      const v = l.value;
+      if (v.type === 'ProgressReported') {
+        const { percentComplete: _dropped, ...data } = v.data;
+        v.data = data;
+        v.metadata = { ...v.metadata, schemaVersion: 1 };
+      }
+      if (prevHash !== undefined) v.metadata = { ...v.metadata, prevHash };
+      if (v.type === 'ProgressReported' || prevHash !== undefined) {
+        v.metadata = { ...v.metadata, hash: hashEvent(v) };
+        prevHash = v.metadata.hash as string;
+        out[l.line - 1] = JSON.stringify(v);
+      }
+    }
+    const r = await verify('v1.ndjson', ndjson(out));
+    expect(r.stdout).toContain('v1.ndjson: intact — 24 events in 4 streams');
+    expect(r.code).toBe(0);
+    const replay = await duban(['replay', 'v1.ndjson', '--task', 'T1', '--format', 'json'], { cwd: dir });
+    expect(replay.code).toBe(0);
+    const timeline = (
+      JSON.parse(replay.stdout) as { timeline: Array<{ type: string; data: { percentComplete?: number } }> }
+    ).timeline;
+    expect(timeline.find((e) => e.type === 'ProgressReported')!.data.percentComplete).toBe(0); // upcast v1 → v2
+    // a schema version from the future is named, not guessed at
+    const future = out.map((l) => l.replace('"schemaVersion":1,', '"schemaVersion":7,'));
+    const r7 = await verify('v7.ndjson', ndjson(future));
+    expect(r7.code).toBe(1);
+    expect(r7.stdout).toContain(
+      'metadata.schemaVersion: TaskAssigned is known in schema versions 1 to 1, not 7',
+    );
+  });
 });
