@@ -1,0 +1,479 @@
+import type { Fact, TaskEvent, TaskEventOf, TaskEventType, TaskState } from '@duban/domain';
+
+/**
+ * The task fold written twice more, by hand, for the rows that are not Duban:
+ * - `baselineApply`: a mutable `switch` over plain objects, every field present from the start (one
+ *   hidden class), nothing deleted — the practical limit of a fold in JavaScript;
+ * - `evolveImmutable`: the same logic in the style Emmett's and Castore's docs use, a new object per
+ *   event built with spreads.
+ * Both produce exactly the state Duban's `applyTask` does (generate.ts checks it on the workload).
+ */
+
+/** Every TaskState field present from the start, optional ones as `undefined`: one shape for V8. */
+export const baselineInitial = (): TaskState => ({
+  status: 'none',
+  version: 0,
+  taskId: '',
+  title: '',
+  source: 'other',
+  key: false,
+  complexity: 'ordinary',
+  leadUnit: '',
+  coUnits: [],
+  taskForceId: undefined,
+  origin: { kind: 'main-leader', leaderId: '' },
+  sectionId: '',
+  supervisor: { kind: 'inspection-office' },
+  assigned: undefined,
+  deadline: '',
+  originalDeadline: '',
+  accepted: undefined,
+  workPlan: undefined,
+  planWithMilestones: undefined,
+  firstLeadReport: undefined,
+  lastLeadReport: undefined,
+  leadReports: 0,
+  contributions: 0,
+  percentComplete: 0,
+  openDifficulty: undefined,
+  urges: [],
+  warnings: [],
+  notices: [],
+  escalation: undefined,
+  pendingExtension: undefined,
+  extensions: [],
+  closureRequest: undefined,
+  firstClosureRequest: undefined,
+  closureReview: undefined,
+  closureRejections: [],
+  closed: undefined,
+  grade: undefined,
+  signalled: { approaching: [], missed: [], milestones: [] },
+  deadlinesMissed: [],
+  milestonesMissed: [],
+  rectifications: [],
+  recognitions: [],
+  criticisms: [],
+  falsifications: [],
+  lookBacksFailed: [],
+});
+
+/** The hand-written mutable fold. `percentComplete ?? 0` reads v1 progress reports (NDJSON rows). */
+export const baselineApply = (s: TaskState, e: TaskEvent): TaskState => {
+  const revision = s.version;
+  switch (e.type) {
+    case 'TaskAssigned': {
+      const d = e.data;
+      s.status = 'assigned';
+      s.taskId = d.taskId;
+      s.title = d.title;
+      s.source = d.source;
+      s.key = d.key;
+      s.complexity = d.complexity;
+      s.leadUnit = d.leadUnit;
+      s.coUnits = d.coUnits.slice();
+      if (d.taskForceId !== undefined) s.taskForceId = d.taskForceId;
+      s.origin = { kind: d.origin.kind, leaderId: d.origin.leaderId };
+      s.sectionId = d.sectionId;
+      s.supervisor = { ...d.supervisor };
+      s.assigned = { revision, at: d.at };
+      s.deadline = d.deadline;
+      s.originalDeadline = d.deadline;
+      break;
+    }
+    case 'TaskAccepted':
+      s.status = 'in-progress';
+      s.accepted = { revision, at: e.data.at };
+      break;
+    case 'WorkPlanSubmitted': {
+      const dated = e.data.milestones.length > 0;
+      s.workPlan = { revision, at: e.data.at, version: e.data.version, datedMilestones: dated };
+      if (dated && !s.planWithMilestones) s.planWithMilestones = { revision, at: e.data.at };
+      break;
+    }
+    case 'ProgressReported': {
+      const d = e.data;
+      if (d.role === 'co-unit') {
+        s.contributions += 1;
+        break;
+      }
+      const f = { revision, at: d.at };
+      s.leadReports += 1;
+      if (!s.firstLeadReport) s.firstLeadReport = f;
+      s.lastLeadReport = { revision, at: d.at, status: d.status };
+      s.percentComplete = d.percentComplete ?? 0;
+      s.openDifficulty = d.status === 'difficulty' ? f : undefined;
+      break;
+    }
+    case 'TaskUrged':
+      s.urges.push({ revision, at: e.data.at });
+      break;
+    case 'WarningIssued':
+      s.warnings.push({ revision, at: e.data.at, level: e.data.level });
+      break;
+    case 'SupervisionNoticeIssued':
+      s.notices.push({ revision, at: e.data.at, noticeNo: e.data.noticeNo });
+      break;
+    case 'TaskEscalated':
+      s.supervisor = { ...e.data.to };
+      s.escalation = { revision, at: e.data.at };
+      break;
+    case 'ExtensionRequested':
+      s.pendingExtension = { revision, at: e.data.at, requestedDeadline: e.data.requestedDeadline };
+      break;
+    case 'ExtensionApproved':
+      s.pendingExtension = undefined;
+      s.extensions.push({ revision, at: e.data.at, outcome: 'approved' });
+      s.deadline = e.data.newDeadline;
+      break;
+    case 'ExtensionRejected':
+      s.pendingExtension = undefined;
+      s.extensions.push({ revision, at: e.data.at, outcome: 'rejected' });
+      break;
+    case 'ClosureRequested':
+      s.status = 'closure-requested';
+      s.closureRequest = { revision, at: e.data.at };
+      if (!s.firstClosureRequest) s.firstClosureRequest = s.closureRequest;
+      break;
+    case 'ClosureReviewed':
+      s.status = 'closure-reviewed';
+      s.closureReview = { revision, at: e.data.at, proposedGrade: e.data.proposedGrade };
+      break;
+    case 'TaskClosed':
+      s.status = 'closed';
+      s.closed = { revision, at: e.data.at, suggestedGrade: e.data.suggestedGrade, grade: e.data.grade };
+      s.grade = e.data.grade;
+      break;
+    case 'ClosureRejected':
+      s.status = 'in-progress';
+      s.closureRequest = undefined;
+      s.closureReview = undefined;
+      s.closureRejections.push({ revision, at: e.data.at });
+      break;
+    case 'DeadlineApproaching':
+      s.signalled.approaching.push(e.data.deadline);
+      break;
+    case 'DeadlineMissed':
+      s.signalled.missed.push(e.data.deadline);
+      s.deadlinesMissed.push({ revision, at: e.data.at, deadline: e.data.deadline });
+      break;
+    case 'MilestoneMissed':
+      s.signalled.milestones.push(e.data.milestone);
+      s.milestonesMissed.push({ revision, at: e.data.at, milestone: e.data.milestone });
+      break;
+    case 'RectificationOpened':
+      s.rectifications.push({
+        id: e.data.rectificationId,
+        status: 'open',
+        dueBy: e.data.dueBy,
+        opened: { revision, at: e.data.at },
+        completed: undefined,
+        lookBacks: [],
+      });
+      break;
+    case 'RectificationPlanSubmitted': {
+      for (const r of s.rectifications) if (r.id === e.data.rectificationId) r.status = 'planned';
+      break;
+    }
+    case 'RectificationCompleted': {
+      for (const r of s.rectifications)
+        if (r.id === e.data.rectificationId) {
+          r.status = 'completed';
+          r.completed = { revision, at: e.data.at };
+        }
+      break;
+    }
+    case 'LookBackReviewed': {
+      const d = e.data;
+      for (const r of s.rectifications)
+        if (r.id === d.rectificationId) {
+          r.status = d.result;
+          r.lookBacks.push({ revision, at: d.at, result: d.result });
+        }
+      if (d.result === 'failed') s.lookBacksFailed.push({ revision, at: d.at });
+      break;
+    }
+    case 'RecognitionRecorded':
+      s.recognitions.push({ revision, at: e.data.at, id: e.data.recognitionId });
+      break;
+    case 'CriticismRecorded':
+      s.criticisms.push({ revision, at: e.data.at, id: e.data.criticismId });
+      break;
+    case 'FalsificationFound':
+      s.falsifications.push({ revision, at: e.data.at, id: e.data.findingId });
+      break;
+    case 'TaskRegraded':
+      s.grade = e.data.to;
+      break;
+  }
+  s.version = revision + 1;
+  return s;
+};
+
+type DataOf<K extends TaskEventType> = TaskEventOf<K>['data'];
+
+const dropped = <S, K extends keyof S>(s: S, ...keys: K[]): S => {
+  const out = { ...s };
+  for (const k of keys) delete out[k];
+  return out;
+};
+
+/** Module-level, not a closure per call: under tsx each closure creation also pays esbuild's `__name`. */
+const factAt = (revision: number, at: string): Fact => ({ revision, at });
+
+/**
+ * Immutable evolve in Emmett's / Castore's style: `(state, event) => newState`, a spread per event.
+ * Takes `type` and `data` apart so Emmett's `{ type, data }` and Castore's `{ type, payload }` share it.
+ */
+export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: unknown): S => {
+  const revision = s.version;
+  const version = revision + 1;
+  switch (type as TaskEventType) {
+    case 'TaskAssigned': {
+      const d = data as DataOf<'TaskAssigned'>;
+      return {
+        ...s,
+        version,
+        status: 'assigned',
+        taskId: d.taskId,
+        title: d.title,
+        source: d.source,
+        key: d.key,
+        complexity: d.complexity,
+        leadUnit: d.leadUnit,
+        coUnits: [...d.coUnits],
+        ...(d.taskForceId !== undefined ? { taskForceId: d.taskForceId } : {}),
+        origin: { ...d.origin },
+        sectionId: d.sectionId,
+        supervisor: { ...d.supervisor },
+        assigned: factAt(revision, d.at),
+        deadline: d.deadline,
+        originalDeadline: d.deadline,
+      };
+    }
+    case 'TaskAccepted':
+      return {
+        ...s,
+        version,
+        status: 'in-progress',
+        accepted: factAt(revision, (data as DataOf<'TaskAccepted'>).at),
+      };
+    case 'WorkPlanSubmitted': {
+      const d = data as DataOf<'WorkPlanSubmitted'>;
+      const datedMilestones = d.milestones.length > 0;
+      return {
+        ...s,
+        version,
+        workPlan: { ...factAt(revision, d.at), version: d.version, datedMilestones },
+        ...(datedMilestones && !s.planWithMilestones ? { planWithMilestones: factAt(revision, d.at) } : {}),
+      };
+    }
+    case 'ProgressReported': {
+      const d = data as DataOf<'ProgressReported'>;
+      if (d.role === 'co-unit') return { ...s, version, contributions: s.contributions + 1 };
+      const f = factAt(revision, d.at);
+      const next: S = {
+        ...s,
+        version,
+        leadReports: s.leadReports + 1,
+        firstLeadReport: s.firstLeadReport ?? f,
+        lastLeadReport: { ...f, status: d.status },
+        percentComplete: d.percentComplete,
+      };
+      return d.status === 'difficulty' ? { ...next, openDifficulty: f } : dropped(next, 'openDifficulty');
+    }
+    case 'TaskUrged':
+      return { ...s, version, urges: [...s.urges, factAt(revision, (data as DataOf<'TaskUrged'>).at)] };
+    case 'WarningIssued': {
+      const d = data as DataOf<'WarningIssued'>;
+      return { ...s, version, warnings: [...s.warnings, { ...factAt(revision, d.at), level: d.level }] };
+    }
+    case 'SupervisionNoticeIssued': {
+      const d = data as DataOf<'SupervisionNoticeIssued'>;
+      return { ...s, version, notices: [...s.notices, { ...factAt(revision, d.at), noticeNo: d.noticeNo }] };
+    }
+    case 'TaskEscalated': {
+      const d = data as DataOf<'TaskEscalated'>;
+      return { ...s, version, supervisor: { ...d.to }, escalation: factAt(revision, d.at) };
+    }
+    case 'ExtensionRequested': {
+      const d = data as DataOf<'ExtensionRequested'>;
+      return {
+        ...s,
+        version,
+        pendingExtension: { ...factAt(revision, d.at), requestedDeadline: d.requestedDeadline },
+      };
+    }
+    case 'ExtensionApproved': {
+      const d = data as DataOf<'ExtensionApproved'>;
+      return dropped(
+        {
+          ...s,
+          version,
+          extensions: [...s.extensions, { ...factAt(revision, d.at), outcome: 'approved' as const }],
+          deadline: d.newDeadline,
+        },
+        'pendingExtension',
+      );
+    }
+    case 'ExtensionRejected': {
+      const d = data as DataOf<'ExtensionRejected'>;
+      return dropped(
+        {
+          ...s,
+          version,
+          extensions: [...s.extensions, { ...factAt(revision, d.at), outcome: 'rejected' as const }],
+        },
+        'pendingExtension',
+      );
+    }
+    case 'ClosureRequested': {
+      const closureRequest = factAt(revision, (data as DataOf<'ClosureRequested'>).at);
+      return {
+        ...s,
+        version,
+        status: 'closure-requested',
+        closureRequest,
+        firstClosureRequest: s.firstClosureRequest ?? closureRequest,
+      };
+    }
+    case 'ClosureReviewed': {
+      const d = data as DataOf<'ClosureReviewed'>;
+      return {
+        ...s,
+        version,
+        status: 'closure-reviewed',
+        closureReview: { ...factAt(revision, d.at), proposedGrade: d.proposedGrade },
+      };
+    }
+    case 'TaskClosed': {
+      const d = data as DataOf<'TaskClosed'>;
+      return {
+        ...s,
+        version,
+        status: 'closed',
+        closed: { ...factAt(revision, d.at), suggestedGrade: d.suggestedGrade, grade: d.grade },
+        grade: d.grade,
+      };
+    }
+    case 'ClosureRejected': {
+      const d = data as DataOf<'ClosureRejected'>;
+      return dropped(
+        {
+          ...s,
+          version,
+          status: 'in-progress' as const,
+          closureRejections: [...s.closureRejections, factAt(revision, d.at)],
+        },
+        'closureRequest',
+        'closureReview',
+      );
+    }
+    case 'DeadlineApproaching': {
+      const d = data as DataOf<'DeadlineApproaching'>;
+      return {
+        ...s,
+        version,
+        signalled: { ...s.signalled, approaching: [...s.signalled.approaching, d.deadline] },
+      };
+    }
+    case 'DeadlineMissed': {
+      const d = data as DataOf<'DeadlineMissed'>;
+      return {
+        ...s,
+        version,
+        signalled: { ...s.signalled, missed: [...s.signalled.missed, d.deadline] },
+        deadlinesMissed: [...s.deadlinesMissed, { ...factAt(revision, d.at), deadline: d.deadline }],
+      };
+    }
+    case 'MilestoneMissed': {
+      const d = data as DataOf<'MilestoneMissed'>;
+      return {
+        ...s,
+        version,
+        signalled: { ...s.signalled, milestones: [...s.signalled.milestones, d.milestone] },
+        milestonesMissed: [...s.milestonesMissed, { ...factAt(revision, d.at), milestone: d.milestone }],
+      };
+    }
+    case 'RectificationOpened': {
+      const d = data as DataOf<'RectificationOpened'>;
+      return {
+        ...s,
+        version,
+        rectifications: [
+          ...s.rectifications,
+          {
+            id: d.rectificationId,
+            status: 'open' as const,
+            dueBy: d.dueBy,
+            opened: factAt(revision, d.at),
+            lookBacks: [],
+          },
+        ],
+      };
+    }
+    case 'RectificationPlanSubmitted': {
+      const d = data as DataOf<'RectificationPlanSubmitted'>;
+      return {
+        ...s,
+        version,
+        rectifications: s.rectifications.map((r) =>
+          r.id === d.rectificationId ? { ...r, status: 'planned' as const } : r,
+        ),
+      };
+    }
+    case 'RectificationCompleted': {
+      const d = data as DataOf<'RectificationCompleted'>;
+      return {
+        ...s,
+        version,
+        rectifications: s.rectifications.map((r) =>
+          r.id === d.rectificationId
+            ? { ...r, status: 'completed' as const, completed: factAt(revision, d.at) }
+            : r,
+        ),
+      };
+    }
+    case 'LookBackReviewed': {
+      const d = data as DataOf<'LookBackReviewed'>;
+      const f = factAt(revision, d.at);
+      return {
+        ...s,
+        version,
+        rectifications: s.rectifications.map((r) =>
+          r.id === d.rectificationId
+            ? { ...r, status: d.result, lookBacks: [...r.lookBacks, { ...f, result: d.result }] }
+            : r,
+        ),
+        lookBacksFailed: d.result === 'failed' ? [...s.lookBacksFailed, f] : s.lookBacksFailed,
+      };
+    }
+    case 'RecognitionRecorded': {
+      const d = data as DataOf<'RecognitionRecorded'>;
+      return {
+        ...s,
+        version,
+        recognitions: [...s.recognitions, { ...factAt(revision, d.at), id: d.recognitionId }],
+      };
+    }
+    case 'CriticismRecorded': {
+      const d = data as DataOf<'CriticismRecorded'>;
+      return {
+        ...s,
+        version,
+        criticisms: [...s.criticisms, { ...factAt(revision, d.at), id: d.criticismId }],
+      };
+    }
+    case 'FalsificationFound': {
+      const d = data as DataOf<'FalsificationFound'>;
+      return {
+        ...s,
+        version,
+        falsifications: [...s.falsifications, { ...factAt(revision, d.at), id: d.findingId }],
+      };
+    }
+    case 'TaskRegraded':
+      return { ...s, version, grade: (data as DataOf<'TaskRegraded'>).to };
+  }
+  return { ...s, version };
+};

@@ -1,0 +1,208 @@
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { isLeft } from 'fp-ts/Either';
+import {
+  evolveTask,
+  taskDecider,
+  taskStreamId,
+  type TaskCommand,
+  type TaskEvent,
+  type TaskState,
+} from '@duban/domain';
+import { createEngine, createInMemoryEventStore } from '@duban/engine';
+import { cacheDir, FILES, readMeta, sourceKey, type WorkloadMeta } from './data';
+import { createEnvelopeWriter } from './envelopes';
+import { baselineApply, baselineInitial, evolveImmutable } from './folds';
+import { createWorkload, SIZES, type SizeName } from './workload';
+
+/**
+ * `generate.ts <quick|full>`: builds the workload once and writes it to the cache (`data.ts`: `cacheDir`; commands
+ * and envelopes as NDJSON), so that every measured child process only reads it. Not timed. Skipped
+ * when the cache was built from the same sources. Before writing it checks two things: a sample of the
+ * envelopes equals what `engine.execute` writes, and every hand-written fold gives Duban's states.
+ */
+
+/** Buffered line writer (a few MB at a time). */
+const lineWriter = (path: string) => {
+  const fd = openSync(path, 'w');
+  let chunk: string[] = [];
+  let size = 0;
+  let bytes = 0;
+  const flush = () => {
+    const text = chunk.join('');
+    bytes += writeSync(fd, text);
+    chunk = [];
+    size = 0;
+  };
+  return {
+    line(text: string) {
+      chunk.push(text, '\n');
+      size += text.length + 1;
+      if (size > 4_000_000) flush();
+    },
+    close(): number {
+      flush();
+      closeSync(fd);
+      return bytes;
+    },
+  };
+};
+
+/** JSON with sorted keys and no `undefined` fields: compares states whatever their key order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+
+/** Every fold of the benchmark must give the state Duban's applyTask gives. */
+const checkFolds = (events: readonly TaskEvent[]): void => {
+  const folds: Record<string, (s: TaskState, e: TaskEvent) => TaskState> = {
+    'Duban evolveTask (immer)': evolveTask,
+    baseline: baselineApply,
+    'immutable (Emmett, Castore)': (s, e) => evolveImmutable(s, e.type, e.data),
+  };
+  const reference = new Map<string, TaskState>();
+  for (const e of events) {
+    let s = reference.get(e.data.taskId);
+    if (!s) reference.set(e.data.taskId, (s = taskDecider.initialState()));
+    taskDecider.apply(s, e);
+  }
+  for (const [name, apply] of Object.entries(folds)) {
+    const states = new Map<string, TaskState>();
+    for (const e of events) {
+      const s =
+        states.get(e.data.taskId) ?? (name === 'baseline' ? baselineInitial() : taskDecider.initialState());
+      states.set(e.data.taskId, apply(s, e));
+    }
+    for (const [taskId, expected] of reference) {
+      const got = canonical(states.get(taskId));
+      if (got !== canonical(expected))
+        throw new Error(
+          `fold "${name}" differs from applyTask on ${taskId}:\n${got}\n${canonical(expected)}`,
+        );
+    }
+  }
+};
+
+/** The mirrored envelopes of the first commands must be what the real engine writes. */
+const checkEnvelopes = async (
+  sample: ReadonlyArray<{ commandId: string; command: TaskCommand; envelopes: unknown[] }>,
+): Promise<void> => {
+  const store = createInMemoryEventStore();
+  const engine = createEngine({ store });
+  for (const { commandId, command } of sample) {
+    const result = await engine.execute(
+      { type: command.type, data: command.data },
+      { actor: command.actor, at: command.at, commandId },
+    );
+    if (isLeft(result)) throw new Error(`engine rejected ${commandId}: ${result.left.message}`);
+  }
+  const byStream = new Map<string, unknown[]>();
+  for (const s of sample)
+    for (const e of s.envelopes) {
+      const streamId = taskStreamId(s.command.data.taskId);
+      byStream.set(streamId, [...(byStream.get(streamId) ?? []), e]);
+    }
+  for (const [streamId, expected] of byStream) {
+    const got = (await engine.readStream(streamId)).map(({ position: _p, ...e }) => e);
+    if (JSON.stringify(got) !== JSON.stringify(expected))
+      throw new Error(`mirrored envelopes of ${streamId} differ from the engine's`);
+  }
+};
+
+export const generate = async (size: SizeName): Promise<WorkloadMeta> => {
+  const dir = cacheDir(size);
+  const key = sourceKey(size);
+  if (existsSync(join(dir, FILES.meta))) {
+    const meta = readMeta(size);
+    if (meta.key === key) return meta;
+  }
+  const meta = await build(size, key);
+  // Others edit the domain in this working tree: a workload built while its sources changed is rebuilt.
+  return sourceKey(size) === key ? meta : generate(size);
+};
+
+const build = async (size: SizeName, key: string): Promise<WorkloadMeta> => {
+  const dir = cacheDir(size);
+  const started = performance.now();
+  const options = SIZES[size];
+  const workload = createWorkload(options);
+  mkdirSync(dir, { recursive: true });
+
+  const commands = lineWriter(join(dir, FILES.commands));
+  const envelopes = lineWriter(join(dir, FILES.envelopes));
+  const envelopesOf = createEnvelopeWriter();
+  const sample: Array<{ commandId: string; command: TaskCommand; envelopes: unknown[] }> = [];
+  // The command path's slice: whole tasks, taken in id order (random with respect to time) until they
+  // hold `commandEvents` events, with their commands kept in global order.
+  const eventsPerTask = new Map<string, number>();
+  workload.commands.forEach(({ command }, i) =>
+    eventsPerTask.set(
+      command.data.taskId,
+      (eventsPerTask.get(command.data.taskId) ?? 0) + workload.decided[i]!.length,
+    ),
+  );
+  const sliceTasks = new Set<string>();
+  let sliceEvents = 0;
+  for (const taskId of [...eventsPerTask.keys()].sort()) {
+    const n = eventsPerTask.get(taskId)!;
+    if (sliceEvents + n > options.commandEvents) break;
+    sliceTasks.add(taskId);
+    sliceEvents += n;
+  }
+  const slice = lineWriter(join(dir, FILES.commandSlice));
+  let sliceCommands = 0;
+  let v1Events = 0;
+  workload.commands.forEach(({ commandId, command }, i) => {
+    const decided = workload.decided[i]!;
+    const old = workload.oldTasks.has(command.data.taskId);
+    const line = JSON.stringify({ commandId, command });
+    commands.line(line);
+    if (sliceTasks.has(command.data.taskId)) {
+      slice.line(line);
+      sliceCommands++;
+    }
+    const written = envelopesOf(command, commandId, decided, old);
+    for (const e of written) {
+      if (e.metadata.schemaVersion === 1 && e.type === 'ProgressReported') v1Events++;
+      envelopes.line(JSON.stringify(e));
+    }
+    if (!old && sample.length < 3000) sample.push({ commandId, command, envelopes: written });
+  });
+  commands.close();
+  slice.close();
+  const envelopeBytes = envelopes.close();
+
+  await checkEnvelopes(sample);
+  checkFolds(workload.decided.slice(0, 300_000).flat());
+
+  const meta: WorkloadMeta = {
+    key,
+    size,
+    seed: options.seed,
+    tasks: workload.taskIds.length,
+    units: options.units,
+    commands: workload.commands.length,
+    events: workload.eventCount,
+    v1Events,
+    envelopeBytes,
+    commandSlice: { commands: sliceCommands, events: sliceEvents, tasks: sliceTasks.size },
+    generatedIn: `${((performance.now() - started) / 1000).toFixed(1)} s`,
+  };
+  writeFileSync(join(dir, FILES.meta), JSON.stringify(meta, null, 2));
+  return meta;
+};
+
+if (require.main === module) {
+  const size = (process.argv[2] ?? 'quick') as SizeName;
+  if (!(size in SIZES)) throw new Error(`size must be one of ${Object.keys(SIZES).join(', ')}`);
+  generate(size).then(
+    (meta) => console.log(JSON.stringify(meta)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
