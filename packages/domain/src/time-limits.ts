@@ -68,19 +68,11 @@ export const PROFILE_13710: TimeLimitProfile = {
   ],
 };
 
-/** When a milestone falls due: the profile's limit from assignment, never later than the deadline. */
-export const milestoneDue = (
-  rule: MilestoneRule,
-  assignedAt: string,
-  deadline: string,
-  calendar: BusinessCalendar,
-): string => {
-  const due =
-    'workingDays' in rule.after
-      ? calendar.addWorkingDays(assignedAt, rule.after.workingDays)
-      : calendar.addMonths(assignedAt, rule.after.months);
-  return Date.parse(due) <= Date.parse(deadline) ? due : deadline;
-};
+/** When a milestone falls due: the profile's limit, counted from the assignment. */
+export const milestoneDue = (rule: MilestoneRule, assignedAt: string, calendar: BusinessCalendar): string =>
+  'workingDays' in rule.after
+    ? calendar.addWorkingDays(assignedAt, rule.after.workingDays)
+    : calendar.addMonths(assignedAt, rule.after.months);
 
 export const complexityOf = (
   assignedAt: string,
@@ -88,6 +80,8 @@ export const complexityOf = (
   profile: TimeLimitProfile,
   calendar: BusinessCalendar,
 ): Complexity =>
-  Date.parse(deadline) <= Date.parse(calendar.addWorkingDays(assignedAt, profile.ordinaryWithinWorkingDays))
+  // By local date: a deadline at 17:00 on the seventh working day is still within seven days.
+  calendar.localDate(deadline) <=
+  calendar.localDate(calendar.addWorkingDays(assignedAt, profile.ordinaryWithinWorkingDays))
     ? 'ordinary'
     : 'major';

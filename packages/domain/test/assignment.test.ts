@@ -167,17 +167,18 @@ describe('立项/交办: AssignTask', () => {
   });
 
   describe('complexity under 13710 (一般事项 / 重大复杂问题)', () => {
-    it('is ordinary when the deadline lies within 7 working days', () => {
-      task
-        .given([])
-        .when(f.assign({ deadline: f.day(7) }))
-        .thenEvents(([assigned]) => expect(assigned!.data).toMatchObject({ complexity: 'ordinary' }));
+    it('is ordinary when the deadline lies within 7 working days, to the end of the seventh', () => {
+      for (const deadline of [f.day(7), f.day(7, 8)])
+        task
+          .given([])
+          .when(f.assign({ deadline }))
+          .thenEvents(([assigned]) => expect(assigned!.data).toMatchObject({ complexity: 'ordinary' }));
     });
 
     it('is major when the deadline lies beyond 7 working days', () => {
       task
         .given([])
-        .when(f.assign({ deadline: f.day(7, 1) }))
+        .when(f.assign({ deadline: f.day(8) }))
         .thenEvents(([assigned]) => expect(assigned!.data).toMatchObject({ complexity: 'major' }));
     });
 

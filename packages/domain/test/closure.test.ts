@@ -389,8 +389,6 @@ describe('不予办结: RejectClosure, and supervision goes on (继续跟进督�
         .when(f.checkDeadlines(f.day(21)))
         .thenEvents((events) =>
           expect(events.map((e) => [e.type, 'milestone' in e.data ? e.data.milestone : e.data.at])).toEqual([
-            // the 13710 one-month limit, clamped to this deadline, is the same closure request
-            ['MilestoneMissed', 'resolve-or-plan'],
             ['DeadlineMissed', f.day(21)],
           ]),
         );

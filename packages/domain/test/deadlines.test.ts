@@ -74,23 +74,22 @@ describe('13710 time limits (1天部署、3天反馈、一般事项7天办结、
     ]);
   });
 
-  it('fall due no later than the deadline', () => {
+  it('leave out a limit that falls on or after the deadline: the deadline already asks for it', () => {
     const short = taskFixture({ deadlineInWorkingDays: 2 });
     expect(limits(short.history(short.assign()))).toEqual([
       ['deploy', short.day(1), undefined],
-      ['first-feedback', short.deadline, undefined],
-      ['resolve', short.deadline, undefined],
       ['deadline', short.deadline, undefined],
     ]);
-    expect(milestoneDue(PROFILE_13710.milestones[2]!, f.assignedAt, f.day(5), ctx.calendar)).toBe(f.day(5));
+    // The 20-day default task is major, and its one-month limit lies past its deadline.
+    expect(limits(f.history(f.assign())).map(([id]) => id)).toEqual(['deploy', 'first-feedback', 'deadline']);
+    expect(milestoneDue(PROFILE_13710.milestones[2]!, f.assignedAt, ctx.calendar)).toBe(f.day(7));
   });
 
-  it('stay where the original deadline put them when the deadline is extended', () => {
+  it('do not come back when the deadline is extended past them', () => {
     const extended = f.history(f.assign(), f.accept(), f.requestExtension(), f.approveExtension());
     expect(limits(extended).map(([id, due]) => [id, due])).toEqual([
       ['deploy', f.day(1)],
       ['first-feedback', f.day(3)],
-      ['resolve-or-plan', f.deadline],
       ['deadline', f.day(30, 8)],
     ]);
   });
@@ -356,15 +355,11 @@ describe('CheckDeadlines: each due time becomes an event exactly once', () => {
   });
 
   describe('DeadlineMissed', () => {
-    it('signals the deadline passed without a closure request (with the one-month limit it bounds)', () => {
+    it('signals the deadline passed without a closure request, and only the deadline', () => {
       task
         .given(accepted)
         .when(f.checkDeadlines(f.day(20, 9)))
         .then([
-          {
-            type: 'MilestoneMissed',
-            data: { taskId: f.taskId, at: f.day(20, 9), milestone: 'resolve-or-plan', due: f.deadline },
-          },
           { type: 'DeadlineMissed', data: { taskId: f.taskId, at: f.day(20, 9), deadline: f.deadline } },
         ]);
     });
@@ -396,7 +391,7 @@ describe('CheckDeadlines: each due time becomes an event exactly once', () => {
       task
         .given(f.history(f.assign(), f.accept(), f.report(), f.requestClosure(f.day(21))))
         .when(f.checkDeadlines(f.day(21, 1)))
-        .thenEvents((events) => expect(types(events)).toEqual(['MilestoneMissed', 'DeadlineMissed']));
+        .thenEvents((events) => expect(types(events)).toEqual(['DeadlineMissed']));
     });
 
     it('decides nothing for a check dated before an earlier one', () => {
@@ -444,12 +439,7 @@ describe('CheckDeadlines: each due time becomes an event exactly once', () => {
         f.approveExtension(f.day(22)),
         f.checkDeadlines(f.day(27)),
       );
-      expect(types(events).slice(4)).toEqual([
-        'MilestoneMissed',
-        'DeadlineMissed',
-        'ExtensionApproved',
-        'DeadlineApproaching',
-      ]);
+      expect(types(events).slice(4)).toEqual(['DeadlineMissed', 'ExtensionApproved', 'DeadlineApproaching']);
       task
         .given(events)
         .when(f.checkDeadlines(f.day(31)))

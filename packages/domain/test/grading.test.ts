@@ -144,8 +144,8 @@ describe('评估考核: the suggested grade and the events behind it', () => {
         rule: 'late',
         text: 'not done by the deadline (未按期办结)',
         events: [
-          { type: 'ClosureRequested', revision: 5 },
-          { type: 'DeadlineMissed', revision: 4 },
+          { type: 'ClosureRequested', revision: 4 },
+          { type: 'DeadlineMissed', revision: 3 },
         ],
       });
     });
@@ -191,10 +191,10 @@ describe('评估考核: the suggested grade and the events behind it', () => {
     });
 
     it('needs both: a late report without urging, or urging of a timely report, is not enough', () => {
-      // a late first report alone leaves the early, unprompted closure as it is
-      expect(
-        suggest([f.assign(), f.accept(), f.report({}, f.day(5)), f.requestClosure()], f.day(13)).grade,
-      ).toBe('good');
+      // a late first report alone is not poor, but it is not proactive either: basic, naming the limit
+      const late = suggest([f.assign(), f.accept(), f.report({}, f.day(5)), f.requestClosure()], f.day(13));
+      expect(late.grade).toBe('basic');
+      expect(late.reasons[0]!.text).toContain('first-feedback came late');
       expect(suggest([...start, f.urge(f.day(4)), f.requestClosure()], f.day(13)).grade).toBe('basic');
     });
 
@@ -235,8 +235,8 @@ describe('评估考核: the suggested grade and the events behind it', () => {
         text: 'no progress reported and the deadline passed (不推进、不落实，且不及时报告)',
         events: [
           { type: 'TaskAssigned', revision: 0 },
-          // revisions 2 and 3: the first-feedback and one-month milestones missed at the same check
-          { type: 'DeadlineMissed', revision: 4 },
+          // revision 2: the first-feedback limit missed at the same check
+          { type: 'DeadlineMissed', revision: 3 },
         ],
       });
     });

@@ -45,8 +45,10 @@ describe('亮灯: lights are a pure function of the time limits, the progress an
     expect(light(onTrack, f.day(20, 9))).toBe('red');
   });
 
-  it('stay red while the task is open when a limit was met late', () => {
-    expect(light([f.assign(), f.accept(f.day(1, 2)), f.report({}, f.day(2))], f.day(10))).toBe('red');
+  it('go back to green once a limit missed is met: late is history (graded), not the current state', () => {
+    const late = [f.assign(), f.accept(f.day(1, 2))];
+    expect(light([f.assign()], f.day(1, 1))).toBe('red');
+    expect(light([...late, f.report({}, f.day(2))], f.day(10))).toBe('green');
   });
 
   it('are green when closure was applied for in time, even after the deadline date', () => {

@@ -36,22 +36,29 @@ const earliest = (facts: ReadonlyArray<Fact | undefined>): Fact | undefined =>
 const applies = (rule: MilestoneRule, state: TaskState): boolean =>
   rule.appliesTo === 'all' || rule.appliesTo === state.complexity;
 
-/** Every time limit of an assigned task: the profile's milestones, then the current deadline. */
+/**
+ * Every time limit of an assigned task: the profile's milestones, then the current deadline. A milestone
+ * that falls on or after the deadline set at assignment adds nothing the deadline does not already ask,
+ * so it is left out (an ordinary item's 7-day limit when its deadline is 5 days away; a major item's
+ * one-month limit when its deadline is three weeks away). Extensions do not bring it back.
+ */
 export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
   if (!state.assigned) return [];
   const assignedAt = state.assigned.at;
-  const times: DueTime[] = ctx.profile.milestones
-    .filter((rule) => applies(rule, state))
-    .map((rule) => {
-      const metBy = earliest(rule.metBy.map((kind) => evidence(state, kind)));
-      return {
-        kind: 'milestone',
-        id: rule.id,
-        label: `${rule.label.en} (${rule.label.zh})`,
-        due: milestoneDue(rule, assignedAt, state.originalDeadline, ctx.calendar),
-        ...(metBy ? { metBy } : {}),
-      };
+  const times: DueTime[] = [];
+  for (const rule of ctx.profile.milestones) {
+    if (!applies(rule, state)) continue;
+    const due = milestoneDue(rule, assignedAt, ctx.calendar);
+    if (Date.parse(due) >= Date.parse(state.originalDeadline)) continue;
+    const metBy = earliest(rule.metBy.map((kind) => evidence(state, kind)));
+    times.push({
+      kind: 'milestone',
+      id: rule.id,
+      label: `${rule.label.en} (${rule.label.zh})`,
+      due,
+      ...(metBy ? { metBy } : {}),
     });
+  }
   times.push({
     kind: 'deadline',
     id: 'deadline',
@@ -69,16 +76,16 @@ export const metOnTime = (d: DueTime): boolean =>
 export type Light = 'green' | 'yellow' | 'red' | 'none';
 
 /**
- * 亮灯: red when a time limit passed unmet (or was met late and the task is still open), yellow when one
- * falls due within the policy's window, green otherwise; `none` before assignment and after closure.
+ * 亮灯: red while a time limit has passed unmet, yellow when an unmet one falls due within the policy's
+ * window, green otherwise; `none` before assignment and after closure. A limit met late no longer lights
+ * red (the task is back on track); it stays in the record and counts in grading and scoring.
  */
 export const lightOf = (state: TaskState, now: string, ctx: DomainContext): Light => {
   if (state.status === 'none' || state.status === 'closed') return 'none';
   const nowMs = Date.parse(now);
   let light: Light = 'green';
   for (const d of dueTimes(state, ctx)) {
-    const dueMs = Date.parse(d.due);
-    if (d.metBy ? !metOnTime(d) : nowMs > dueMs) return 'red';
+    if (!d.metBy && nowMs > Date.parse(d.due)) return 'red';
     if (!d.metBy && ctx.calendar.workingDaysBetween(now, d.due) <= ctx.policy.approachingWithinWorkingDays) {
       light = 'yellow';
     }

@@ -67,7 +67,11 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
       ],
     );
 
-  const feedback = dueTimes(state, ctx).find((d) => d.id === 'first-feedback');
+  const limits = dueTimes(state, ctx);
+  const lateMilestones = limits.filter(
+    (d) => d.kind === 'milestone' && (d.metBy ? !metOnTime(d) : Date.parse(now) > Date.parse(d.due)),
+  );
+  const feedback = limits.find((d) => d.id === 'first-feedback');
   const feedbackLate =
     feedback !== undefined &&
     (feedback.metBy ? !metOnTime(feedback) : Date.parse(now) > Date.parse(feedback.due));
@@ -94,7 +98,8 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
   if (request && !deadlinePassed) {
     const early =
       ctx.calendar.workingDaysBetween(request.at, state.deadline) >= ctx.policy.aheadOfDeadlineWorkingDays;
-    if (early && supervision.length === 0 && extended.length === 0)
+    // "Proactive" (积极主动): early, unprompted, no extension, and no 13710 limit missed on the way.
+    if (early && supervision.length === 0 && extended.length === 0 && lateMilestones.length === 0)
       add('good', 'ahead-of-deadline', 'applied for closure ahead of the deadline, unprompted (提前完成)', [
         ref('ClosureRequested', request),
       ]);
@@ -104,8 +109,14 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
         extended.length > 0 ? 'on-time-after-extension' : 'on-time',
         extended.length > 0
           ? 'done within a deadline extended on approved grounds (经批准认同)'
-          : 'done within the deadline (规定时限内基本完成)',
-        [ref('ClosureRequested', request), ...extended.map((f) => ref('ExtensionApproved', f))],
+          : lateMilestones.length > 0
+            ? `done within the deadline, but ${lateMilestones.map((d) => d.id).join(', ')} came late (规定时限内基本完成)`
+            : 'done within the deadline (规定时限内基本完成)',
+        [
+          ref('ClosureRequested', request),
+          ...extended.map((f) => ref('ExtensionApproved', f)),
+          ...state.milestonesMissed.map((f) => ref('MilestoneMissed', f)),
+        ],
       );
   }
   if (reasons.length === 0)
