@@ -22,7 +22,13 @@ import {
   type EnvelopeMetadata,
 } from './envelope/envelope';
 import { eventIdFor } from './envelope/event-ids';
-import { createChainVerifier, hashEvent } from './envelope/hash-chain';
+import {
+  createChainVerifier,
+  hashEvent,
+  verifyAll,
+  type StreamHeads,
+  type VerifyReport,
+} from './envelope/hash-chain';
 import { createUpcasterRegistry, schemaVersionOf, type UpcasterRegistry } from './envelope/upcasters';
 import type { EngineError } from './errors';
 import type { EventStore, Position, ProposedEvent } from './store/event-store';
@@ -77,6 +83,11 @@ export interface Engine {
   readStream(streamId: string): Promise<Envelope[]>;
   /** Every task and unit event in global order from a position (inclusive), upcast. */
   readAll(options?: { fromPosition?: Position | 'start' }): AsyncIterable<Envelope>;
+  /**
+   * Verifies every task and unit stream's hash chain as stored (before upcasting: the hashes cover the
+   * stored form), optionally against stream heads recorded earlier.
+   */
+  verify(heads?: StreamHeads): Promise<VerifyReport>;
   /** Live feed of committed task and unit events after `fromPosition` (exclusive): catch-up, then live. */
   subscribe(options?: {
     fromPosition?: Position | 'start';
@@ -240,6 +251,7 @@ export const createEngine = (options: EngineOptions): Engine => {
       upcastAll(
         store.readAll({ fromPosition: opts.fromPosition ?? 'start', streamPrefixes: DOMAIN_STREAM_PREFIXES }),
       ),
+    verify: (heads) => verifyAll(store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }), heads),
     subscribe(opts = {}) {
       const subscription = store.subscribeToAll({
         fromPosition: opts.fromPosition ?? 'start',

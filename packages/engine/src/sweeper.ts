@@ -1,6 +1,7 @@
 import { isLeft } from 'fp-ts/Either';
 import { dueTimes, type Actor } from '@duban/domain';
 import type { Engine } from './engine';
+import type { Envelope } from './envelope/envelope';
 import type { EngineError } from './errors';
 import type { SupervisionModel } from './projections/supervision-model';
 
@@ -11,8 +12,10 @@ import type { SupervisionModel } from './projections/supervision-model';
  * at most once; the decider itself also never signals a due time twice.
  */
 export interface SweepResult {
+  /** Tasks a CheckDeadlines was issued for. */
   readonly checked: number;
-  readonly events: number;
+  /** The events those commands committed (fold them into your model to stay current). */
+  readonly committed: readonly Envelope[];
   readonly errors: ReadonlyArray<{ readonly taskId: string; readonly error: EngineError }>;
 }
 
@@ -27,7 +30,7 @@ export const createDeadlineSweeper = (engine: Engine, actor: Actor = SWEEPER_ACT
     const ctx = engine.context;
     const nowMs = Date.parse(now);
     let checked = 0;
-    let events = 0;
+    const committed: Envelope[] = [];
     const errors: Array<{ taskId: string; error: EngineError }> = [];
     for (const t of Object.values(model.tasks)) {
       if (t.status === 'none' || t.status === 'closed') continue;
@@ -53,8 +56,8 @@ export const createDeadlineSweeper = (engine: Engine, actor: Actor = SWEEPER_ACT
         },
       );
       if (isLeft(result)) errors.push({ taskId: t.taskId, error: result.left });
-      else events += result.right.events.length;
+      else committed.push(...result.right.events);
     }
-    return { checked, events, errors };
+    return { checked, committed, errors };
   },
 });

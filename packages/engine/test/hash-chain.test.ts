@@ -126,6 +126,24 @@ describe('hash chain (tamper evidence)', () => {
     ]);
   });
 
+  it('returns each break from push, once, and reports the same however often asked', async () => {
+    const { t1 } = await history();
+    const heads = await streamHeads(t1);
+    const tampered = clone(t1.slice(0, -1));
+    (tampered[2]!.data as { summary: string }).summary = 'x';
+    const v = createChainVerifier({ heads });
+    const returned = tampered.map((e) => v.push(e));
+    expect(returned.filter(Boolean)).toEqual([expect.objectContaining({ revision: 2, problem: 'changed' })]);
+    expect(v.report()).toEqual(v.report());
+    expect(v.report().breaks).toHaveLength(1);
+  });
+
+  it('verifies what the store holds, not the upcast form (engine.verify)', async () => {
+    const { engine } = await quarterScenario();
+    const report = await engine.verify();
+    expect(report).toMatchObject({ ok: true, streams: 3 });
+  });
+
   it('calls a line without an envelope malformed', () => {
     const v = createChainVerifier();
     v.push({ type: 'TaskUrged', data: {}, metadata: { streamId: 'task-X' } });

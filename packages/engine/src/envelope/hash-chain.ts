@@ -56,7 +56,8 @@ interface StreamCursor {
 }
 
 export interface ChainVerifier {
-  push(event: Hashable): void;
+  /** Checks the next event; returns the break it reveals, if any (a stream breaks at most once). */
+  push(event: Hashable): ChainBreak | undefined;
   report(): VerifyReport;
 }
 
@@ -76,9 +77,10 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
   const breaks: ChainBreak[] = [];
   let index = 0;
 
-  const brk = (cursor: StreamCursor, b: ChainBreak) => {
+  const brk = (cursor: StreamCursor, b: ChainBreak): ChainBreak => {
     cursor.broken = b;
     breaks.push(b);
+    return b;
   };
 
   return {
@@ -94,15 +96,15 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
       let cursor = streams.get(streamId);
       if (!cursor) streams.set(streamId, (cursor = { nextRevision: 0, lastHash: GENESIS_HASH }));
       if (typeof m.revision !== 'number' || typeof m.hash !== 'string' || typeof m.prevHash !== 'string') {
-        if (!cursor.broken)
-          brk(cursor, {
-            streamId,
-            revision: cursor.nextRevision,
-            problem: 'malformed',
-            detail: 'no envelope (revision, prevHash, hash)',
-            index: i,
-          });
-        return;
+        return cursor.broken
+          ? undefined
+          : brk(cursor, {
+              streamId,
+              revision: cursor.nextRevision,
+              problem: 'malformed',
+              detail: 'no envelope (revision, prevHash, hash)',
+              index: i,
+            });
       }
       const revision = m.revision;
       if (cursor.broken) {
@@ -115,64 +117,65 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
           };
           breaks[breaks.indexOf(cursor.broken)] = b;
           cursor.broken = b;
+          cursor.seen?.add(revision);
+          return b;
         }
         cursor.seen?.add(revision);
-        return;
+        return undefined;
       }
       if (revision > cursor.nextRevision) {
-        brk(cursor, {
+        cursor.seen = new Set([revision]);
+        return brk(cursor, {
           streamId,
           revision: cursor.nextRevision,
           problem: 'missing',
           detail: `revision ${cursor.nextRevision} is missing; next found is ${revision}`,
           index: i,
         });
-        cursor.seen = new Set([revision]);
-        return;
       }
       if (revision < cursor.nextRevision) {
-        brk(cursor, {
+        return brk(cursor, {
           streamId,
           revision,
           problem: 'inserted',
           detail: `a second event claims revision ${revision}`,
           index: i,
         });
-        return;
       }
       if (hashEvent(event) !== m.hash) {
-        brk(cursor, {
+        return brk(cursor, {
           streamId,
           revision,
           problem: 'changed',
           detail: 'content does not match its hash',
           index: i,
         });
-        return;
       }
       if (m.prevHash !== cursor.lastHash) {
         // The event is self-consistent but does not link to what came before: the one before was
         // changed and re-hashed (or this one was forged with the revision of a dropped event).
-        brk(cursor, {
+        return brk(cursor, {
           streamId,
           revision: Math.max(0, revision - 1),
           problem: 'changed',
           detail: `revision ${revision} links to ${m.prevHash.slice(0, 12)}…, not to the hash of the event before it`,
           index: i,
         });
-        return;
       }
       cursor.lastHash = m.hash;
       cursor.nextRevision = revision + 1;
+      return undefined;
     },
     report() {
       const events = index;
+      // Heads are checked at the end, into a copy: report() may be called any number of times.
+      const all = [...breaks];
       for (const [streamId, head] of Object.entries(options.heads ?? {})) {
         const cursor = streams.get(streamId) ?? { nextRevision: 0, lastHash: GENESIS_HASH };
         if (cursor.broken) continue;
         const last = cursor.nextRevision - 1;
         if (last < head.revision)
-          breaks.push({
+          all.push({
             streamId,
             revision: last + 1,
             problem: 'missing',
@@ -180,7 +183,7 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
             index,
           });
         else if (last === head.revision && cursor.lastHash !== head.hash)
-          breaks.push({
+          all.push({
             streamId,
             revision: last,
             problem: 'changed',
@@ -188,7 +191,7 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
             index,
           });
       }
-      const sorted = [...breaks].sort((a, b) => a.index - b.index);
+      const sorted = all.sort((a, b) => a.index - b.index);
       return {
         ok: sorted.length === 0,
         streams: streams.size,
@@ -210,8 +213,9 @@ export const verifyStream = (events: Iterable<Hashable>, heads?: StreamHeads): V
 /** Verifies every stream of a global read (`$all` order, streams interleaved). */
 export const verifyAll = async (
   events: AsyncIterable<Hashable> | Iterable<Hashable>,
+  heads?: StreamHeads,
 ): Promise<VerifyReport> => {
-  const verifier = createChainVerifier();
+  const verifier = createChainVerifier(heads ? { heads } : {});
   for await (const e of events) verifier.push(e);
   return verifier.report();
 };

@@ -1,0 +1,220 @@
+import { isRight } from 'fp-ts/Either';
+import { defaultContext, taskStreamId } from '@duban/domain';
+import { taskFixture } from '@duban/testing';
+import {
+  accountabilityFlags,
+  auditTimeline,
+  createDeadlineSweeper,
+  createEngine,
+  createInMemoryEventStore,
+  createInMemoryReadModelStore,
+  createProjectionRunner,
+  DEFAULT_SCORING_POLICY,
+  rebuild,
+  stateAsOf,
+  supervisionProjection,
+  taskBoard,
+  warnings,
+  type SupervisionModel,
+} from '@duban/engine';
+import { executeOrThrow, runQuarterScenario } from '@duban/testing';
+import type { Engine } from '@duban/engine';
+import type { TaskCommand } from '@duban/domain';
+
+let n = 0;
+const exec = (engine: Engine, c: TaskCommand) => executeOrThrow(engine, c, `p-${++n}`);
+const quarterScenario = async (engine = createEngine({ store: createInMemoryEventStore() })) => ({
+  engine,
+  ...(await runQuarterScenario(engine)),
+});
+
+const ctx = defaultContext();
+const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+
+describe('projection runner', () => {
+  it('gives the same model live as a rebuild from zero', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const runner = createProjectionRunner({
+      engine,
+      projection: supervisionProjection,
+      store: createInMemoryReadModelStore<SupervisionModel>(),
+    });
+    await runner.start();
+    await quarterScenario(engine);
+    const all = [];
+    for await (const e of engine.readAll()) all.push(e);
+    await runner.waitFor(all.at(-1)!.position!);
+    const live = json(runner.current());
+    await runner.stop();
+    expect(live).toEqual(json(await rebuild(supervisionProjection, engine.readAll())));
+    expect(live.events).toBe(all.length);
+  });
+
+  it('resumes after a restart from the saved checkpoint without applying an event twice', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const saved = createInMemoryReadModelStore<SupervisionModel>();
+    const t1 = taskFixture({ taskId: 'R1' });
+    await exec(engine, t1.assign());
+    await exec(engine, t1.accept());
+    const first = createProjectionRunner({
+      engine,
+      projection: supervisionProjection,
+      store: saved,
+      saveEvery: 1,
+    });
+    await first.catchUp();
+    expect(first.current().events).toBe(2);
+    // More history arrives while no runner is running.
+    await exec(engine, t1.report());
+    await exec(engine, t1.urge());
+    const second = createProjectionRunner({ engine, projection: supervisionProjection, store: saved });
+    const model = await second.catchUp();
+    expect(model.events).toBe(4);
+    expect(model.tasks.R1!.urges).toHaveLength(1);
+    expect(json(model)).toEqual(json(await rebuild(supervisionProjection, engine.readAll())));
+  });
+});
+
+describe('task board, warnings and accountability', () => {
+  it('shows each task with its light, deadline after extensions and grades', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const f = taskFixture({ taskId: 'B1', deadlineInWorkingDays: 12 });
+    for (const c of [
+      f.assign(),
+      f.accept(),
+      f.report(),
+      f.requestExtension(f.day(25, 8), f.day(8)),
+      f.approveExtension(f.day(9)),
+    ])
+      await exec(engine, c);
+    const model = await rebuild(supervisionProjection, engine.readAll());
+    const [card] = taskBoard(model, f.day(10), ctx);
+    expect(card).toMatchObject({
+      taskId: 'B1',
+      status: 'in-progress',
+      deadline: f.day(25, 8),
+      extended: true,
+      light: 'green',
+      suggestedGrade: 'basic',
+    });
+    expect(taskBoard(model, f.day(23), ctx)[0]!.light).toBe('yellow');
+    expect(taskBoard(model, f.day(26), ctx)[0]!.light).toBe('red');
+  });
+
+  it('warns of overdue, repeatedly urged and unanswered difficulties', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const f = taskFixture({ taskId: 'W1', deadlineInWorkingDays: 10 });
+    for (const c of [
+      f.assign(),
+      f.accept(),
+      f.report(),
+      f.reportDifficulty(f.day(3)),
+      f.urge(f.day(4)),
+      f.urge(f.day(5)),
+    ])
+      await exec(engine, c);
+    const model = await rebuild(supervisionProjection, engine.readAll());
+    const kinds = (now: string) =>
+      warnings(model, now, DEFAULT_SCORING_POLICY.accountability, ctx).map((w) => w.kind);
+    expect(kinds(f.day(6))).toEqual(['repeatedly-urged']);
+    expect(kinds(f.day(8))).toEqual(['approaching', 'repeatedly-urged', 'difficulty-unanswered']);
+    expect(kinds(f.day(11))).toEqual(['overdue', 'repeatedly-urged', 'difficulty-unanswered']);
+  });
+
+  it('flags units for interview and referral with the evidence', async () => {
+    const { engine } = await quarterScenario();
+    const unit = async (type: string, data: object, at: string, id: string) =>
+      engine.execute(
+        { type, data: { unitId: 'bureau-of-transport', ...data } },
+        { actor: { id: 'mayor', kind: 'main-leader' }, at, commandId: id },
+      );
+    for (const n of [1, 2]) {
+      expect(
+        isRight(
+          await unit(
+            'ScheduleInterview',
+            {
+              interviewId: `I-${n}`,
+              interviewee: 'principal',
+              reason: 'Ranked last',
+              scheduledFor: `2022-03-2${n}T09:00:00+08:00`,
+            },
+            `2022-03-1${n}T09:00:00+08:00`,
+            `s${n}`,
+          ),
+        ),
+      ).toBe(true);
+      expect(
+        isRight(
+          await unit(
+            'RecordInterview',
+            { interviewId: `I-${n}`, summary: 'Director promised a plan' },
+            `2022-03-2${n}T10:00:00+08:00`,
+            `r${n}`,
+          ),
+        ),
+      ).toBe(true);
+    }
+    const model = await rebuild(supervisionProjection, engine.readAll());
+    const flags = accountabilityFlags(model, '2022Q1', DEFAULT_SCORING_POLICY, ctx);
+    expect(flags.map((f) => [f.unitId, f.action, f.reason])).toEqual([
+      ['bureau-of-finance', 'interview', 'ranked-low'],
+      ['bureau-of-transport', 'interview', 'ranked-low'],
+      ['bureau-of-transport', 'referral', 'interviewed-repeatedly'],
+    ]);
+    expect(flags[2]!.evidence).toEqual([
+      { streamId: 'unit-bureau-of-transport', revision: 1, type: 'InterviewRecorded' },
+      { streamId: 'unit-bureau-of-transport', revision: 3, type: 'InterviewRecorded' },
+    ]);
+  });
+});
+
+describe('audit timeline and time travel', () => {
+  it('lists who did what and when, with the state after each event', async () => {
+    const { engine, t1 } = await quarterScenario();
+    const timeline = auditTimeline(await engine.readStream(taskStreamId('T1')));
+    expect(timeline.map((e) => [e.revision, e.type, e.actor.id, e.stateAfter.status])).toEqual([
+      [0, 'TaskAssigned', 'clerk-zhao', 'assigned'],
+      [1, 'TaskAccepted', 'director-zhou', 'in-progress'],
+      [2, 'WorkPlanSubmitted', 'director-zhou', 'in-progress'],
+      [3, 'ProgressReported', 'director-zhou', 'in-progress'],
+      [4, 'ClosureRequested', 'director-zhou', 'closure-requested'],
+      [5, 'ClosureReviewed', 'clerk-zhao', 'closure-reviewed'],
+      [6, 'TaskClosed', 'vice-mayor-li', 'closed'],
+    ]);
+    expect(Object.isFrozen(timeline[0]!.stateAfter)).toBe(true);
+    expect(stateAsOf(await engine.readStream(taskStreamId('T1')), t1.day(1, 1))).toMatchObject({
+      status: 'in-progress',
+      version: 3,
+    });
+    expect(stateAsOf(await engine.readStream(taskStreamId('T1')), '2022-02-01T00:00:00+08:00').status).toBe(
+      'none',
+    );
+  });
+});
+
+describe('deadline sweeper', () => {
+  it('signals each due time exactly once, also across restarts', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const f = taskFixture({ taskId: 'S1', deadlineInWorkingDays: 10 });
+    await exec(engine, f.assign());
+    await exec(engine, f.accept());
+    const sweeper = createDeadlineSweeper(engine);
+    const sweepAt = async (at: string) =>
+      sweeper.sweep(await rebuild(supervisionProjection, engine.readAll()), at);
+    const types = async () => (await engine.readStream(taskStreamId('S1'))).map((e) => e.type).slice(2);
+
+    expect(await sweepAt(f.day(2))).toMatchObject({ checked: 0, committed: [] });
+    await sweepAt(f.day(4)); // first feedback (3 working days) missed
+    await sweepAt(f.day(4));
+    await createDeadlineSweeper(engine).sweep(
+      await rebuild(supervisionProjection, engine.readAll()),
+      f.day(4, 1),
+    );
+    expect(await types()).toEqual(['MilestoneMissed']);
+    await sweepAt(f.day(8)); // 2 working days before the deadline
+    await sweepAt(f.day(12)); // deadline passed
+    await sweepAt(f.day(13));
+    expect(await types()).toEqual(['MilestoneMissed', 'DeadlineApproaching', 'DeadlineMissed']);
+  });
+});
