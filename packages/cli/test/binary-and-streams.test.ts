@@ -33,7 +33,7 @@ describe('the duban binary', () => {
     const out = spawnSync(process.execPath, [BIN, 'export', 'h.ndjson'], { cwd: dir, encoding: 'utf8' });
     expect(out.status).toBe(0);
     expect(out.stderr).toBe('');
-    expect(out.stdout.split('\n').filter(Boolean)).toHaveLength(24);
+    expect(out.stdout.split('\n').filter(Boolean)).toHaveLength(23);
   });
 });
 

@@ -48,7 +48,7 @@ describe('duban export and duban import', () => {
     const store = createInMemoryEventStore();
     const r = await importFile(dir, 'history.ndjson', store);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('imported 24 events in 4 streams from history.ndjson into target');
+    expect(r.stdout).toContain('imported 23 events in 4 streams from history.ndjson into target');
     const again = await dumpStore(store);
     expect(again).toBe(await fs.readFile(file, 'utf8'));
     // and `duban export FILE` re-emits the same bytes
@@ -62,7 +62,7 @@ describe('duban export and duban import', () => {
     const r = await duban(['export', 'src.ndjson', '--out', 'copy.ndjson'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('exported 24 events from src.ndjson to copy.ndjson');
+    expect(r.stderr).toContain('exported 23 events from src.ndjson to copy.ndjson');
     expect(await read(dir, 'copy.ndjson')).toBe(ndjson(lines));
     expect((await fs.readdir(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
@@ -78,22 +78,22 @@ describe('duban export and duban import', () => {
     await write(dir, 'dry.ndjson', ndjson(lines));
     const r = await duban(['import', 'dry.ndjson', 'memory:'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('imported 24 events in 4 streams from dry.ndjson into memory:');
+    expect(r.stdout).toContain('imported 23 events in 4 streams from dry.ndjson into memory:');
     expect(r.stdout).toContain('dry run');
   });
 
   it('is all or nothing: one bad line, and nothing is written', async () => {
     const t3 = linesOf(lines, 'task-T3');
     const bad = [...lines];
-    const v = t3[4]!.value;
-    bad[t3[4]!.line - 1] = JSON.stringify({ ...v, data: { ...v.data, deadline: 'tomorrow' } });
+    const v = t3[3]!.value;
+    bad[t3[3]!.line - 1] = JSON.stringify({ ...v, data: { ...v.data, deadline: 'tomorrow' } });
     await write(dir, 'bad.ndjson', ndjson(bad));
     const store = createInMemoryEventStore();
     const r = await importFile(dir, 'bad.ndjson', store);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('nothing was imported into target');
     expect(r.stderr).toContain(
-      `bad.ndjson:${t3[4]!.line}: task-T3 revision 4: data.deadline: must be an ISO-8601 instant with a time zone`,
+      `bad.ndjson:${t3[3]!.line}: task-T3 revision 3: data.deadline: must be an ISO-8601 instant with a time zone`,
     );
     expect(r.stderr).toContain('--skip-invalid');
     expect(await countEvents(store)).toBe(0);
@@ -115,7 +115,7 @@ describe('duban export and duban import', () => {
     const store = createInMemoryEventStore();
     const r = await importFile(dir, 'skip.ndjson', store, { skipInvalid: true });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('imported 16 events in 3 streams from skip.ndjson into target');
+    expect(r.stdout).toContain('imported 15 events in 3 streams from skip.ndjson into target');
     expect(r.stdout).toContain('skipped 1 invalid stream and 1 unreadable record (--skip-invalid):');
     expect(r.stdout).toContain(
       `skip.ndjson:${t2[3]!.line}: task-T2 revision 3: metadata.hash: changed: content does not match its hash`,
@@ -133,8 +133,8 @@ describe('duban export and duban import', () => {
     expect((await importFile(dir, 'part.ndjson', store)).code).toBe(0);
     const r = await importFile(dir, 'resume.ndjson', store);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('imported 14 events in 4 streams');
-    expect(r.stdout).toContain('(10 of the 24 events were already there)');
+    expect(r.stdout).toContain('imported 13 events in 4 streams');
+    expect(r.stdout).toContain('(10 of the 23 events were already there)');
     // Per stream the events are all there, in order, and verify.
     const again = await duban(['verify', 'resume.ndjson'], { cwd: dir });
     expect(again.code).toBe(0);

@@ -17,7 +17,7 @@ describe('duban verify', () => {
   it('exits 0 on an intact history and says how much it checked', async () => {
     const r = await verify('intact.ndjson', ndjson(lines));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('intact.ndjson: intact — 24 events in 4 streams');
+    expect(r.stdout).toContain('intact.ndjson: intact — 23 events in 4 streams');
     expect(r.stderr).toBe('');
   });
 
@@ -148,7 +148,7 @@ describe('duban verify', () => {
       heads: Record<string, { revision: number; hash: string }>;
     };
     expect(result.ok).toBe(true);
-    expect(result.events).toBe(24);
+    expect(result.events).toBe(23);
     expect(result.heads['task-T2']).toEqual({ revision: 7, hash: JSON.parse(lines.at(-1)!).metadata.hash });
   });
 
@@ -182,7 +182,7 @@ describe('duban verify', () => {
       }
     }
     const r = await verify('v1.ndjson', ndjson(out));
-    expect(r.stdout).toContain('v1.ndjson: intact — 24 events in 4 streams');
+    expect(r.stdout).toContain('v1.ndjson: intact — 23 events in 4 streams');
     expect(r.code).toBe(0);
     const replay = await duban(['replay', 'v1.ndjson', '--task', 'T1', '--format', 'json'], { cwd: dir });
     expect(replay.code).toBe(0);
