@@ -26,12 +26,14 @@ import {
   createChainVerifier,
   hashEvent,
   verifyAll,
+  type ChainBreak,
   type StreamHeads,
   type VerifyReport,
 } from './envelope/hash-chain';
 import { createUpcasterRegistry, schemaVersionOf, type UpcasterRegistry } from './envelope/upcasters';
 import type { EngineError } from './errors';
 import type { EventStore, Position, ProposedEvent } from './store/event-store';
+import { createStreamCache, type LoadedStream } from './stream-cache';
 
 /** Who issues a command, when, and under which idempotency key. */
 export interface CommandMeta {
@@ -73,6 +75,11 @@ export interface EngineOptions {
   };
   /** Verify the hash chain of every stream before deciding on it (costs a hash per event read). */
   readonly verifyOnLoad?: boolean;
+  /**
+   * Streams whose folded state the engine keeps between commands (least recently used out), so a command
+   * reads only what was appended since. Default 10 000; 0 reads and folds the whole stream every time.
+   */
+  readonly cacheSize?: number;
   /** For tests: how to wait between retries. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -126,41 +133,73 @@ export const createEngine = (options: EngineOptions): Engine => {
     return out;
   };
 
+  const cache = createStreamCache<unknown>(options.cacheSize ?? 10_000);
+
+  const integrityError = (streamId: string, b: ChainBreak): EngineError => ({
+    kind: 'IntegrityError',
+    code: 'HistoryAltered',
+    break: b,
+    message: `stream ${streamId} is altered at revision ${b.revision}: ${b.detail}`,
+  });
+
+  /** Folds what the stream holds past `loaded` (all of it for a fresh load), in place: the state is private. */
+  const catchUp = async (
+    streamId: string,
+    decider: AnyDecider,
+    loaded: LoadedStream<unknown>,
+  ): Promise<Either<EngineError, LoadedStream<unknown>>> => {
+    const verifier = options.verifyOnLoad ? createChainVerifier() : undefined;
+    const from = loaded.revision < 0 ? undefined : { fromRevision: BigInt(loaded.revision + 1) };
+    for await (const recorded of store.readStream(streamId, from)) {
+      const envelope = fromRecorded(recorded);
+      const broken = verifier?.push(envelope);
+      if (broken) return left(integrityError(streamId, broken));
+      loaded.commandIds.add(envelope.metadata.commandId);
+      decider.apply(loaded.state, eventOf(upcasters.upcast(envelope)));
+      loaded.revision = envelope.metadata.revision;
+      loaded.lastHash = envelope.metadata.hash;
+    }
+    return right(loaded);
+  };
+
+  const fresh = (decider: AnyDecider): LoadedStream<unknown> => ({
+    state: decider.initialState(),
+    revision: -1,
+    lastHash: GENESIS_HASH,
+    commandIds: new Set(),
+  });
+
   const attempt = async (
     command: Command,
     meta: CommandMeta,
     streamId: string,
     decider: AnyDecider,
   ): Promise<Either<EngineError, Committed> | 'conflict'> => {
-    const stored = await readStream(streamId);
-    if (options.verifyOnLoad) {
-      const verifier = createChainVerifier();
-      for (const e of stored) verifier.push(e);
-      const report = verifier.report();
-      if (report.firstBreak)
-        return left({
-          kind: 'IntegrityError',
-          code: 'HistoryAltered',
-          break: report.firstBreak,
-          message: `stream ${streamId} is altered at revision ${report.firstBreak.revision}: ${report.firstBreak.detail}`,
-        });
-    }
-    // The state is private to this call, so events fold in place (no immer per event).
-    const state = decider.initialState();
-    const earlier: Envelope[] = [];
-    for (const envelope of stored) {
-      if (envelope.metadata.commandId === meta.commandId) earlier.push(withoutPosition(envelope));
-      decider.apply(state, eventOf(upcasters.upcast(envelope)));
-    }
-    const last = stored.at(-1);
-    const streamRevision = last ? last.metadata.revision : -1;
-    if (earlier.length > 0) return right({ streamId, events: earlier, streamRevision, replayed: true });
+    // Verification needs the whole chain, so it never starts from a cached state.
+    const cached = options.verifyOnLoad ? undefined : cache.take(streamId);
+    const caught = await catchUp(streamId, decider, cached ?? fresh(decider));
+    if (isLeft(caught)) return caught;
+    const loaded = caught.right;
+    const streamRevision = loaded.revision;
+    const keep = () => cache.put(streamId, loaded);
 
-    const decision = decider.decide(command, state);
-    if (isLeft(decision)) return decision;
-    if (decision.right.length === 0) return right({ streamId, events: [], streamRevision, replayed: false });
+    if (loaded.commandIds.has(meta.commandId)) {
+      // Executed before: answer with what it committed then (a rare path: read the stream for it).
+      keep();
+      const earlier: Envelope[] = [];
+      for await (const recorded of store.readStream(streamId))
+        if (recorded.metadata.commandId === meta.commandId)
+          earlier.push(withoutPosition(fromRecorded(recorded)));
+      return right({ streamId, events: earlier, streamRevision, replayed: true });
+    }
 
-    let prevHash = last ? last.metadata.hash : GENESIS_HASH;
+    const decision = decider.decide(command, loaded.state);
+    if (isLeft(decision) || decision.right.length === 0) {
+      keep();
+      return isLeft(decision) ? decision : right({ streamId, events: [], streamRevision, replayed: false });
+    }
+
+    let prevHash = loaded.lastHash;
     const envelopes = decision.right.map((event, i): Envelope => {
       const metadata: Omit<EnvelopeMetadata, 'hash'> = {
         eventId: eventIdFor(meta.commandId, i),
@@ -188,7 +227,9 @@ export const createEngine = (options: EngineOptions): Engine => {
     const appended = await store.appendToStream(streamId, proposed, {
       expectedRevision: streamRevision < 0 ? 'no-stream' : BigInt(streamRevision),
     });
+    // Whatever the outcome, the loaded state is still true at its revision; the next call reads on from it.
     if (isLeft(appended)) {
+      keep();
       if (appended.left.code === 'WrongExpectedRevision') return 'conflict';
       return left({
         kind: 'StoreError',
@@ -197,6 +238,13 @@ export const createEngine = (options: EngineOptions): Engine => {
         cause: appended.left,
       });
     }
+    for (const e of envelopes) {
+      decider.apply(loaded.state, eventOf(e));
+      loaded.commandIds.add(meta.commandId);
+      loaded.revision = e.metadata.revision;
+      loaded.lastHash = e.metadata.hash;
+    }
+    keep();
     return right({
       streamId,
       events: envelopes,

@@ -86,3 +86,44 @@ describe('engine.subscribe', () => {
     await sub.close();
   });
 });
+
+describe('the stream-state cache', () => {
+  it('reads on from what it folded when another engine wrote to the stream meanwhile', async () => {
+    const store = createInMemoryEventStore();
+    const a = createEngine({ store });
+    const b = createEngine({ store });
+    const f = taskFixture({ taskId: 'K1' });
+    const urge = (engine: Engine, at: string, commandId: string) =>
+      engine.execute(
+        { type: 'UrgeTask', data: { taskId: 'K1', reason: 'No feedback this week' } },
+        { actor: f.supervisor, at, commandId },
+      );
+    await exec(a, f.assign());
+    await exec(a, f.accept()); // a now holds the task at revision 1
+    expect(isRight(await urge(b, f.day(1), 'from-b'))).toBe(true); // revision 2, behind a's back
+    const mine = await urge(a, f.day(2), 'from-a');
+    expect(isRight(mine) && mine.right.events[0]).toMatchObject({
+      data: { count: 2 },
+      metadata: { revision: 3 },
+    });
+    expect(verifyStream(await a.readStream(taskStreamId('K1'))).ok).toBe(true);
+    // a also learnt b's command id: executing it again replays b's result
+    const replay = await urge(a, f.day(3), 'from-b');
+    expect(isRight(replay) && replay.right).toMatchObject({
+      replayed: true,
+      events: [{ metadata: { revision: 2 } }],
+    });
+  });
+
+  it('decides the same with the cache off', async () => {
+    for (const cacheSize of [0, 1, 10_000]) {
+      const engine = createEngine({ store: createInMemoryEventStore(), cacheSize });
+      const f = taskFixture({ taskId: 'K2' });
+      const g = taskFixture({ taskId: 'K3' });
+      for (const c of [f.assign(), g.assign(), f.accept(), g.accept(), f.urge(), g.urge(), f.urge(f.day(6))])
+        await exec(engine, c);
+      const urges = (await engine.readStream(taskStreamId('K2'))).filter((e) => e.type === 'TaskUrged');
+      expect(urges.map((e) => (e.data as { count: number }).count)).toEqual([1, 2]);
+    }
+  });
+});
