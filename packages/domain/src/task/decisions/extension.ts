@@ -1,0 +1,73 @@
+import { fail, emit, nothing, later, denied, type Handlers } from './shared';
+import { isLeadUnit, isTaskSection } from './roles';
+
+/** 延期: one request at a time, before the deadline; the task's section decides. */
+export const extension: Handlers<'RequestExtension' | 'ApproveExtension' | 'RejectExtension'> = {
+  RequestExtension({ data, actor, at }, s) {
+    if (!isLeadUnit(actor, s))
+      return denied(actor, `request an extension: only the lead unit ${s.leadUnit} does`);
+    if (s.status === 'assigned') return fail('TaskNotAccepted', `task ${s.taskId} has not been accepted yet`);
+    if (s.status !== 'in-progress') return fail('TaskNotInProgress', `task ${s.taskId} is awaiting closure`);
+    if (s.pendingExtension)
+      return s.pendingExtension.requestedDeadline === data.requestedDeadline
+        ? nothing
+        : fail(
+            'ExtensionAlreadyPending',
+            `an extension to ${s.pendingExtension.requestedDeadline} is already pending`,
+          );
+    if (!later(s.deadline, at))
+      return fail('ExtensionAfterDeadline', `the deadline ${s.deadline} has passed (request at ${at})`, 'at');
+    if (!later(data.requestedDeadline, s.deadline))
+      return fail(
+        'ExtensionNotLater',
+        `${data.requestedDeadline} is not after the deadline ${s.deadline}`,
+        'data.requestedDeadline',
+      );
+    return emit({
+      type: 'ExtensionRequested',
+      data: {
+        taskId: s.taskId,
+        at,
+        requestedDeadline: data.requestedDeadline,
+        currentDeadline: s.deadline,
+        reason: data.reason,
+      },
+    });
+  },
+  ApproveExtension({ data, actor, at }, s) {
+    if (!isTaskSection(actor, s))
+      return denied(actor, `decide on an extension: section ${s.sectionId} does, with the leader's approval`);
+    if (!s.pendingExtension)
+      return s.extensions.at(-1)?.outcome === 'approved'
+        ? nothing
+        : fail('NoPendingExtension', `task ${s.taskId} has no pending extension request`);
+    const newDeadline = data.newDeadline ?? s.pendingExtension.requestedDeadline;
+    if (!later(newDeadline, s.deadline))
+      return fail(
+        'ExtensionNotLater',
+        `${newDeadline} is not after the deadline ${s.deadline}`,
+        'data.newDeadline',
+      );
+    return emit({
+      type: 'ExtensionApproved',
+      data: {
+        taskId: s.taskId,
+        at,
+        previousDeadline: s.deadline,
+        newDeadline,
+        leaderApproval: data.leaderApproval,
+      },
+    });
+  },
+  RejectExtension({ data, actor, at }, s) {
+    if (!isTaskSection(actor, s)) return denied(actor, `decide on an extension: section ${s.sectionId} does`);
+    if (!s.pendingExtension)
+      return s.extensions.at(-1)?.outcome === 'rejected'
+        ? nothing
+        : fail('NoPendingExtension', `task ${s.taskId} has no pending extension request`);
+    return emit({
+      type: 'ExtensionRejected',
+      data: { taskId: s.taskId, at, deadline: s.deadline, reason: data.reason },
+    });
+  },
+};

@@ -1,0 +1,69 @@
+import { dueTimes } from '../due-times';
+import { fail, emit, nothing, later, denied, type Handlers } from './shared';
+import { isSupervisor, supervisorName } from './roles';
+
+/** 督办: the supervisor urges, warns and sends written notices; escalation to the inspection office. */
+export const supervision: Handlers<'UrgeTask' | 'IssueWarning' | 'IssueSupervisionNotice' | 'EscalateTask'> =
+  {
+    UrgeTask({ data, actor, at }, s) {
+      if (!isSupervisor(actor, s))
+        return denied(actor, `urge task ${s.taskId}: its supervisor is ${supervisorName(s)}`);
+      return emit({
+        type: 'TaskUrged',
+        data: { taskId: s.taskId, at, reason: data.reason, count: s.urges.length + 1 },
+      });
+    },
+    IssueWarning({ data, actor, at }, s) {
+      if (!isSupervisor(actor, s))
+        return denied(actor, `warn on task ${s.taskId}: its supervisor is ${supervisorName(s)}`);
+      return emit({
+        type: 'WarningIssued',
+        data: { taskId: s.taskId, at, level: data.level, reason: data.reason },
+      });
+    },
+    IssueSupervisionNotice({ data, actor, at }, s) {
+      if (!isSupervisor(actor, s))
+        return denied(
+          actor,
+          `send a written notice on task ${s.taskId}: its supervisor is ${supervisorName(s)}`,
+        );
+      if (s.notices.some((n) => n.noticeNo === data.noticeNo)) return nothing;
+      if (data.respondBy !== undefined && !later(data.respondBy, at))
+        return fail('DueDateNotInFuture', `respondBy ${data.respondBy} is not after ${at}`, 'data.respondBy');
+      return emit({
+        type: 'SupervisionNoticeIssued',
+        data: {
+          taskId: s.taskId,
+          at,
+          noticeNo: data.noticeNo,
+          requirements: data.requirements,
+          ...(data.respondBy === undefined ? {} : { respondBy: data.respondBy }),
+        },
+      });
+    },
+    EscalateTask({ data, actor, at }, s, ctx) {
+      if (!(isSupervisor(actor, s) || actor.kind === 'inspection-office' || actor.kind === 'main-leader'))
+        return denied(actor, `escalate task ${s.taskId}`);
+      if (s.supervisor.kind === 'inspection-office') return nothing;
+      const consent =
+        data.consent ?? (actor.kind === 'main-leader' ? { ref: 'given in person', by: actor.id } : undefined);
+      if (!consent) return fail('EscalationNeedsConsent', "record the main leader's consent", 'data.consent');
+      const missed = dueTimes(s, ctx).some((d) => (d.metBy ? later(d.metBy.at, d.due) : later(at, d.due)));
+      if (s.urges.length + s.warnings.length + s.notices.length === 0 && !missed)
+        return fail(
+          'EscalationPremature',
+          `task ${s.taskId} has not been urged, warned or sent a notice, and no time limit passed`,
+        );
+      return emit({
+        type: 'TaskEscalated',
+        data: {
+          taskId: s.taskId,
+          at,
+          reason: data.reason,
+          consent,
+          from: s.supervisor,
+          to: { kind: 'inspection-office' },
+        },
+      });
+    },
+  };
