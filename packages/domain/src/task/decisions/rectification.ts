@@ -6,11 +6,11 @@ import { regradeAfter } from './regrade';
 import { right } from 'fp-ts/Either';
 import { worseOf } from '../../grade';
 
-/** 问题整改: open, plan, complete, look back (回头看/再检查). */
 const findRectification = (s: TaskState, id: string) => s.rectifications.find((r) => r.id === id);
 const rectificationMissing = (id: string) =>
   fail('RectificationNotFound', `no rectification ${id} was opened on this task`, 'data.rectificationId');
 
+/** 问题整改: open, plan, complete, look back (回头看/再检查). */
 export const rectification: Handlers<
   'OpenRectification' | 'SubmitRectificationPlan' | 'CompleteRectification' | 'ReviewLookBack'
 > = {

@@ -3,7 +3,6 @@ import type { TaskState } from '../state';
 import { complexityOf } from '../../time-limits';
 import { fail, emit, nothing, later, denied, type Handlers } from './shared';
 
-/** 立项/交办: registering and handing out a task. */
 /** A repeated registration: every particular the state keeps is the same (an omitted complexity is derived). */
 const sameAssignment = (c: TaskCommandOf<'AssignTask'>, s: TaskState) =>
   c.data.title === s.title &&
@@ -19,6 +18,7 @@ const sameAssignment = (c: TaskCommandOf<'AssignTask'>, s: TaskState) =>
   c.data.coUnits.length === s.coUnits.length &&
   c.data.coUnits.every((u) => s.coUnits.includes(u));
 
+/** 立项/交办: registering and handing out a task. */
 export const registration: Handlers<'AssignTask'> = {
   AssignTask(c, s, ctx) {
     const { data, actor, at } = c;
