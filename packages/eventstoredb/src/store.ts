@@ -22,6 +22,7 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from '@duban/engine';
+import { DEFAULT_MAX_APPEND_SIZE } from '@duban/engine';
 import { visibility } from './decode';
 import { encode } from './encode';
 import {
@@ -47,8 +48,6 @@ export interface EventStoreDbStoreOptions {
   readonly appendTimeoutMs?: number;
 }
 
-/** EventStoreDB's default maximum append size. */
-export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 const DEFAULT_APPEND_TIMEOUT_MS = 10_000;
 const beforeEverything: Position = { commit: 0n, prepare: 0n };
 

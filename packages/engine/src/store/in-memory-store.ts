@@ -14,9 +14,7 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store';
-
-/** EventStoreDB's default maximum append size (1 MiB). */
-export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
+import { DEFAULT_MAX_APPEND_SIZE, serializeEvent } from './serialized-event';
 
 export interface InMemoryEventStoreOptions {
   /** Bytes of JSON (data + metadata) one append may carry. */
@@ -29,20 +27,11 @@ interface StreamState {
   readonly ids: Map<string, number>;
 }
 
-/** A proposed event checked and serialised, not yet parsed back. */
-interface Encoded {
-  readonly eventId: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-}
-
 type Decision =
   | { readonly kind: 'write' }
   | { readonly kind: 'duplicate'; readonly last: number }
   | { readonly kind: 'conflict' };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const START: Position = Object.freeze({ commit: 0n, prepare: 0n });
 
 /**
@@ -73,9 +62,9 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   ): Promise<Either<AppendError, AppendResult>> => {
     if (closed) return left({ code: 'StoreUnavailable', message: 'the in-memory event store is closed' });
     const expected = appendOptions.expectedRevision ?? 'any';
-    const encoded = events.map(encode);
+    const encoded = events.map(serializeEvent);
     // Checked before the revision, like EventStoreDB, which refuses the request as it arrives.
-    const size = encoded.reduce((sum, e) => sum + Buffer.byteLength(e.data + e.metadata), 0);
+    const size = encoded.reduce((sum, e) => sum + e.size, 0);
     if (size > maxAppendSize) {
       return left({
         code: 'AppendTooLarge',
@@ -266,37 +255,6 @@ const resultAt = (stream: StreamState | undefined, revision: number): AppendResu
   nextExpectedRevision: BigInt(revision),
   position: stream?.events[revision]?.position ?? START,
 });
-
-const encode = (event: ProposedEvent): Encoded => {
-  if (typeof event.eventId !== 'string' || !UUID.test(event.eventId)) {
-    throw new TypeError(`eventId must be a uuid, got ${JSON.stringify(event.eventId)}`);
-  }
-  if (typeof event.type !== 'string' || event.type === '') {
-    throw new TypeError(`event ${event.eventId} needs a non-empty type`);
-  }
-  const metadata = toJson(event.metadata, event.eventId, 'metadata');
-  if (!metadata.startsWith('{')) {
-    throw new TypeError(`metadata of event ${event.eventId} must be a JSON object`);
-  }
-  // EventStoreDB answers with lower-case uuids whatever the case they were sent in.
-  return {
-    eventId: event.eventId.toLowerCase(),
-    type: event.type,
-    data: toJson(event.data, event.eventId, 'data'),
-    metadata,
-  };
-};
-
-const toJson = (value: unknown, eventId: string, what: string): string => {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (cause) {
-    throw new TypeError(`${what} of event ${eventId} is not JSON: ${String(cause)}`);
-  }
-  if (json === undefined) throw new TypeError(`${what} of event ${eventId} is not JSON`);
-  return json;
-};
 
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null) {

@@ -1,2 +1,3 @@
 export * from './event-store';
 export * from './in-memory-store';
+export * from './serialized-event';
