@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { Actor } from '../actor';
+import { commandCodec } from '../message';
 import { Id, Instant, NonEmptyString, nonEmptyArray } from '../codec';
 import { Grade } from '../grade';
 import {
@@ -24,23 +24,7 @@ import {
  * Commands on a task (stream `task-<taskId>`). Each is plain data: `type`, the `actor` who issues it,
  * `at` from the caller's clock, and `data`. The codecs are the contract; the types derive from them.
  */
-const command = <T extends string, R extends t.Props, O extends t.Props = Record<never, never>>(
-  type: T,
-  required: R,
-  optional?: O,
-) =>
-  t.strict(
-    {
-      type: t.literal(type),
-      actor: Actor,
-      at: Instant,
-      data: t.intersection([
-        t.strict({ taskId: Id, ...required }),
-        t.exact(t.partial(optional ?? ({} as O))),
-      ]),
-    },
-    type,
-  );
+const command = commandCodec({ taskId: Id });
 
 export const TaskCommands = {
   /** 立项/交办 */

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { eventCodec } from '../message';
 import { Id, Instant, NonEmptyString } from '../codec';
 import { Grade } from '../grade';
 import {
@@ -25,21 +26,7 @@ import {
  * Each carries `taskId` and `at`, the business time of the fact, so a fold needs no envelope.
  * Who acted, the command id and the hash chain live in the envelope the engine writes around them.
  */
-const event = <T extends string, R extends t.Props, O extends t.Props = Record<never, never>>(
-  type: T,
-  required: R,
-  optional?: O,
-) =>
-  t.strict(
-    {
-      type: t.literal(type),
-      data: t.intersection([
-        t.strict({ taskId: Id, at: Instant, ...required }),
-        t.exact(t.partial(optional ?? ({} as O))),
-      ]),
-    },
-    type,
-  );
+const event = eventCodec({ taskId: Id });
 
 /** Points at an event of the same stream, so reasons and audits can name it. */
 export const EventRef = t.strict({ type: t.string, revision: t.number }, 'EventRef');

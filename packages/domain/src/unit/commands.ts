@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { Actor } from '../actor';
+import { commandCodec } from '../message';
 import { Id, Instant, NonEmptyString, nonEmptyArray } from '../codec';
 import { LeaderApproval } from '../task/vocabulary';
 
@@ -7,23 +7,7 @@ import { LeaderApproval } from '../task/vocabulary';
  * Commands on a unit (stream `unit-<unitId>`): key inspections (重点督查) and accountability acts
  * (约谈问责). Recorded per unit so its decider sees how often it was inspected or interviewed.
  */
-const command = <T extends string, R extends t.Props, O extends t.Props = Record<never, never>>(
-  type: T,
-  required: R,
-  optional?: O,
-) =>
-  t.strict(
-    {
-      type: t.literal(type),
-      actor: Actor,
-      at: Instant,
-      data: t.intersection([
-        t.strict({ unitId: Id, ...required }),
-        t.exact(t.partial(optional ?? ({} as O))),
-      ]),
-    },
-    type,
-  );
+const command = commandCodec({ unitId: Id });
 
 /** The six methods of a key inspection. */
 export const InspectionMethod = t.keyof({

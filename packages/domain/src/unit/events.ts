@@ -1,11 +1,11 @@
 import * as t from 'io-ts';
+import { eventCodec } from '../message';
 import { Id, Instant, NonEmptyString } from '../codec';
 import { LeaderApproval } from '../task/vocabulary';
 import { InspectionMethod, Interviewee } from './commands';
 
 /** Events of the unit aggregate: the versioned storage contract (schema version 1). */
-const event = <T extends string, R extends t.Props>(type: T, required: R) =>
-  t.strict({ type: t.literal(type), data: t.strict({ unitId: Id, at: Instant, ...required }) }, type);
+const event = eventCodec({ unitId: Id });
 
 export const UnitEvents = {
   InspectionRecorded: event('InspectionRecorded', {
