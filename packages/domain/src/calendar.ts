@@ -21,6 +21,8 @@ export interface BusinessCalendar {
   isWorkingDay(date: LocalDate): boolean;
   /** The local date of an instant. */
   localDate(instant: string): LocalDate;
+  /** `YYYY-MM-DD HH:mm` in the deployment's zone, for texts a clerk reads. */
+  localDateTime(instant: string): string;
   /** The same local time of day, `n` working days later (n ≥ 0). */
   addWorkingDays(instant: string, n: number): string;
   /** The same local time, `n` calendar months later (clamped to the month's last day). */
@@ -62,6 +64,10 @@ export const createCalendar = (options: CalendarOptions = {}): BusinessCalendar 
     utcOffsetMinutes: offset,
     isWorkingDay,
     localDate: (instant) => dateOf(shifted(instant)),
+    localDateTime(instant) {
+      const d = shifted(instant);
+      return `${dateOf(d)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+    },
     addWorkingDays(instant, n) {
       const d = shifted(instant);
       let left = n;

@@ -214,3 +214,12 @@ describe('quarterOf (按季度通报), in UTC+8', () => {
     expect(createCalendar({ utcOffsetMinutes: 0 }).quarterOf('2021-12-31T16:00:00Z')).toBe('2021Q4');
   });
 });
+
+describe('localDateTime', () => {
+  it('writes an instant as a clerk reads it, in the deployment zone', () => {
+    expect(createCalendar().localDateTime('2022-03-31T16:30:00Z')).toBe('2022-04-01 00:30');
+    expect(createCalendar({ utcOffsetMinutes: 0 }).localDateTime('2022-03-31T16:30:00+08:00')).toBe(
+      '2022-03-31 08:30',
+    );
+  });
+});

@@ -85,7 +85,7 @@ export const accountabilityFlags = (
           unitId: t.leadUnit,
           action: 'interview',
           reason: 'seriously-behind',
-          text: `${t.taskId} ${deadline.metBy ? 'was' : 'is'} ${late} working days past its deadline ${deadline.due}`,
+          text: `${t.taskId} ${deadline.metBy ? 'was' : 'is'} ${late} working days past its deadline ${ctx.calendar.localDateTime(deadline.due)}`,
           evidence: t.deadlinesMissed.map((f) => ({
             streamId: stream,
             revision: f.revision,
@@ -110,7 +110,7 @@ export const accountabilityFlags = (
           unitId: t.leadUnit,
           action: 'interview',
           reason: 'rectification-not-done',
-          text: `${t.taskId} rectification ${r.id} ${r.status === 'failed' ? 'failed its look-back' : `is ${overdueDays} working days past due ${r.dueBy}`}`,
+          text: `${t.taskId} rectification ${r.id} ${r.status === 'failed' ? 'failed its look-back' : `is ${overdueDays} working days past due ${ctx.calendar.localDateTime(r.dueBy)}`}`,
           evidence,
         });
       if (overdueDays >= p.longUnrectifiedWorkingDays)
@@ -118,7 +118,7 @@ export const accountabilityFlags = (
           unitId: t.leadUnit,
           action: 'referral',
           reason: 'long-unrectified',
-          text: `${t.taskId} rectification ${r.id} unfinished ${overdueDays} working days after ${r.dueBy}`,
+          text: `${t.taskId} rectification ${r.id} unfinished ${overdueDays} working days after ${ctx.calendar.localDateTime(r.dueBy)}`,
           evidence,
         });
     }

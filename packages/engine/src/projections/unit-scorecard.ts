@@ -40,12 +40,13 @@ const taskStream = (t: TaskState) => `task-${t.taskId}`;
 /** What a task costs its lead unit (co-units carry a share), each with the events behind it. */
 const taskDeductions = (t: TaskState, policy: ScoringPolicy, ctx: DomainContext) => {
   const ev = (type: string, revision: number): Evidence => ({ streamId: taskStream(t), revision, type });
+  const local = (instant: string) => ctx.calendar.localDateTime(instant);
   const out: Array<{ text: string; points: number; evidence: Evidence[] }> = [];
   const times = dueTimes(t, ctx);
   const feedback = times.find((d) => d.id === 'first-feedback');
   if (feedback && !metOnTime(feedback))
     out.push({
-      text: `first feedback due ${feedback.due} ${feedback.metBy ? `came ${feedback.metBy.at}` : 'never came'} (未按时反馈)`,
+      text: `first feedback due ${local(feedback.due)} ${feedback.metBy ? `came ${local(feedback.metBy.at)}` : 'never came'} (未按时反馈)`,
       points: policy.deductions.lateFeedback,
       evidence: feedback.metBy
         ? [ev('ProgressReported', feedback.metBy.revision)]
@@ -54,19 +55,19 @@ const taskDeductions = (t: TaskState, policy: ScoringPolicy, ctx: DomainContext)
   const deadline = times.find((d) => d.kind === 'deadline');
   if (deadline && !metOnTime(deadline))
     out.push({
-      text: `closure applied for ${deadline.metBy?.at ?? '(never)'} after the deadline ${deadline.due} (逾期)`,
+      text: `closure applied for ${deadline.metBy ? local(deadline.metBy.at) : '(never)'} after the deadline ${local(deadline.due)} (逾期)`,
       points: policy.deductions.lateClosure,
       evidence: deadline.metBy ? [ev('ClosureRequested', deadline.metBy.revision)] : [],
     });
   for (const r of t.closureRejections)
     out.push({
-      text: `closure sent back on ${r.at} (不予办结)`,
+      text: `closure sent back on ${local(r.at)} (不予办结)`,
       points: policy.deductions.closureSentBack,
       evidence: [ev('ClosureRejected', r.revision)],
     });
   for (const n of t.notices)
     out.push({
-      text: `written supervision notice ${n.noticeNo} on ${n.at} (书面督办通知书)`,
+      text: `written supervision notice ${n.noticeNo} on ${local(n.at)} (书面督办通知书)`,
       points: policy.deductions.writtenNotice,
       evidence: [ev('SupervisionNoticeIssued', n.revision)],
     });
@@ -173,7 +174,7 @@ export const unitScorecard = (
         a.lines.push({
           kind: 'deduction',
           points: -policy.deductions.interview,
-          text: `interview ${i.id} held on ${i.at} (约谈)`,
+          text: `interview ${i.id} held on ${ctx.calendar.localDateTime(i.at)} (约谈)`,
           evidence: [{ streamId: `unit-${unitId}`, revision: i.revision, type: 'InterviewRecorded' }],
         });
       }

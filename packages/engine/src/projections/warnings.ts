@@ -29,7 +29,7 @@ export const warnings = (
       out.push({
         ...base,
         kind: 'overdue',
-        text: passed.map((d) => `${d.label} was due ${d.due}`).join('; '),
+        text: passed.map((d) => `${d.label} was due ${ctx.calendar.localDateTime(d.due)}`).join('; '),
         revisions: [...t.deadlinesMissed, ...t.milestonesMissed].map((f) => f.revision),
       });
     else if (light === 'yellow')
@@ -53,7 +53,7 @@ export const warnings = (
       out.push({
         ...base,
         kind: 'difficulty-unanswered',
-        text: `difficulty reported on ${t.openDifficulty.at} without an on-track report since`,
+        text: `difficulty reported on ${ctx.calendar.localDateTime(t.openDifficulty.at)} without an on-track report since`,
         revisions: [t.openDifficulty.revision],
       });
   }
