@@ -15,7 +15,16 @@ import { SIZES, type SizeName } from './workload';
 
 const root = join(__dirname, '..');
 const size = (process.argv[2] ?? 'quick') as SizeName;
-if (!(size in SIZES)) throw new Error(`usage: run.ts <${Object.keys(SIZES).join('|')}>`);
+/** `--only=replay/emmett,command`: measure only these (a table, or a table's row); the others are taken from the last run's saved results. */
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',')
+  .filter(Boolean);
+if (!(size in SIZES))
+  throw new Error(`usage: run.ts <${Object.keys(SIZES).join('|')}> [--only=<table>[/<row>],…]`);
+const selected = (m: string, row: string) => !only || only.some((o) => o === m || o === `${m}/${row}`);
+const savedPath = join(__dirname, 'results', `${size}.json`);
 const command = process.env.npm_lifecycle_event
   ? `pnpm ${process.env.npm_lifecycle_event}`
   : `tsx bench/run.ts ${process.argv.slice(2).join(' ')}`;
@@ -45,6 +54,21 @@ log(
 // —— rows ——
 const results = new Map<string, RowResult | { error: string }>();
 const keyOf = (m: Measurement, row: string) => `${m}/${row}`;
+/** Rows measured in an earlier run of the same workload (kept when `--only` re-measures some rows). */
+const earlier = new Set<string>();
+if (only && existsSync(savedPath)) {
+  const saved = JSON.parse(readFileSync(savedPath, 'utf8')) as {
+    key: string;
+    results: Record<string, RowResult | { error: string }>;
+  };
+  if (saved.key === meta.key)
+    for (const [k, r] of Object.entries(saved.results)) {
+      results.set(k, r);
+      earlier.add(k);
+    }
+}
+const save = () =>
+  writeFileSync(savedPath, JSON.stringify({ key: meta.key, results: Object.fromEntries(results) }, null, 1));
 
 interface Child {
   readonly row: string;
@@ -64,12 +88,18 @@ const startChild = (measurement: Measurement, row: string): Child => {
   );
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const closed = new Promise<string>((resolve) =>
+    child.on('close', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`)),
+  );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return {
     row,
     next: async () => {
       const { value, done } = await lines.next();
-      if (done) throw new Error(err.trim().split('\n').slice(0, 3).join(' ') || 'the row exited');
+      if (done) {
+        const how = await closed; // and stderr is complete
+        throw new Error(`${err.trim().split('\n').slice(0, 3).join(' ') || 'the row exited'} (${how})`);
+      }
       return value;
     },
     send: (line) => child.stdin.write(`${line}\n`),
@@ -91,7 +121,9 @@ const expect = async (child: Child, prefix: string): Promise<string> => {
  * the rows run one after the other.
  */
 const runTable = async (measurement: Measurement): Promise<void> => {
-  const rows = MEASUREMENTS[measurement];
+  const rows = MEASUREMENTS[measurement].filter((row) => selected(measurement, row));
+  if (rows.length === 0) return;
+  for (const row of rows) earlier.delete(keyOf(measurement, row));
   const inputBytes =
     measurement === 'replay'
       ? meta.envelopeBytes * 3
@@ -156,7 +188,10 @@ const runTable = async (measurement: Measurement): Promise<void> => {
 };
 
 const main = async () => {
-  for (const measurement of Object.keys(MEASUREMENTS) as Measurement[]) await runTable(measurement);
+  for (const measurement of Object.keys(MEASUREMENTS) as Measurement[]) {
+    await runTable(measurement);
+    save();
+  }
 };
 
 // —— formatting ——
@@ -207,13 +242,34 @@ const table = (measurement: Measurement, lines: readonly Line[]): string => {
       continue;
     }
     const rate = line.rate ?? raw.rate;
+    const label =
+      line.label +
+      (line.rate === undefined && raw.note ? ` (${raw.note})` : '') +
+      (line.rate === undefined && earlier.has(keyOf(measurement, line.row!)) ? ' †' : '');
     out.push(
-      `| ${line.label} | ${fmtRate(rate)} | ${x(duban ? rate / duban.rate : Number.NaN)} | ` +
+      `| ${label} | ${fmtRate(rate)} | ${x(duban ? rate / duban.rate : Number.NaN)} | ` +
         `${line.rate === undefined ? mb(raw.peakRssBytes) : '(same process)'} | ` +
         `${line.rate === undefined ? mb(raw.loadedRssBytes) : ''} | ` +
         `${line.rate === undefined ? `${raw.runsMs.length} runs, ${Math.min(...raw.runsMs).toFixed(0)}–${Math.max(...raw.runsMs).toFixed(0)} ms` : ''} |`,
     );
   }
+  // Every row folds the same history (parse-only and rows on another input aside): same digest.
+  const digests = new Map<number, string[]>();
+  for (const line of lines) {
+    const r = line.row && line.rate === undefined ? get(measurement, line.row) : undefined;
+    if (r && !r.note && line.row !== 'parse')
+      digests.set(r.digest, [...(digests.get(r.digest) ?? []), line.row!]);
+  }
+  if (digests.size > 1)
+    out.push(
+      '',
+      `**Warning:** the rows disagree on the result: ${[...digests].map(([d, rows]) => `${rows.join(', ')} → ${d}`).join('; ')}`,
+    );
+  if (lines.some((l) => l.row && l.rate === undefined && earlier.has(keyOf(measurement, l.row))))
+    out.push(
+      '',
+      '† measured in an earlier run on the same workload (this run re-measured other rows with `--only`).',
+    );
   return out.join('\n');
 };
 
