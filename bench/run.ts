@@ -67,8 +67,11 @@ if (only && existsSync(savedPath)) {
       earlier.add(k);
     }
 }
-const save = () =>
+const save = () => {
+  // A clean clone has no results folder yet (results are not all committed).
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(savedPath, JSON.stringify({ key: meta.key, results: Object.fromEntries(results) }, null, 1));
+};
 
 interface Child {
   readonly row: string;
