@@ -276,7 +276,7 @@ const table = (measurement: Measurement, lines: readonly Line[]): string => {
   return out.join('\n');
 };
 
-/** Prints the tables and the headline, and writes bench/results/latest.md. */
+/** Prints the tables and the headline, and writes bench/results/latest.md (and <size>.md). */
 const report = (): void => {
   const loadAtEnd = loadavg();
   const sourcesChanged = sourceKey(size) !== meta.key;
@@ -442,6 +442,7 @@ const report = (): void => {
 
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'latest.md'), markdown);
+  writeFileSync(join(__dirname, 'results', `${size}.md`), markdown); // the last run of this size
   console.log(markdown);
   console.log(headline);
   if ([...results.values()].some((r) => !ok(r))) process.exitCode = 1;
