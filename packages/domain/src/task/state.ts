@@ -86,7 +86,24 @@ export interface TaskState {
   lookBacksFailed: Fact[];
 }
 
+// Every optional field is present from the start (undefined) and cleared by assigning undefined, never
+// `delete`: a deleted property turns the object into a slow dictionary, and replay folds millions of them.
 export const initialTaskState = (): TaskState => ({
+  taskForceId: undefined,
+  assigned: undefined,
+  accepted: undefined,
+  workPlan: undefined,
+  planWithMilestones: undefined,
+  firstLeadReport: undefined,
+  lastLeadReport: undefined,
+  openDifficulty: undefined,
+  escalation: undefined,
+  pendingExtension: undefined,
+  closureRequest: undefined,
+  firstClosureRequest: undefined,
+  closureReview: undefined,
+  closed: undefined,
+  grade: undefined,
   status: 'none',
   version: 0,
   taskId: '',
