@@ -8,7 +8,7 @@ import {
   type UnitEvent,
   type UnitState,
 } from '@duban/domain';
-import { eventOf, type Envelope } from '../envelope/envelope';
+import type { Envelope } from '../envelope/envelope';
 import type { Projection } from './projection';
 
 /**
@@ -28,21 +28,25 @@ export const supervisionProjection: Projection<SupervisionModel> = {
   init: () => ({ tasks: {}, units: {}, events: 0 }),
   apply(model, envelope: Envelope) {
     model.events += 1;
-    const streamId = envelope.metadata.streamId;
-    if (streamId.startsWith('task-')) {
-      const taskId = streamId.slice(5);
-      const state = (model.tasks[taskId] ??= initialTaskState());
-      applyTask(state, eventOf(envelope) as TaskEvent);
-    } else if (streamId.startsWith('unit-')) {
-      const unitId = streamId.slice(5);
-      const unit = (model.units[unitId] ??= { ...initialUnitState(), unitId, interviewsHeld: [] });
+    // An envelope is a domain event with metadata beside it: recipes read only `type` and `data`, so it
+    // is folded as it is (no copy per event). Ids come from the data, not by slicing the stream id.
+    const data = envelope.data as { taskId?: string; unitId?: string };
+    if (data.taskId !== undefined && envelope.metadata.streamId.startsWith('task-')) {
+      const state = (model.tasks[data.taskId] ??= initialTaskState());
+      applyTask(state, envelope as unknown as TaskEvent);
+    } else if (data.unitId !== undefined && envelope.metadata.streamId.startsWith('unit-')) {
+      const unit = (model.units[data.unitId] ??= {
+        ...initialUnitState(),
+        unitId: data.unitId,
+        interviewsHeld: [],
+      });
       if (envelope.type === 'InterviewRecorded')
         unit.interviewsHeld.push({
           id: (envelope.data as { interviewId: string }).interviewId,
           at: envelope.metadata.at,
           revision: unit.version,
         });
-      applyUnit(unit, eventOf(envelope) as UnitEvent);
+      applyUnit(unit, envelope as unknown as UnitEvent);
     }
   },
 };
