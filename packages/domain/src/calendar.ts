@@ -34,6 +34,7 @@ export interface BusinessCalendar {
 }
 
 const DAY = 86_400_000;
+const MEMO_LIMIT = 100_000;
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
@@ -54,6 +55,9 @@ export const createCalendar = (options: CalendarOptions = {}): BusinessCalendar 
   const format = (d: Date): string =>
     `${dateOf(d)}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}${zone}`;
 
+  // A pure function's answers, bounded: the calendar never changes once built.
+  const workingDaysMemo = new Map<string, string>();
+
   const isWorkingDay = (date: LocalDate): boolean => {
     const adjusted = adjustments[date];
     if (adjusted) return adjusted === 'working';
@@ -69,13 +73,20 @@ export const createCalendar = (options: CalendarOptions = {}): BusinessCalendar 
       return `${dateOf(d)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
     },
     addWorkingDays(instant, n) {
+      // Time limits are recomputed for every task on every board and scorecard query: remember answers.
+      const key = `${instant}|${n}`;
+      const known = workingDaysMemo.get(key);
+      if (known !== undefined) return known;
       const d = shifted(instant);
       let left = n;
       while (left > 0) {
         d.setTime(d.getTime() + DAY);
         if (isWorkingDay(dateOf(d))) left -= 1;
       }
-      return format(d);
+      const result = format(d);
+      if (workingDaysMemo.size >= MEMO_LIMIT) workingDaysMemo.clear();
+      workingDaysMemo.set(key, result);
+      return result;
     },
     addMonths(instant, n) {
       const d = shifted(instant);
