@@ -186,10 +186,9 @@ export const createEngine = (options: EngineOptions): Engine => {
     if (loaded.commandIds.has(meta.commandId)) {
       // Executed before: answer with what it committed then (a rare path: read the stream for it).
       keep();
-      const earlier: Envelope[] = [];
-      for await (const recorded of store.readStream(streamId))
-        if (recorded.metadata.commandId === meta.commandId)
-          earlier.push(withoutPosition(fromRecorded(recorded)));
+      const earlier = (await readStream(streamId))
+        .filter((e) => e.metadata.commandId === meta.commandId)
+        .map(withoutPosition);
       return right({ streamId, events: earlier, streamRevision, replayed: true });
     }
 
@@ -238,12 +237,10 @@ export const createEngine = (options: EngineOptions): Engine => {
         cause: appended.left,
       });
     }
-    for (const e of envelopes) {
-      decider.apply(loaded.state, eventOf(e));
-      loaded.commandIds.add(meta.commandId);
-      loaded.revision = e.metadata.revision;
-      loaded.lastHash = e.metadata.hash;
-    }
+    for (const e of envelopes) decider.apply(loaded.state, eventOf(e));
+    loaded.commandIds.add(meta.commandId);
+    loaded.revision = streamRevision + envelopes.length;
+    loaded.lastHash = prevHash;
     keep();
     return right({
       streamId,

@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
-import { dueTimes, type Actor } from '@duban/domain';
+import { dueSignals, type Actor } from '@duban/domain';
 import type { Engine } from './engine';
 import type { Envelope } from './envelope/envelope';
 import type { EngineError } from './errors';
@@ -28,31 +28,21 @@ export const SWEEPER_ACTOR: Actor = { id: 'duban-deadline-sweeper', kind: 'syste
 export const createDeadlineSweeper = (engine: Engine, actor: Actor = SWEEPER_ACTOR): DeadlineSweeper => ({
   async sweep(model, now) {
     const ctx = engine.context;
-    const nowMs = Date.parse(now);
     let checked = 0;
     const committed: Envelope[] = [];
     const errors: Array<{ taskId: string; error: EngineError }> = [];
     for (const t of Object.values(model.tasks)) {
-      if (t.status === 'none' || t.status === 'closed') continue;
-      const due = dueTimes(t, ctx).find((d) => {
-        const passed = nowMs > Date.parse(d.due) && !(d.metBy && Date.parse(d.metBy.at) <= Date.parse(d.due));
-        if (d.kind === 'milestone') return passed && !t.signalled.milestones.includes(d.id);
-        if (passed) return !t.signalled.missed.includes(d.due);
-        return (
-          !d.metBy &&
-          !t.signalled.approaching.includes(d.due) &&
-          ctx.calendar.workingDaysBetween(now, d.due) <= ctx.policy.approachingWithinWorkingDays
-        );
-      });
-      if (!due) continue;
+      // The decider's own rule says whether a check would signal anything now.
+      const [signal] = dueSignals(t, now, ctx);
+      if (!signal) continue;
+      const due = signal.due;
       checked += 1;
-      const passed = nowMs > Date.parse(due.due);
       const result = await engine.execute(
         { type: 'CheckDeadlines', data: { taskId: t.taskId } },
         {
           actor,
           at: now,
-          commandId: `check-deadlines:${t.taskId}:${due.id}:${due.due}:${passed ? 'passed' : 'approaching'}`,
+          commandId: `check-deadlines:${t.taskId}:${due.id}:${due.due}:${signal.type === 'DeadlineApproaching' ? 'approaching' : 'passed'}`,
         },
       );
       if (isLeft(result)) errors.push({ taskId: t.taskId, error: result.left });

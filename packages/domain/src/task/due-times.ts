@@ -92,3 +92,38 @@ export const lightOf = (state: TaskState, now: string, ctx: DomainContext): Ligh
   }
   return light;
 };
+
+/** A time limit that a deadline check at `now` would turn into an event. */
+export interface DueSignal {
+  readonly type: 'MilestoneMissed' | 'DeadlineMissed' | 'DeadlineApproaching';
+  readonly due: DueTime;
+  /** For DeadlineApproaching: working days left until the deadline. */
+  readonly workingDaysLeft: number;
+}
+
+/**
+ * What CheckDeadlines at `now` signals: each limit passed unmet (or met late) and not yet signalled, and
+ * the deadline when it is near and unmet. One rule for the decider and for any sweeper deciding whether a
+ * check is due.
+ */
+export const dueSignals = (state: TaskState, now: string, ctx: DomainContext): DueSignal[] => {
+  if (state.status === 'none' || state.status === 'closed') return [];
+  const nowMs = Date.parse(now);
+  const signals: DueSignal[] = [];
+  for (const d of dueTimes(state, ctx)) {
+    const dueMs = Date.parse(d.due);
+    const passed = nowMs > dueMs && !(d.metBy && Date.parse(d.metBy.at) <= dueMs);
+    if (d.kind === 'milestone') {
+      if (passed && !state.signalled.milestones.includes(d.id))
+        signals.push({ type: 'MilestoneMissed', due: d, workingDaysLeft: 0 });
+    } else if (passed) {
+      if (!state.signalled.missed.includes(d.due))
+        signals.push({ type: 'DeadlineMissed', due: d, workingDaysLeft: 0 });
+    } else if (!d.metBy && !state.signalled.approaching.includes(d.due)) {
+      const left = ctx.calendar.workingDaysBetween(now, d.due);
+      if (left <= ctx.policy.approachingWithinWorkingDays)
+        signals.push({ type: 'DeadlineApproaching', due: d, workingDaysLeft: left });
+    }
+  }
+  return signals;
+};

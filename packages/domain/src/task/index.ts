@@ -15,7 +15,15 @@ export * from './vocabulary';
 export { taskRecipes, applyTask, evolveTask } from './evolve';
 export { decideTask, ACCEPTED_WHEN_CLOSED, type Decision } from './decide';
 export { suggestGrade, type GradeSuggestion } from './grading';
-export { dueTimes, lightOf, metOnTime, type DueTime, type Light } from './due-times';
+export {
+  dueSignals,
+  dueTimes,
+  lightOf,
+  metOnTime,
+  type DueSignal,
+  type DueTime,
+  type Light,
+} from './due-times';
 
 export type TaskDecider = Decider<TaskCommand, TaskEvent, TaskState>;
 
