@@ -1,4 +1,11 @@
-import { dueTimes, metOnTime, type DomainContext, type Grade, type TaskState } from '@duban/domain';
+import {
+  dueTimes,
+  metOnTime,
+  type DomainContext,
+  type DueTime,
+  type Grade,
+  type TaskState,
+} from '@duban/domain';
 import type { ScoringPolicy } from './scoring-policy';
 import type { SupervisionModel } from './supervision-model';
 
@@ -38,11 +45,15 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 const taskStream = (t: TaskState) => `task-${t.taskId}`;
 
 /** What a task costs its lead unit (co-units carry a share), each with the events behind it. */
-const taskDeductions = (t: TaskState, policy: ScoringPolicy, ctx: DomainContext) => {
+const taskDeductions = (
+  t: TaskState,
+  times: readonly DueTime[],
+  policy: ScoringPolicy,
+  ctx: DomainContext,
+) => {
   const ev = (type: string, revision: number): Evidence => ({ streamId: taskStream(t), revision, type });
   const local = (instant: string) => ctx.calendar.localDateTime(instant);
   const out: Array<{ text: string; points: number; evidence: Evidence[] }> = [];
-  const times = dueTimes(t, ctx);
   const feedback = times.find((d) => d.id === 'first-feedback');
   if (feedback && !metOnTime(feedback))
     out.push({
@@ -74,8 +85,8 @@ const taskDeductions = (t: TaskState, policy: ScoringPolicy, ctx: DomainContext)
   return out;
 };
 
-const isOverdue = (t: TaskState, ctx: DomainContext) => {
-  const d = dueTimes(t, ctx).find((x) => x.kind === 'deadline');
+const isOverdue = (times: readonly DueTime[]) => {
+  const d = times.find((x) => x.kind === 'deadline');
   return d !== undefined && !metOnTime(d);
 };
 
@@ -122,8 +133,9 @@ export const unitScorecard = (
   for (const t of closed) {
     const grade = t.grade!;
     const base = t.key ? policy.keyTaskWeight : 1;
-    const deductions = taskDeductions(t, policy, ctx);
-    const overdue = isOverdue(t, ctx);
+    const times = dueTimes(t, ctx); // once per task: deductions and the tie-breaker both read it
+    const deductions = taskDeductions(t, times, policy, ctx);
+    const overdue = isOverdue(times);
     const closedEvidence: Evidence = {
       streamId: taskStream(t),
       revision: t.closed!.revision,
