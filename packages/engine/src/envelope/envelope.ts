@@ -23,7 +23,11 @@ export const EnvelopeMetadata = t.intersection(
       /** SHA-256 over the canonical JSON of this event's type, data, metadata (but `hash`) — hex. */
       hash: t.string,
     }),
-    t.partial({ commandType: t.string }),
+    t.partial({
+      commandType: t.string,
+      /** SHA-256 (hex) over the canonical JSON of the command as executed: type, data, actor, at. */
+      commandDigest: t.string,
+    }),
   ],
   'EnvelopeMetadata',
 );
