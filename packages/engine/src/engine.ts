@@ -5,6 +5,7 @@ import {
   createUnitDecider,
   decodeCommand,
   defaultContext,
+  Instant,
   taskStreamId,
   toProblems,
   unitStreamId,
@@ -15,6 +16,8 @@ import {
   type DomainContext,
   type Event,
   type Problem,
+  type TaskState,
+  type UnitState,
   type ValidationError,
 } from '@duban/domain';
 import { CommandMeta } from './command-meta';
@@ -82,6 +85,13 @@ export interface Engine {
   execute(command: CommandInput, meta: CommandMeta): Promise<Either<EngineError, Committed>>;
   /** Every event of one stream, upcast to the current schema. */
   readStream(streamId: string): Promise<Envelope[]>;
+  /**
+   * One task as its decider sees it, folded from its own stream only (no projection rebuilt): now, or as
+   * it stood at `asOf` (business time). A task never assigned reads with status `none`.
+   */
+  taskState(taskId: string, options?: { readonly asOf?: string }): Promise<Either<EngineError, TaskState>>;
+  /** One unit's record (inspections, interviews, referrals…), now or as of a business time. */
+  unitState(unitId: string, options?: { readonly asOf?: string }): Promise<Either<EngineError, UnitState>>;
   /** Every task and unit event in global order from a position (inclusive), upcast. */
   readAll(options?: { fromPosition?: Position | 'start' }): AsyncIterable<Envelope>;
   /**
@@ -115,6 +125,20 @@ interface Received {
   /** SHA-256 of the command's canonical JSON (type, data, actor, at): what a reused command id is checked against. */
   readonly digest: string;
 }
+
+/** Runs `work`; anything it throws (a defect: the store's failures are values already) is an InternalError. */
+const guarded = async <A>(work: () => Promise<Either<EngineError, A>>): Promise<Either<EngineError, A>> => {
+  try {
+    return await work();
+  } catch (error) {
+    return left({
+      kind: 'InternalError',
+      code: 'Unexpected',
+      message: `the engine failed unexpectedly: ${describeError(error)}`,
+      cause: error,
+    });
+  }
+};
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -363,8 +387,8 @@ export const createEngine = (options: EngineOptions): Engine => {
     });
   };
 
-  const execute: Engine['execute'] = async (input, meta) => {
-    try {
+  const execute: Engine['execute'] = (input, meta) =>
+    guarded(async () => {
       const received = receive(input, meta);
       if (isLeft(received)) return received;
       const { command } = received.right;
@@ -387,14 +411,36 @@ export const createEngine = (options: EngineOptions): Engine => {
         // Exponential backoff with jitter, so competing writers spread out.
         await sleep(Math.min(maxDelay, baseDelay * 2 ** (n - 1)) * (0.5 + Math.random() / 2));
       }
-    } catch (error) {
-      return left({
-        kind: 'InternalError',
-        code: 'Unexpected',
-        message: `executing the command failed unexpectedly: ${describeError(error)}`,
-        cause: error,
-      });
+    });
+
+  /** A stream's state now (from the cache, copied: the cached one folds in place) or as of an instant. */
+  const stateOf = async <S>(
+    streamId: string,
+    decider: AnyDecider,
+    asOf: string | undefined,
+  ): Promise<Either<EngineError, S>> => {
+    if (asOf !== undefined) {
+      const at = Instant.decode(asOf);
+      if (isLeft(at))
+        return left(validationError([{ path: 'asOf', message: toProblems(at.left)[0]!.message }]));
+      const limit = Date.parse(at.right);
+      const state = decider.initialState();
+      try {
+        for await (const recorded of store.readStream(streamId)) {
+          const envelope = fromRecorded(recorded);
+          if (Date.parse(envelope.metadata.at) > limit) break;
+          decider.apply(state, eventOf(upcasters.upcast(envelope)));
+        }
+      } catch (error) {
+        return left(storeError(`reading ${streamId} failed`, error));
+      }
+      return right(state as S);
     }
+    const cached = options.verifyOnLoad ? undefined : cache.take(streamId);
+    const caught = await catchUp(streamId, decider, cached ?? fresh(decider));
+    if (isLeft(caught)) return caught;
+    cache.put(streamId, caught.right);
+    return right(structuredClone(caught.right.state) as S);
   };
 
   const upcastAll = async function* (source: AsyncIterable<Parameters<typeof fromRecorded>[0]>) {
@@ -407,6 +453,10 @@ export const createEngine = (options: EngineOptions): Engine => {
     upcasters,
     execute,
     readStream: async (streamId) => (await readStream(streamId)).map((e) => upcasters.upcast(e)),
+    taskState: (taskId, opts = {}) =>
+      guarded(() => stateOf<TaskState>(taskStreamId(taskId), deciders.task, opts.asOf)),
+    unitState: (unitId, opts = {}) =>
+      guarded(() => stateOf<UnitState>(unitStreamId(unitId), deciders.unit, opts.asOf)),
     readAll: (opts = {}) =>
       upcastAll(
         store.readAll({ fromPosition: opts.fromPosition ?? 'start', streamPrefixes: DOMAIN_STREAM_PREFIXES }),

@@ -6,6 +6,7 @@ import {
   createInMemoryEventStore,
   verifyStream,
   GENESIS_HASH,
+  isEvent,
   type CommandMeta,
   type Committed,
   type EngineError,
@@ -272,5 +273,57 @@ describe('engine.execute reads what it is given once, and nothing it is given ca
     const r = await run(engine, f.accept());
     expect(isLeft(r) && r.left).toMatchObject({ kind: 'InternalError', code: 'Unexpected' });
     expect(isLeft(r) && r.left.message).toContain('upcaster bug');
+  });
+});
+
+describe('reading one task or unit without a projection', () => {
+  it('taskState folds the task now, or as it stood at a business time, and never hands out the cached state', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    ok(await run(engine, f.assign()));
+    ok(await run(engine, f.accept()));
+    ok(await run(engine, f.urge()));
+    const now = await engine.taskState(f.taskId);
+    expect(isRight(now) && now.right).toMatchObject({ status: 'in-progress', version: 3 });
+    if (isRight(now)) now.right.urges.push({ revision: 99, at: f.day(9) }); // the caller's copy only
+    const before = await engine.taskState(f.taskId, { asOf: f.day(0, 3) });
+    expect(isRight(before) && before.right).toMatchObject({ status: 'in-progress', version: 2 });
+    expect(isRight(before) && before.right.urges).toEqual([]);
+    const again = await engine.taskState(f.taskId);
+    expect(isRight(again) && again.right.urges).toHaveLength(1);
+    expect(ok(await run(engine, f.urge(f.day(6)))).events[0]!.data).toMatchObject({ count: 2 });
+    const never = await engine.taskState('T-none');
+    expect(isRight(never) && never.right.status).toBe('none');
+    const bad = await engine.taskState(f.taskId, { asOf: 'yesterday' });
+    expect(isLeft(bad) && bad.left).toMatchObject({ code: 'InvalidInput', problems: [{ path: 'asOf' }] });
+  });
+
+  it('unitState folds a unit record', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const r = await engine.execute(
+      {
+        type: 'ScheduleInterview',
+        data: {
+          unitId: 'bureau-of-commerce',
+          interviewId: 'IV-1',
+          interviewee: 'principal',
+          reason: 'Seriously behind',
+          scheduledFor: f.day(8),
+        },
+      },
+      { actor: f.actors.mainLeader, at: f.day(5), commandId: 'iv-1' },
+    );
+    ok(r);
+    const unit = await engine.unitState('bureau-of-commerce');
+    expect(isRight(unit) && unit.right.interviews).toEqual([
+      { id: 'IV-1', status: 'scheduled', revision: 0 },
+    ]);
+  });
+
+  it('isEvent narrows an envelope to its event type', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    ok(await run(engine, f.assign()));
+    const [e] = await engine.readStream(`task-${f.taskId}`);
+    expect(isEvent(e!, 'TaskAssigned') && e.data.leadUnit).toBe('bureau-of-commerce');
+    expect(isEvent(e!, 'TaskClosed')).toBe(false);
   });
 });

@@ -42,6 +42,15 @@ export interface Envelope<E extends Event = Event> {
   readonly position?: Position;
 }
 
+/**
+ * Narrows an envelope to one event type, so its `data` has that event's shape:
+ * `if (isEvent(e, 'TaskClosed')) e.data.grade`.
+ */
+export const isEvent = <K extends Event['type']>(
+  envelope: Envelope,
+  type: K,
+): envelope is Envelope<Extract<Event, { type: K }>> => envelope.type === type;
+
 /** The domain event inside an envelope, as deciders and projections fold it. */
 export const eventOf = <E extends Event>(envelope: Envelope<E>): E =>
   ({ type: envelope.type, data: envelope.data }) as E;
