@@ -65,7 +65,12 @@ export const explainCommand = async (
   const regrades = history.kept.filter((e) => e.type === 'TaskRegraded');
   const times = dueTimes(state, ctx);
   const quarter = state.closed ? ctx.calendar.quarterOf(state.closed.at) : undefined;
-  const alone: SupervisionModel = { tasks: { [taskId]: state }, units: {}, events: history.kept.length };
+  const alone: SupervisionModel = {
+    tasks: { [taskId]: state },
+    units: {},
+    office: history.model.office,
+    events: history.kept.length,
+  };
   const scoreLines = quarter
     ? unitScorecard(alone, quarter, DEFAULT_SCORING_POLICY, ctx).map((s) => ({
         unitId: s.unitId,

@@ -15,4 +15,5 @@ export * from './policy';
 export * from './time-limits';
 export * from './task';
 export * from './unit';
+export * from './office';
 export * from './contract';

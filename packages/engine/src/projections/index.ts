@@ -8,3 +8,5 @@ export * from './unit-scorecard';
 export * from './warnings';
 export * from './accountability';
 export * from './audit-timeline';
+export * from './quarters';
+export * from './publication';
