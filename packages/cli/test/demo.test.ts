@@ -78,7 +78,7 @@ describe('duban demo', () => {
     expect(r.stdout).toContain('every hash chain verifies');
     expect(r.stdout).toContain('通报 Quarterly ranking 2022Q1');
     expect(r.stdout.split('\n').filter((l) => /^│ +\d+ │/.test(l)).length).toBeGreaterThanOrEqual(5);
-    expect(r.stdout).toContain('预警 Warnings as of 2022-03-31 18:30');
+    expect(r.stdout).toContain('预警 Warnings as of 2022-03-31 18:01');
     expect(r.stdout).toContain('约谈问责 Accountability flags for 2022Q1');
     expect(r.stdout).toContain('Wrote out/history.ndjson');
     const html = await fs.readFile(path.join(dir, 'out', 'report.html'), 'utf8');
