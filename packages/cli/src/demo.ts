@@ -125,7 +125,7 @@ export const demoCommand = async (io: CliIO, options: DemoOptions = {}): Promise
   const out = io.stdout;
   writeLine(
     out,
-    `duban demo — 长治市人民政府办公室, simulated ${quarters[0]}${quarters.length > 1 ? `–${until}` : ''}: ${sim.unitIds.length} units, ${sim.tasks} tasks, seed "${seed}"`,
+    `duban demo — the Changzhi municipal government office (长治市人民政府办公室), simulated ${quarters[0]}${quarters.length > 1 ? `–${until}` : ''}: ${sim.unitIds.length} units, ${sim.tasks} tasks, seed "${seed}"`,
   );
   const where = location.kind === 'memory' ? 'the in-memory store (memory:)' : location.label;
   writeLine(

@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { defaultContext } from '@duban/domain';
 import { DEFAULT_SCORING_POLICY, rebuild, supervisionProjection, unitScorecard } from '@duban/engine';
 import { duban, ndjson, read, smallHistory, tempDir, write } from './helpers';
@@ -299,4 +301,19 @@ describe('CSV for spreadsheets', () => {
     expect(out.code).toBe(0);
     expect((await read(dir, 'w.csv')).startsWith('\ufeffas_of,')).toBe(true);
   });
+});
+
+test('docs/scoring-policy.md shows what `duban report --policy` prints for a bad policy', async () => {
+  const doc = await fs.readFile(path.join(__dirname, '../../../docs/scoring-policy.md'), 'utf8');
+  const m =
+    /\$ cat absurd\.json\n(.*)\n\$ duban report history\.ndjson --policy absurd\.json\n([\s\S]*?)\n```/.exec(
+      doc,
+    )!;
+  const dir = tempDir();
+  const { lines } = await smallHistory();
+  await write(dir, 'history.ndjson', ndjson(lines));
+  await write(dir, 'absurd.json', m[1]!);
+  const r = await duban(['report', 'history.ndjson', '--policy', 'absurd.json'], { cwd: dir });
+  expect(r.code).toBe(2);
+  expect(r.stderr.trimEnd()).toBe(m[2]);
 });
