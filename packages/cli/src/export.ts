@@ -45,8 +45,8 @@ export const exportCommand = async (
       try {
         count = await copyHistory(io, source, io.stdout);
       } catch (error) {
-        if (!(error instanceof CliError) || (error instanceof OutputError && error.code === 'EPIPE'))
-          throw error;
+        // A failed write is the output's own failure: run() reports it once, cutting the file back.
+        if (!(error instanceof CliError) || error instanceof OutputError) throw error;
         const done = io.stdout.abandon?.(error.message.split('\n')[0]!);
         throw done ? new CliError(`${error.message}\n(export failed: ${done})`, error.exitCode) : error;
       }

@@ -48,7 +48,10 @@ export const run = async (argv: readonly string[], io: CliIO = processIO()): Pro
     (error: unknown) => error,
   );
   if (failure === undefined && output === undefined) return exitCode;
-  const error = failure ?? output;
+  // When a write failed, the output's own report says most (what was cut back): it replaces the
+  // failure the command met while writing.
+  const error =
+    failure instanceof OutputError && output instanceof OutputError ? output : (failure ?? output);
   if (error instanceof CommanderError) {
     // Help and version exit 0; anything commander refused is a usage error.
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -140,7 +143,7 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .description(
       'Duban 督办: replay, verify, report on and move the history of government task supervision.\n' +
         `SOURCE and STORE are ${LOCATION_HELP}.\n` +
-        'As of: every view (board, warnings, lights, grades, reports) is read at one instant: --as-of when given,\n' +
+        'As of: every view (board, warnings, lights, grades, reports) is read at one instant: --as-of when given, ' +
         "otherwise the business time of the history's last event; never the machine's clock.",
     )
     .version('0.1.0')

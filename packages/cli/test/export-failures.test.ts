@@ -72,6 +72,18 @@ describe('duban export when writes fail', () => {
     expect(await read(dir, 'log.txt')).toBe('earlier lines\n');
   });
 
+  it('redirected to a file that fills up half-way through a large export: one message, the file cut back', async () => {
+    // export copies what it reads without checking chains: 3,000 copies of a line make a 3 MB file
+    const line = (await read(dir, 'h.ndjson')).split('\n')[0]!;
+    await write(dir, 'large.ndjson', `${line}\n`.repeat(3000));
+    const r = sh(dir, 'ulimit -f 1024 && node "$BIN" export large.ndjson > large-copy.ndjson');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      'duban: writing standard output failed: file too large (EFBIG); standard output was cut back to its 0 bytes from before this command\n',
+    );
+    expect((await fs.stat(path.join(dir, 'large-copy.ndjson'))).size).toBe(0);
+  });
+
   it('into a pipe, when the history cannot be read to its end: a last line says the output is incomplete', async () => {
     const good = (await read(dir, 'h.ndjson')).trimEnd().split('\n');
     await write(dir, 'cut-short.ndjson', ndjson([...good.slice(0, 10), 'not json', ...good.slice(10)]));
