@@ -10,6 +10,8 @@ import { duban, ndjson, read, smallHistory, tempDir, write } from './helpers';
  * and what is left on disk.
  */
 const BIN = path.resolve(__dirname, '../bin/duban.js');
+// Each case starts real processes (node through tsx): on a busy 2-core machine that takes seconds.
+jest.setTimeout(120_000);
 const sh = (dir: string, script: string) =>
   spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, BIN } });
 
