@@ -71,12 +71,13 @@ export const describePostgres = (
     beforeAll(async () => {
       database = await createTestDatabase(label);
     });
-    afterAll(async () => {
-      await database?.drop();
-    });
     body(() => {
       if (!database) throw new Error('the test database was not created');
       return database;
+    });
+    // Declared after the body's hooks, so it runs after them: the body closes its connections first.
+    afterAll(async () => {
+      await database?.drop();
     });
   });
 };
