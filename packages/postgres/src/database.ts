@@ -54,6 +54,8 @@ export interface Database {
   readonly log: (entry: PostgresLogEntry) => void;
   /** Runs one statement on a pooled connection; driver and server failures become PostgresStoreError. */
   query<R extends QueryResultRow>(what: string, text: string, values?: unknown[]): Promise<R[]>;
+  /** A failure of a statement run elsewhere (a transaction's client) as the error reads throw. */
+  failure(error: unknown, what: string): Error;
   /** Checks once that the schema is migrated to this adapter's version (remembered when it is). */
   ensureMigrated(): Promise<void>;
   migrate(): Promise<MigrationResult>;
@@ -110,6 +112,9 @@ export const openDatabase = (connection: string | Pool, options: ConnectionOptio
   const log = (entry: PostgresLogEntry): void => sink({ ...entry, message: target.redact(entry.message) });
   // An idle connection that the server drops (a restart, pg_terminate_backend) is reported here; without
   // a listener node-postgres would crash the process. The pool replaces it on the next use.
+  // A connection can report its loss twice (the server's FATAL message, then the socket's end), after
+  // pg-pool's one-shot listener of a query is gone: a permanent listener keeps that from crashing us.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', (error) =>
     log({
       level: 'warn',
@@ -221,6 +226,7 @@ export const openDatabase = (connection: string | Pool, options: ConnectionOptio
     failures,
     log,
     query,
+    failure: (error, what) => readError(error, what, failures),
     ensureMigrated,
     migrate,
     newClient,

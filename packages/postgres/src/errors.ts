@@ -9,7 +9,9 @@ export type PostgresFailure =
   /** The schema lacks Duban's tables, or is older than this adapter: run `migrate()`. */
   | 'SchemaNotMigrated'
   /** The store was closed. */
-  | 'StoreClosed';
+  | 'StoreClosed'
+  /** Another instance of the same projection moved its checkpoint: reload and catch up. */
+  | 'ProjectionConflict';
 
 /** Thrown by reads, subscriptions and migrations; the message names the server (never its password). */
 export class PostgresStoreError extends Error {
@@ -95,12 +97,13 @@ export const isConnectionFailure = (error: unknown): boolean => {
 };
 
 /**
- * SQLSTATE classes that describe the server's condition, not a mistake in our SQL: insufficient
- * resources (53: disk full, out of memory), operator intervention (57: cancelled, shutting down), system
- * errors (58), internal errors (XX), transaction rollback (40: deadlock), a read-only server (25006).
+ * SQLSTATE classes that describe the server or the deployment, not a mistake in our SQL: authorization
+ * (28: wrong password, no such role), no such database (3D), insufficient resources (53: disk full, out
+ * of memory), operator intervention (57: cancelled, shutting down), system errors (58), internal errors
+ * (XX), transaction rollback (40: deadlock), a read-only server (25006), no privilege on our tables (42501).
  */
 const isServerCondition = (code: string | undefined): boolean =>
-  code !== undefined && (/^(53|57|58|XX|40)/.test(code) || code === '25006');
+  code !== undefined && (/^(28|3D|53|57|58|XX|40)/.test(code) || code === '25006' || code === '42501');
 
 const isNotMigrated = (error: unknown): boolean =>
   ['42P01', '42883', '3F000'].includes(sqlState(error) ?? '');
