@@ -143,6 +143,19 @@ export const openDatabase = (connection: string | Pool, options: ConnectionOptio
         'SchemaNotMigrated',
         `${target.label}: schema "${names.schema}" is at version ${version}, this adapter needs ${LATEST_VERSION}; apply the migrations with migrate() (or print them with migrationSql())`,
       );
+    // Positions are transaction ids: a cluster whose counter is behind the stored ones (a logical
+    // dump restored into a new cluster) would put new events before old ones. Refuse it, saying why.
+    const ahead = await query<{ stored: string | null; next: string }>(
+      `checking the transaction ids of "${names.schema}"`,
+      `SELECT (SELECT max(transaction_id) FROM ${names.events})::text AS stored,
+              pg_snapshot_xmax(pg_current_snapshot())::text AS next`,
+    );
+    const { stored, next } = ahead[0]!;
+    if (stored !== null && BigInt(stored) >= BigInt(next))
+      throw new PostgresStoreError(
+        'PositionsAhead',
+        `${target.label}: schema "${names.schema}" holds events of transaction ${stored}, but this server hands out ids from ${next} (restored from a logical dump into another cluster?); new events would sort before old ones. Raise the server's transaction id epoch (pg_resetwal -e) past the stored one; see docs/postgres.md, "Backups"`,
+      );
     if (version > LATEST_VERSION)
       throw new PostgresStoreError(
         'SchemaNotMigrated',

@@ -11,7 +11,9 @@ export type PostgresFailure =
   /** The store was closed. */
   | 'StoreClosed'
   /** Another instance of the same projection moved its checkpoint: reload and catch up. */
-  | 'ProjectionConflict';
+  | 'ProjectionConflict'
+  /** The stored positions are ahead of the server's transaction ids (a logical restore): see the docs. */
+  | 'PositionsAhead';
 
 /** Thrown by reads, subscriptions and migrations; the message names the server (never its password). */
 export class PostgresStoreError extends Error {

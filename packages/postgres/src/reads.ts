@@ -113,7 +113,24 @@ export const createHorizons = (db: Database): Horizons => {
   // Appends take the appenders' lock in shared mode before their transaction gets its id; taking it
   // exclusively waits for those in flight. The snapshot's xmax is read in the same statement, before
   // the wait: every transaction id below it was handed out before, so an append holding one is waited for.
+  // On a hot standby the primary's appenders hold no lock here: only the horizon itself can move.
+  let replica: Promise<boolean> | undefined;
+  const isReplica = (what: string): Promise<boolean> => {
+    replica ??= db
+      .query<{ r: boolean }>(what, 'SELECT pg_is_in_recovery() AS r')
+      .then((rows) => rows[0]!.r)
+      .catch((error: unknown) => {
+        replica = undefined;
+        throw error;
+      });
+    return replica;
+  };
+
   const drainAppenders = async (what: string): Promise<bigint> => {
+    if (await isReplica(what)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return known;
+    }
     const rows = await db.query<{ horizon: string }>(
       what,
       'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS horizon, pg_advisory_xact_lock($1, 0) AS waited',
@@ -144,18 +161,23 @@ export const createHorizons = (db: Database): Horizons => {
   };
 
   const covering = async (prefixes: readonly string[] | undefined, what: string): Promise<bigint> => {
-    const values: unknown[] = [known.toString()];
-    const visible = visibleClause(prefixes, values);
-    const rows = await db.query<{ horizon: string; held: boolean }>(
-      what,
-      `SELECT greatest(pg_snapshot_xmin(s), $1::xid8)::text AS horizon,
-         EXISTS (SELECT 1 FROM ${db.names.events}
-           WHERE transaction_id >= greatest(pg_snapshot_xmin(s), $1::xid8) AND ${visible}) AS held
-       FROM pg_current_snapshot() AS s`,
-      values,
-    );
-    const { horizon, held } = rows[0]!;
-    return held ? drainAppenders(what) : raise(BigInt(horizon));
+    for (;;) {
+      const values: unknown[] = [known.toString()];
+      const visible = visibleClause(prefixes, values);
+      const rows = await db.query<{ horizon: string; held: boolean }>(
+        what,
+        `SELECT greatest(pg_snapshot_xmin(s), $1::xid8)::text AS horizon,
+           EXISTS (SELECT 1 FROM ${db.names.events}
+             WHERE transaction_id >= greatest(pg_snapshot_xmin(s), $1::xid8) AND ${visible}) AS held
+         FROM pg_current_snapshot() AS s`,
+        values,
+      );
+      const { horizon, held } = rows[0]!;
+      if (!held) return raise(BigInt(horizon));
+      // On a primary the drain proves a horizon past everything visible; on a replica, look again.
+      if (!(await isReplica(what))) return drainAppenders(what);
+      await drainAppenders(what);
+    }
   };
 
   return { known: () => known, covering, heldBack, drainAppenders };

@@ -130,6 +130,29 @@ describePostgres('faults', (database) => {
     }
   });
 
+  it('refuses a schema whose positions are ahead of the server (a logical dump restored elsewhere)', async () => {
+    const restored = createPostgresEventStore(database().url, { schema: 'restored' });
+    try {
+      await restored.migrate();
+      // As if copied from a cluster whose transaction ids had gone further than this one's.
+      await admin.query(
+        `INSERT INTO restored.events (transaction_id, sequence, stream_id, revision, event_id, type, data, metadata)
+         VALUES ('99999999999'::xid8, 1, 'task-old', 0, gen_random_uuid(), 'Old', '{}', '{}')`,
+      );
+      const fresh = createPostgresEventStore(database().url, { schema: 'restored' });
+      try {
+        const error = leftOf(await fresh.appendToStream(`${prefix()}s`, batch(1)));
+        expect(error.message).toContain('99999999999');
+        expect(error.message).toContain('pg_resetwal');
+        await expect(collect(fresh.readAll())).rejects.toMatchObject({ code: 'PositionsAhead' });
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await restored.close();
+    }
+  });
+
   describe('the password of the connection string', () => {
     const password = 'Sup3r-secret-Pa55';
 
