@@ -10,9 +10,12 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },
   moduleNameMapper: {
-    '^@duban/(domain|engine|testing|eventstoredb|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@duban/(domain|engine|testing|eventstoredb|postgres|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testTimeout: 30_000,
+  // One PostgreSQL server per run (or DUBAN_PG_URL's); each PostgreSQL test file makes a database on it.
+  globalSetup: '<rootDir>/packages/postgres/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/packages/postgres/test/support/global-teardown.ts',
 };
 
 export default config;
