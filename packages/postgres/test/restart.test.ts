@@ -8,7 +8,7 @@ import {
   type ProposedEvent,
   type RecordedEvent,
 } from '@duban/engine';
-import { taskFixture, executeOrThrow } from '@duban/testing';
+import { taskFixture, executeOrThrow, orThrow } from '@duban/testing';
 import {
   createPostgresEventStore,
   createPostgresReadModelStore,
@@ -131,7 +131,7 @@ const recorder: Projection<{ seen: string[] }> = {
     expect(runner.current().seen).toEqual(all); // each once, in order, across the restart
     // A new runner (a new process) resumes from the saved checkpoint and folds nothing twice.
     const again = createProjectionRunner({ engine, projection: recorder, store: readModelStore });
-    expect((await again.catchUp()).seen).toEqual(all);
+    expect(orThrow(await again.catchUp()).seen).toEqual(all);
     const board = await createSqlReadModels(engine).readTaskBoard();
     expect(board.find((c) => c.taskId === f.taskId)).toMatchObject({ urges: 1, status: 'in-progress' });
   }, 60_000);
