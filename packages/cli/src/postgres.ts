@@ -70,6 +70,7 @@ export const parsePostgresLocation = (spec: string): PostgresLocation => {
   addSecret(typedPassword(spec));
   addSecret(url.password);
   for (const p of url.searchParams.getAll('password')) addSecret(p);
+  addSecret(process.env.PGPASSWORD); // node-postgres's default when the string has none
   const list = [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
   const redact = (text: string): string => list.reduce((out, s) => out.split(s).join('***'), text);
 
@@ -112,18 +113,20 @@ export const postgresMessage = (location: PostgresLocation, message: string): st
   )}`;
 };
 
+/** node-postgres's words when the server asks for a password and the connection string gave none. */
+const NO_PASSWORD = /client password must be a (non-empty )?string/;
+
 /**
- * A failure of the store as the CLI reports it: the adapter's typed errors become one line (exit 1); any
- * other error keeps its kind, with the password scrubbed from its message.
+ * A failure of the store as the CLI reports it, in one line (exit 1): the adapter's typed errors, and
+ * what the driver throws that the adapter does not classify (TLS certificates, a missing password).
  */
-export const postgresFailure = (location: PostgresLocation, error: unknown): unknown => {
-  if (error instanceof PostgresStoreError) return new CliError(postgresMessage(location, error.message));
-  if (error instanceof Error && location.redact(error.message) !== error.message) {
-    const scrubbed = new Error(location.redact(error.message));
-    scrubbed.name = error.name;
-    return scrubbed;
-  }
-  return error;
+export const postgresFailure = (location: PostgresLocation, error: unknown): CliError => {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof PostgresStoreError) && NO_PASSWORD.test(message))
+    return new CliError(
+      `${location.label}: the server asks for a password and none was given (put it in the connection string, percent-encoded, or in PGPASSWORD)`,
+    );
+  return new CliError(postgresMessage(location, message));
 };
 
 async function* translated<T>(location: PostgresLocation, source: AsyncIterable<T>): AsyncGenerator<T> {
@@ -154,7 +157,9 @@ export const openPostgresStore = (location: PostgresLocation): CliPostgresStore 
   }
   return {
     appendToStream: async (streamId, events, options) => {
-      const result = await store.appendToStream(streamId, events, options);
+      const result = await store.appendToStream(streamId, events, options).catch((error: unknown) => {
+        throw postgresFailure(location, error);
+      });
       return isLeft(result)
         ? left({ ...result.left, message: postgresMessage(location, result.left.message) })
         : result;

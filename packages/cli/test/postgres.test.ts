@@ -330,6 +330,25 @@ describePostgres(
       expect(await read(dir, 'backup.ndjson')).toBe('an earlier backup\n');
     });
 
+    it('no password where the server asks for one: said so; PGPASSWORD is used when set', async () => {
+      const url = new URL(database().url);
+      url.password = '';
+      const saved = process.env.PGPASSWORD;
+      delete process.env.PGPASSWORD;
+      try {
+        const r = await duban(['verify', url.toString()], { cwd: dir });
+        expect(oneLineFailure(r)).toBe(
+          `duban: ${url.toString()}: the server asks for a password and none was given (put it in the connection string, percent-encoded, or in PGPASSWORD)\n`,
+        );
+        process.env.PGPASSWORD = passwordOf(database());
+        const migrated = await duban(['migrate', url.toString()], { cwd: dir });
+        expect(migrated.stdout).toContain(`${url.toString()}: schema "duban" migrated to version 2`);
+      } finally {
+        if (saved === undefined) delete process.env.PGPASSWORD;
+        else process.env.PGPASSWORD = saved;
+      }
+    });
+
     it('a server that is not there: the connection refused', async () => {
       const url = new URL(database().url);
       url.port = String(await closedPort());
