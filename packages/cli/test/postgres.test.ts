@@ -355,16 +355,29 @@ describePostgres(
       url.password = 'Secret-Pa55';
       await expectEveryCommandFails(url.toString(), 'ECONNREFUSED', ['Secret-Pa55']);
     });
-
-    it('a connection string that is not a URL: refused without echoing it', async () => {
-      // An unencoded / ends the host part: nothing can be parsed, so nothing of it is shown.
-      const r = await duban(['verify', 'postgres://duban:pa/ss@db.internal/duban'], { cwd: dir });
-      expect(oneLineFailure(r, 2)).toBe(
-        'duban: postgres://… is not a valid connection string (not shown: it may hold a password); percent-encode / ? # in the user name and password (e.g. %2F for /)\n',
-      );
-    });
   },
   'cli_failures',
 );
+
+describe('postgres:// locations refused before any server is asked', () => {
+  const dir = tempDir();
+
+  it('a connection string that is not a URL: refused without echoing it', async () => {
+    // An unencoded / ends the host part: nothing can be parsed, so nothing of it is shown.
+    const r = await duban(['verify', 'postgres://duban:pa/ss@db.internal/duban'], { cwd: dir });
+    expect(oneLineFailure(r, 2)).toBe(
+      'duban: postgres://… is not a valid connection string (not shown: it may hold a password); percent-encode / ? # in the user name and password (e.g. %2F for /)\n',
+    );
+  });
+
+  it('a connection string where a file is due: named without its password', async () => {
+    const r = await duban(['import', 'postgres://duban:Pa55-word@db.internal/duban', 'memory:'], {
+      cwd: dir,
+    });
+    expect(oneLineFailure(r, 2)).toBe(
+      'duban: postgres://duban:***@db.internal/duban: FILE must be an NDJSON file (write one from a store with duban export)\n',
+    );
+  });
+});
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
