@@ -1,15 +1,14 @@
+import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '@duban/domain';
 import type { PoolClient } from 'pg';
 import type { DomainContext, TaskState } from '@duban/domain';
 import {
   comparePositions,
-  DEFAULT_SCORING_POLICY,
   supervisionProjection,
   taskCard,
   unitScorecard,
   type Engine,
   type Envelope,
   type Position,
-  type ScoringPolicy,
   type SupervisionModel,
   type TaskCard,
   type UnitScore,

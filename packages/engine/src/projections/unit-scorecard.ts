@@ -6,7 +6,7 @@ import {
   type Grade,
   type TaskState,
 } from '@duban/domain';
-import type { ScoringPolicy } from './scoring-policy';
+import type { ScoringPolicy } from '@duban/domain';
 import type { SupervisionModel } from './supervision-model';
 
 /** An event that a score line rests on, so an auditor can open it. */

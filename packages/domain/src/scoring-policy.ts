@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { isLeft, left, right, type Either } from 'fp-ts/Either';
-import { toProblems, validationError, type Grade, type ValidationError } from '@duban/domain';
+import { toProblems, validationError, type ValidationError } from './codec';
+import type { Grade } from './grade';
 
 /**
  * How quarterly scores (按季度通报评分排名) are computed: data, configurable per deployment. The default
