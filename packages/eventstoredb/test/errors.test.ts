@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { isLeft, type Either } from 'fp-ts/Either';
 import type { AppendError, AppendResult, EventStore, ProposedEvent } from '@duban/engine';
-import { startEsdbTestServer, type EsdbTestServer } from '@duban/testing';
+import { startEsdbTestServer, type EsdbTestServer } from '@duban/esdb-test-server';
 import { createEventStoreDbStore } from '../src';
 
 const proposed = (data: unknown = { n: 1 }): ProposedEvent => ({

@@ -17,8 +17,8 @@ import {
 } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import { startEsdbTestServer, type EsdbTestServer } from '../src';
-import { streamIdentifier } from '../src/esdb-test-server/records';
-import { uuidFromMessage, uuidToMessage } from '../src/esdb-test-server/uuid';
+import { streamIdentifier } from '../src/records';
+import { uuidFromMessage, uuidToMessage } from '../src/uuid';
 
 // The real client, over real gRPC, against the protocol test server: once with BatchAppend advertised
 // (the client then appends through it) and once without (plain Append).
