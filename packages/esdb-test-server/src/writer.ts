@@ -19,28 +19,35 @@ export interface Writer {
 }
 
 export const createWriter = (delayMs: number): Writer => {
-  const queue: Array<() => void> = [];
+  // Each append is committed `delayMs` after the one before it (or after it arrived, when the writer was
+  // idle). Commit times are kept on the clock, not counted in timer callbacks: when this process is busy
+  // and a timer fires late, every append already due is committed then, as a server running on its own
+  // machine would have done meanwhile. One timer per append would slow the writer with this process.
+  const queue: Array<{ readonly due: number; readonly job: () => void }> = [];
+  let lastDue = 0;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let inFlight = 0;
   let maxInFlight = 0;
 
-  const next = (): void => {
+  const schedule = (): void => {
+    if (timer || stopped || queue.length === 0) return;
+    timer = setTimeout(commitDue, Math.max(0, queue[0]!.due - Date.now()));
+  };
+  const commitDue = (): void => {
     timer = undefined;
-    const job = queue.shift();
-    if (!job || stopped) return;
-    timer = setTimeout(() => {
-      job();
-      next();
-    }, delayMs);
+    const now = Date.now();
+    while (!stopped && queue.length > 0 && queue[0]!.due <= now) queue.shift()!.job();
+    schedule();
   };
 
   return {
     submit: (write, answer) => {
       if (stopped) return;
       if (delayMs <= 0) return answer(write());
-      queue.push(() => answer(write()));
-      if (!timer) next();
+      lastDue = Math.max(Date.now(), lastDue) + delayMs;
+      queue.push({ due: lastDue, job: () => answer(write()) });
+      schedule();
     },
     begin: () => {
       inFlight++;
