@@ -7,8 +7,6 @@
 export interface Gate {
   /** Resolves when the call may be sent, with the function to call once it settled; or with why not. */
   enter(): Promise<Turn | Refused>;
-  /** Runs `work` in turn; a refusal is thrown as an Error carrying its reason. */
-  run<T>(work: () => Promise<T>): Promise<T>;
   readonly inFlight: () => number;
   readonly waiting: () => number;
   /** Refuses every call waiting now or later (the store closed). */
@@ -60,15 +58,6 @@ export const createGate = (limit: number): Gate => {
 
   return {
     enter,
-    run: async (work) => {
-      const t = await enter();
-      if (t.refused !== undefined) throw new Error(t.refused);
-      try {
-        return await work();
-      } finally {
-        t.leave();
-      }
-    },
     inFlight: () => inFlight,
     waiting: () => queue.length - head,
     close: (why) => {

@@ -165,11 +165,16 @@ export const createEventStoreDbStore = (
     streamId: string,
     expected: ExpectedRevision,
   ): Promise<Either<AppendError, AppendResult>> => {
+    const turn = await reads.enter();
+    if (turn.refused !== undefined)
+      return left(storeUnavailable(target, `append to ${streamId} was not sent: ${turn.refused}`));
     let last: RecordedEvent | undefined;
     try {
-      last = await reads.run(() => eventAt(streamId, 'end'));
+      last = await eventAt(streamId, 'end');
     } catch (error) {
       return left(appendFailure(error, { streamId, expected, size: 0, target }));
+    } finally {
+      turn.leave();
     }
     const ok =
       expected === 'any' ||
@@ -193,6 +198,17 @@ export const createEventStoreDbStore = (
     return undefined;
   };
 
+  /** A read in turn; one refused (the store closed while it waited) rejects, as reads fail. */
+  const readTurn = async <T>(read: () => Promise<T>): Promise<T> => {
+    const turn = await reads.enter();
+    if (turn.refused !== undefined) throw new Error(`${target}: ${turn.refused}`);
+    try {
+      return await read();
+    } finally {
+      turn.leave();
+    }
+  };
+
   async function* readStream(
     streamId: string,
     readOptions: ReadStreamOptions = {},
@@ -205,7 +221,7 @@ export const createEventStoreDbStore = (
     // never holds one (a caller that reads another stream meanwhile cannot deadlock the gate).
     while (remaining > 0) {
       const maxCount = Math.min(remaining, READ_PAGE);
-      const page = await reads.run(() =>
+      const page = await readTurn(() =>
         collect(
           recordedEvents(
             client.readStream(streamId, {
@@ -288,7 +304,7 @@ export const createEventStoreDbStore = (
     if (closed) return;
     closed = true;
     appends.close('the event store is closed');
-    reads.close(`${target}: the event store is closed`);
+    reads.close('the event store is closed');
     await Promise.all([...openSubscriptions].map((end) => end()));
     await client.dispose();
   };
