@@ -1,4 +1,3 @@
-export * from './esdb-test-server';
 export * from './decider-spec';
 export * from './task-fixture';
 export * from './store-contract';
