@@ -5,3 +5,4 @@ export * from './engine-contract';
 export * from './faulty-store';
 export * from './scenarios';
 export * from './or-throw';
+export * from './office-fixture';
