@@ -1,17 +1,20 @@
 import type { Config } from 'jest';
 
-// One jest run covers every package. Sources are compiled by ts-jest without type checking
-// (`pnpm typecheck` does that once for the whole tree), and @duban/* resolves to each package's src.
+// One jest run covers every package and the repository-wide checks in test/. Sources are compiled by
+// ts-jest without type checking (`pnpm typecheck` does that once for the whole tree), and @duban/*
+// resolves to each package's src, so tests never wait for a build. Only the tests that spawn the
+// `duban` binary need dist/: globalSetup builds the packages whose dist/ is missing or stale.
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages'],
+  roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },
   moduleNameMapper: {
-    '^@duban/(domain|engine|testing|eventstoredb|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@duban/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },
+  globalSetup: '<rootDir>/scripts/ensure-built.ts',
   testTimeout: 30_000,
 };
 
