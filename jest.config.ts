@@ -9,7 +9,13 @@ const config: Config = {
   roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+    // tsconfig.json's options, but not its node16 module: under it TypeScript keeps `import()` in
+    // CommonJS files as a real dynamic import, which jest runs only with --experimental-vm-modules.
+    // With an ES module kind, ts-jest emits CommonJS (import() becomes require) on its own.
+    '^.+\\.ts$': [
+      'ts-jest',
+      { tsconfig: { module: 'preserve', moduleResolution: 'bundler' }, diagnostics: false },
+    ],
   },
   moduleNameMapper: {
     '^@duban/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts',
