@@ -2,7 +2,7 @@ import type { Grade } from '@duban/domain';
 
 /**
  * How quarterly scores (按季度通报评分排名) are computed: data, configurable per deployment. The default
- * follows DOMAIN.md: grade points 100/90/75/60/40, key tasks weigh double, deductions for late feedback,
+ * follows docs/scoring-policy.md: grade points 100/90/75/60/40, key tasks weigh double, deductions for late feedback,
  * late closure, closures sent back, written notices and interviews, co-units carry half of the lead
  * unit's deductions, ties go to fewer overdue items.
  */
