@@ -98,7 +98,7 @@ describe('duban verify', () => {
       'types.ndjson:1: task-T1 revision 0: data.deadline: expected Instant, got 20220331',
     );
     expect(r.stdout).toContain(
-      'types.ndjson:1: task-T1 revision 0: data.coUnits: expected Array<Id>, got "bureau-of-finance"',
+      'types.ndjson:1: task-T1 revision 0: data.coUnits: expected CoUnits, got "bureau-of-finance"',
     );
     expect(r.stdout).toContain('types.ndjson:1: task-T1 revision 0: metadata.hash: changed');
   });

@@ -38,6 +38,11 @@ const MEMO_LIMIT = 100_000;
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
+/** Days since 1970-01-01 of a local date `YYYY-MM-DD`. */
+const dayNumber = (date: LocalDate): number => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY);
+/** 0 = Sunday … 6 = Saturday, of a day number (1970-01-01 was a Thursday). */
+const weekdayOf = (day: number): number => (((day + 4) % 7) + 7) % 7;
+
 export const createCalendar = (options: CalendarOptions = {}): BusinessCalendar => {
   const offset = options.utcOffsetMinutes ?? 480;
   const rest = new Set(options.restDays ?? [0, 6]);
@@ -54,6 +59,12 @@ export const createCalendar = (options: CalendarOptions = {}): BusinessCalendar 
     `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   const format = (d: Date): string =>
     `${dateOf(d)}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}${zone}`;
+
+  // The 调休 table as day numbers, for counting by arithmetic.
+  const adjusted: Array<[number, 'working' | 'holiday']> = Object.entries(adjustments).map(([date, kind]) => [
+    dayNumber(date),
+    kind,
+  ]);
 
   // A pure function's answers, bounded: the calendar never changes once built.
   const workingDaysMemo = new Map<string, string>();
@@ -98,15 +109,21 @@ export const createCalendar = (options: CalendarOptions = {}): BusinessCalendar 
       return format(d);
     },
     workingDaysBetween(from, to) {
-      const end = dateOf(shifted(to));
-      const d = shifted(from);
-      let count = 0;
-      // Compare dates, not instants: the time of day does not make a day count.
-      for (let date = dateOf(d); date < end;) {
-        d.setTime(d.getTime() + DAY);
-        date = dateOf(d);
-        if (isWorkingDay(date)) count += 1;
-      }
+      // Compare dates, not instants: the time of day does not make a day count. Counted by arithmetic
+      // (whole weeks, then the 调休 dates in range), so a span of decades costs what a span of days does.
+      const start = dayNumber(dateOf(shifted(from)));
+      const end = dayNumber(dateOf(shifted(to)));
+      if (end <= start) return 0;
+      const span = end - start;
+      let count = Math.floor(span / 7) * (7 - rest.size);
+      for (let d = start + Math.floor(span / 7) * 7 + 1; d <= end; d++)
+        if (!rest.has(weekdayOf(d))) count += 1;
+      for (const [d, kind] of adjusted)
+        if (d > start && d <= end) {
+          const weekly = !rest.has(weekdayOf(d));
+          if (kind === 'working' && !weekly) count += 1;
+          else if (kind === 'holiday' && weekly) count -= 1;
+        }
       return count;
     },
     quarterOf(instant) {

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { isLeft, left, right, type Either } from 'fp-ts/Either';
+import { LIMITS } from './limits';
 
 /**
  * Codec building blocks. Every refinement carries a plain-language message, so a decoding failure
@@ -24,45 +25,137 @@ export const refine = <C extends t.Mixed>(
     base.encode,
   );
 
-export const NonEmptyString = refine(
-  t.string,
-  'NonEmptyString',
-  (s) => s.trim().length > 0,
-  'must not be empty',
-);
+/**
+ * Text of at most `maxLength` characters; with `minLength` 1 it must also not be blank. A class of its
+ * own (not a refinement) so tools that walk the codecs, like the event catalogue, can read its bounds.
+ */
+export class TextType extends t.Type<string, string, unknown> {
+  readonly _tag = 'TextType' as const;
+  constructor(
+    name: string,
+    readonly minLength: 0 | 1,
+    readonly maxLength: number,
+  ) {
+    super(
+      name,
+      (u): u is string =>
+        typeof u === 'string' && u.length <= maxLength && (minLength === 0 || u.trim().length > 0),
+      (u, c) =>
+        typeof u !== 'string'
+          ? t.failure(u, c)
+          : minLength > 0 && u.trim().length === 0
+            ? t.failure(u, c, 'must not be empty')
+            : u.length > maxLength
+              ? t.failure(u, c, `must be at most ${maxLength} characters`)
+              : t.success(u),
+      t.identity,
+    );
+  }
+}
+
+/** Any text up to `max` characters (`LIMITS.textLength` by default). */
+export const text = (max: number = LIMITS.textLength, name = 'Text') => new TextType(name, 0, max);
+
+/** Text with something in it, up to `max` characters. */
+export const nonEmptyText = (max: number = LIMITS.textLength, name = 'NonEmptyString') =>
+  new TextType(name, 1, max);
+
+export const NonEmptyString = nonEmptyText();
 export type NonEmptyString = t.TypeOf<typeof NonEmptyString>;
+
+/** Titles, labels and references: non-empty, at most `LIMITS.shortTextLength` characters. */
+export const ShortText = nonEmptyText(LIMITS.shortTextLength, 'ShortText');
+
+const ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,${LIMITS.idLength - 1}}$`);
 
 /** Identifiers: letters, digits, `-`, `_`, `.`, `:`; no spaces, so they embed in stream ids. */
 export const Id = refine(
   t.string,
   'Id',
-  (s) => /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(s),
-  'must be an identifier of 1-128 letters, digits, "-", "_", "." or ":"',
+  (s) => ID.test(s),
+  `must be an identifier of 1-${LIMITS.idLength} letters, digits, "-", "_", "." or ":", starting with a letter or digit`,
 );
 export type Id = t.TypeOf<typeof Id>;
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+// Hours 00-23, minutes and seconds 00-59, offsets up to ±14:00: `T24:00` and leap seconds are refused,
+// not rolled over into the next day (and quarter), which is what Date.parse would do with them.
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 
 /** The date exists: `Date.parse` quietly rolls 2022-02-30 over to 2 March, which is not what was sent. */
 const dateExists = (year: number, month: number, day: number): boolean =>
   day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 
-const isInstant = (s: string): boolean => {
+const instantProblem = (s: string): string | undefined => {
   const m = INSTANT.exec(s);
-  return m !== null && dateExists(Number(m[1]), Number(m[2]), Number(m[3])) && !Number.isNaN(Date.parse(s));
+  if (m === null || !dateExists(Number(m[1]), Number(m[2]), Number(m[3])) || Number.isNaN(Date.parse(s)))
+    return 'must be an ISO-8601 instant with a time zone, e.g. 2022-03-01T09:00:00+08:00 (hours 00-23: write the end of a day as 23:59 or the next day 00:00)';
+  const year = Number(m[1]);
+  if (year < LIMITS.firstYear || year > LIMITS.lastYear)
+    return `must lie in the years ${LIMITS.firstYear} to ${LIMITS.lastYear}`;
+  return undefined;
 };
 
 /** An ISO-8601 instant with an explicit zone: business time always comes from the caller's clock. */
-export const Instant = refine(
-  t.string,
+export const Instant = new t.Type<string, string, unknown>(
   'Instant',
-  isInstant,
-  'must be an ISO-8601 instant with a time zone, e.g. 2022-03-01T09:00:00+08:00',
+  (u): u is string => typeof u === 'string' && instantProblem(u) === undefined,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const problem = instantProblem(u);
+    return problem === undefined ? t.success(u) : t.failure(u, c, problem);
+  },
+  t.identity,
 );
 export type Instant = t.TypeOf<typeof Instant>;
 
-export const nonEmptyArray = <C extends t.Mixed>(item: C, name: string) =>
-  refine(t.array(item), name, (xs) => xs.length > 0, 'must list at least one item');
+/**
+ * A list of `minLength` to `maxLength` items. The length is checked before the items, so a list of a
+ * million is refused unread. A class of its own so tools that walk the codecs can read its item and bounds.
+ */
+export class BoundedListType<C extends t.Mixed> extends t.Type<
+  Array<t.TypeOf<C>>,
+  Array<t.OutputOf<C>>,
+  unknown
+> {
+  readonly _tag = 'BoundedListType' as const;
+  constructor(
+    name: string,
+    readonly item: C,
+    readonly minLength: number,
+    readonly maxLength: number,
+  ) {
+    const array = t.array(item);
+    super(
+      name,
+      (u): u is Array<t.TypeOf<C>> =>
+        Array.isArray(u) && u.length >= minLength && u.length <= maxLength && u.every((x) => item.is(x)),
+      (u, c) => {
+        if (Array.isArray(u) && u.length < minLength) return t.failure(u, c, 'must list at least one item');
+        if (Array.isArray(u) && u.length > maxLength)
+          return t.failure(u, c, `must list at most ${maxLength} items`);
+        return array.validate(u, c);
+      },
+      array.encode,
+    );
+  }
+}
+
+/** A list of at most `max` items (`LIMITS.listItems` by default). */
+export const list = <C extends t.Mixed>(item: C, name: string, max: number = LIMITS.listItems) =>
+  new BoundedListType(name, item, 0, max);
+
+/** A list of one to `max` items. */
+export const nonEmptyArray = <C extends t.Mixed>(item: C, name: string, max: number = LIMITS.listItems) =>
+  new BoundedListType(name, item, 1, max);
+
+/** A whole number from 0: revisions, counts, versions. */
+export const Count = refine(
+  t.number,
+  'Count',
+  (n) => Number.isSafeInteger(n) && n >= 0,
+  'must be a whole number from 0',
+);
 
 /** Milliseconds since the epoch of an instant that already passed the `Instant` codec. */
 export const ms = (instant: string): number => Date.parse(instant);

@@ -12,15 +12,17 @@ export type Event = TaskEvent | UnitEvent;
 export type CommandType = Command['type'];
 export type EventType = Event['type'];
 
-/** Which aggregate a command or event belongs to. */
+const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/** Which aggregate a command or event belongs to (own keys only: `constructor` is no event type). */
 export const aggregateOf = (type: string): 'task' | 'unit' | undefined =>
-  type in TaskCommands || type in TaskEvents
+  has(TaskCommands, type) || has(TaskEvents, type)
     ? 'task'
-    : type in UnitCommands || type in UnitEvents
+    : has(UnitCommands, type) || has(UnitEvents, type)
       ? 'unit'
       : undefined;
 
-export const isTaskCommand = (c: Command): c is TaskCommand => c.type in TaskCommands;
+export const isTaskCommand = (c: Command): c is TaskCommand => has(TaskCommands, c.type);
 
 /** Decodes any command of the contract, reporting every problem with its path. */
 export const decodeCommand = (input: unknown): Either<ValidationError, Command> =>

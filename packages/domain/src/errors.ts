@@ -53,6 +53,10 @@ export const RULES = {
     zh: '整改方案、限期整改、回头看',
   },
   DueDateNotInFuture: { en: 'A due date must lie after the time it is set', zh: '限期' },
+  DueDateTooFar: {
+    en: 'A due date lies within five years of the time it is set',
+    zh: '办结期限',
+  },
   InspectionCapReached: {
     en: 'Inspections per unit and period are capped to lighten the burden on the grassroots',
     zh: '严格控制督查规模、范围、频次和时限，切实减轻基层负担',

@@ -9,6 +9,8 @@ export * from './codec';
 export * from './decider';
 export * from './errors';
 export * from './grade';
+export * from './limits';
+export * from './id-record';
 export * from './policy';
 export * from './time-limits';
 export * from './task';

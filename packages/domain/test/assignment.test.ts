@@ -135,6 +135,36 @@ describe('立项/交办: AssignTask', () => {
         .thenRejects('DeadlineNotInFuture');
     });
 
+    it('rejects a deadline more than five years ahead (a due date beyond the horizon costs every query)', () => {
+      task
+        .given([])
+        .when(f.assign({ deadline: '2027-03-10T17:00:00+08:00' }))
+        .thenRejects('DueDateTooFar');
+      task
+        .given([])
+        .when(f.assign({ deadline: '2027-02-26T17:00:00+08:00' }))
+        .thenEvents((events) => expect(events).toHaveLength(1));
+    });
+
+    it('keeps every other due time a command sets within the same horizon', () => {
+      const far = '2028-01-04T17:00:00+08:00';
+      const started = f.history(f.assign(), f.accept());
+      task.given(started).when(f.requestExtension(far)).thenRejects('DueDateTooFar', far);
+      task
+        .given(f.history(f.assign(), f.accept(), f.requestExtension()))
+        .when(f.approveExtension(undefined, undefined, far))
+        .thenRejects('DueDateTooFar');
+      task
+        .given(started)
+        .when(f.openRectification('R-9', f.day(9), undefined, far))
+        .thenRejects('DueDateTooFar');
+      const notice = f.notice();
+      task
+        .given(started)
+        .when({ ...notice, data: { ...notice.data, respondBy: far } })
+        .thenRejects('DueDateTooFar');
+    });
+
     it('accepts a deadline one minute later', () => {
       task
         .given([])

@@ -150,6 +150,38 @@ describe('workingDaysBetween', () => {
     expect(cn2022.workingDaysBetween('2022-01-28T09:00:00+08:00', '2022-02-07T09:00:00+08:00')).toBe(3);
   });
 
+  it('counts by arithmetic what a walk day by day counts, over any span, so decades cost no more than days', () => {
+    const calendars = [defaultCalendar, cn2022, createCalendar({ restDays: [0], utcOffsetMinutes: 60 })];
+    const walked = (calendar: (typeof calendars)[number], from: string, to: string) => {
+      let count = 0;
+      const end = calendar.localDate(to);
+      for (let d = new Date(`${calendar.localDate(from)}T00:00:00Z`); ;) {
+        d = new Date(d.getTime() + 86_400_000);
+        const date = d.toISOString().slice(0, 10);
+        if (date > end) break;
+        if (calendar.isWorkingDay(date)) count += 1;
+      }
+      return count;
+    };
+    const instant = fc
+      .date({
+        min: new Date('2000-01-01T00:00:00Z'),
+        max: new Date('2099-12-31T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString());
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: calendars.length - 1 }), instant, instant, (which, a, b) => {
+        const calendar = calendars[which]!;
+        expect(calendar.workingDaysBetween(a, b)).toBe(walked(calendar, a, b));
+      }),
+      { numRuns: 100 },
+    );
+    expect(defaultCalendar.workingDaysBetween('2022-03-01T09:00:00+08:00', '2099-12-31T17:00:00+08:00')).toBe(
+      walked(defaultCalendar, '2022-03-01T09:00:00+08:00', '2099-12-31T17:00:00+08:00'),
+    );
+  });
+
   it('undoes addWorkingDays, with or without holidays', () => {
     const calendars = [defaultCalendar, cn2022, createCalendar({ restDays: [0], utcOffsetMinutes: 60 })];
     fc.assert(

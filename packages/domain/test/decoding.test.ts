@@ -3,12 +3,14 @@ import { isLeft, isRight, type Either } from 'fp-ts/Either';
 import {
   Commands,
   Events,
+  aggregateOf,
   decodeCommand,
   decodeEvent,
   decodeTaskCommand,
   decodeTaskEvent,
   decodeUnitCommand,
   decodeUnitEvent,
+  LIMITS,
   type ValidationError,
 } from '@duban/domain';
 import { taskFixture } from '@duban/testing';
@@ -106,6 +108,13 @@ describe('decodeCommand', () => {
   it('does not take inherited properties for command types', () => {
     for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty'])
       expect(messageAt(decodeCommand({ type }), 'type')).toContain('unknown command type');
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'])
+      expect(aggregateOf(type)).toBeUndefined();
+    expect([aggregateOf('AssignTask'), aggregateOf('TaskClosed'), aggregateOf('InterviewRecorded')]).toEqual([
+      'task',
+      'task',
+      'unit',
+    ]);
   });
 
   it('needs the main leader approval reference on a registration (经市政府主要领导批准)', () => {
@@ -173,10 +182,16 @@ describe('decodeCommand', () => {
       '2022-04-31T09:00:00Z',
       '2022-13-01T09:00:00Z',
       '2022-03-01T25:00:00Z',
+      '2022-03-31T24:00:00+08:00', // Date.parse would count it in the next day, and quarter
+      '2022-03-01T23:60:00Z',
+      '2022-03-01T23:59:60Z', // no leap seconds
+      '2022-03-01T09:00:00+15:00', // no zone is that far from UTC
     ])
-      expect(messageAt(withAt(at), 'at')).toBe(
-        'must be an ISO-8601 instant with a time zone, e.g. 2022-03-01T09:00:00+08:00',
+      expect(messageAt(withAt(at), 'at')).toMatch(
+        /^must be an ISO-8601 instant with a time zone, e.g. 2022-03-01T09:00:00\+08:00 \(hours 00-23/,
       );
+    for (const at of ['1999-12-31T23:59:59Z', '2100-01-01T00:00:00+08:00', '9999-12-31T09:00:00+08:00'])
+      expect(messageAt(withAt(at), 'at')).toBe('must lie in the years 2000 to 2099');
     expect(messageAt(withAt(1646096400000), 'at')).toBe('expected Instant, got 1646096400000');
     for (const at of [
       '2022-03-01T09:00+08:00',
@@ -185,6 +200,39 @@ describe('decodeCommand', () => {
       '2022-12-31T23:59:59-05:00',
     ])
       expect(isRight(withAt(at))).toBe(true);
+  });
+
+  it('bounds what costs time: list lengths, text lengths, checked before the items are read (LIMITS)', () => {
+    const assign = f.assign();
+    const coUnits = Array.from({ length: LIMITS.coUnits + 1 }, (_, i) => `unit-${i}`);
+    expect(messageAt(decodeCommand({ ...assign, data: { ...assign.data, coUnits } }), 'data.coUnits')).toBe(
+      `must list at most ${LIMITS.coUnits} items`,
+    );
+    // A hundred thousand co-units are refused on their count, not validated one by one.
+    const huge = Array.from({ length: 100_000 }, () => 'x y z');
+    expect(problemsOf(decodeCommand({ ...assign, data: { ...assign.data, coUnits: huge } }))).toEqual([
+      { path: 'data.coUnits', message: `must list at most ${LIMITS.coUnits} items` },
+    ]);
+    const title = 'x'.repeat(LIMITS.shortTextLength + 1);
+    expect(messageAt(decodeCommand({ ...assign, data: { ...assign.data, title } }), 'data.title')).toBe(
+      `must be at most ${LIMITS.shortTextLength} characters`,
+    );
+    const report = f.report();
+    const summary = 'x'.repeat(LIMITS.textLength + 1);
+    expect(messageAt(decodeCommand({ ...report, data: { ...report.data, summary } }), 'data.summary')).toBe(
+      `must be at most ${LIMITS.textLength} characters`,
+    );
+    const closure = f.requestClosure();
+    const evidence = Array.from({ length: LIMITS.listItems + 1 }, () => 'photo');
+    expect(
+      messageAt(decodeCommand({ ...closure, data: { ...closure.data, evidence } }), 'data.evidence'),
+    ).toBe(`must list at most ${LIMITS.listItems} items`);
+    // At the limits, accepted.
+    const atLimit = {
+      ...assign,
+      data: { ...assign.data, coUnits: coUnits.slice(1), title: title.slice(1) },
+    };
+    expect(isRight(decodeCommand(atLimit))).toBe(true);
   });
 
   it('strips keys it does not know, at every depth, so they never reach an event', () => {

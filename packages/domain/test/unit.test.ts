@@ -189,6 +189,14 @@ describe('约谈问责: accountability acts on the unit stream', () => {
       ]);
   });
 
+  it('schedules an interview within five years of the decision, not in another era', () => {
+    const far = schedule();
+    unit
+      .given([])
+      .when({ ...far, data: { ...far.data, scheduledFor: '2028-01-01T09:00:00+08:00' } })
+      .thenRejects('DueDateTooFar');
+  });
+
   it('records an interview once it was scheduled', () => {
     unit.given([]).when(hold()).thenRejects('InterviewNotScheduled', 'IV-1');
     unit

@@ -5,7 +5,9 @@ import {
   createUnitDecider,
   decodeCommand,
   defaultContext,
+  Instant,
   taskStreamId,
+  toProblems,
   unitStreamId,
   validationError,
   type Actor,
@@ -13,38 +15,28 @@ import {
   type Decider,
   type DomainContext,
   type Event,
+  type Problem,
+  type TaskState,
+  type UnitState,
+  type ValidationError,
 } from '@duban/domain';
+import { CommandMeta } from './command-meta';
+import { eventOf, fromRecorded, GENESIS_HASH, type Envelope } from './envelope/envelope';
+import { commandDigest, sealEvents } from './envelope/seal';
 import {
-  eventOf,
-  fromRecorded,
-  GENESIS_HASH,
-  type Envelope,
-  type EnvelopeMetadata,
-} from './envelope/envelope';
-import { eventIdFor } from './envelope/event-ids';
-import {
+  canonicalJson,
   createChainVerifier,
-  hashEvent,
   verifyAll,
   type ChainBreak,
   type StreamHeads,
   type VerifyReport,
 } from './envelope/hash-chain';
-import { createUpcasterRegistry, schemaVersionOf, type UpcasterRegistry } from './envelope/upcasters';
-import type { EngineError } from './errors';
-import type { EventStore, Position, ProposedEvent } from './store/event-store';
-import { createStreamCache, type LoadedStream } from './stream-cache';
+import { createUpcasterRegistry, type UpcasterRegistry } from './envelope/upcasters';
+import type { EngineError, StoreError } from './errors';
+import type { EventStore, Position, ProposedEvent, RecordedEvent } from './store/event-store';
+import { createStreamCache, type ExecutedCommand, type LoadedStream } from './stream-cache';
 
-/** Who issues a command, when, and under which idempotency key. */
-export interface CommandMeta {
-  readonly actor: Actor;
-  /** ISO-8601 instant from the caller's clock: the business time of the command. */
-  readonly at: string;
-  /** Idempotency key: executing the same id twice commits once and returns the first result. */
-  readonly commandId: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-}
+export { CommandMeta, CommandKey } from './command-meta';
 
 /** A command as callers hand it in: its type and data (actor and time come in `CommandMeta`). */
 export interface CommandInput {
@@ -85,9 +77,21 @@ export interface EngineOptions {
 }
 
 export interface Engine {
+  /**
+   * Decodes, decides and commits one command. Never throws: every failure is a typed `EngineError`,
+   * and nothing is written then. The same `commandId` on the same stream commits once; reused for
+   * another command it is refused (`IdempotencyKeyReused`).
+   */
   execute(command: CommandInput, meta: CommandMeta): Promise<Either<EngineError, Committed>>;
   /** Every event of one stream, upcast to the current schema. */
   readStream(streamId: string): Promise<Envelope[]>;
+  /**
+   * One task as its decider sees it, folded from its own stream only (no projection rebuilt): now, or as
+   * it stood at `asOf` (business time). A task never assigned reads with status `none`.
+   */
+  taskState(taskId: string, options?: { readonly asOf?: string }): Promise<Either<EngineError, TaskState>>;
+  /** One unit's record (inspections, interviews, referrals…), now or as of a business time. */
+  unitState(unitId: string, options?: { readonly asOf?: string }): Promise<Either<EngineError, UnitState>>;
   /** Every task and unit event in global order from a position (inclusive), upcast. */
   readAll(options?: { fromPosition?: Position | 'start' }): AsyncIterable<Envelope>;
   /**
@@ -113,6 +117,98 @@ type AnyDecider = Decider<Command, Event, unknown>;
 const withoutPosition = ({ position: _p, ...envelope }: Envelope): Envelope => envelope;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A command as the engine works on it: decoded from one private copy of the caller's input. */
+interface Received {
+  readonly command: Command;
+  readonly meta: CommandMeta;
+  /** SHA-256 of the command's canonical JSON (type, data, actor, at): what a reused command id is checked against. */
+  readonly digest: string;
+}
+
+/** Runs `work`; anything it throws (a defect: the store's failures are values already) is an InternalError. */
+const guarded = async <A>(work: () => Promise<Either<EngineError, A>>): Promise<Either<EngineError, A>> => {
+  try {
+    return await work();
+  } catch (error) {
+    return left({
+      kind: 'InternalError',
+      code: 'Unexpected',
+      message: `the engine failed unexpectedly: ${describeError(error)}`,
+      cause: error,
+    });
+  }
+};
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const storeError = (what: string, error: unknown): StoreError => ({
+  kind: 'StoreError',
+  code: 'StoreUnavailable',
+  message: `${what}: ${describeError(error)}`,
+  cause: error,
+});
+
+/**
+ * Reads the caller's command and meta once, into a JSON copy, and decodes only the copy: a getter that
+ * answers differently the second time, or an object the caller changes after the call, cannot reach an
+ * event. Input that cannot be copied (cycles, BigInts, nesting too deep, throwing getters) is invalid.
+ */
+const receive = (input: CommandInput, meta: CommandMeta): Either<ValidationError, Received> => {
+  let copy: Record<string, unknown>;
+  try {
+    copy = JSON.parse(
+      JSON.stringify({
+        type: input?.type,
+        data: input?.data,
+        actor: meta?.actor,
+        at: meta?.at,
+        commandId: meta?.commandId,
+        correlationId: meta?.correlationId,
+        causationId: meta?.causationId,
+      }),
+    ) as Record<string, unknown>;
+  } catch (error) {
+    const why =
+      error instanceof RangeError ? 'is nested too deeply' : `could not be read: ${describeError(error)}`;
+    return left(validationError([{ path: '', message: why }]));
+  }
+  const { type, data, ...rest } = copy;
+  const problems: Problem[] = [];
+  const decodedMeta = CommandMeta.decode(rest);
+  if (isLeft(decodedMeta))
+    problems.push(...toProblems(decodedMeta.left).filter((p) => !/^(actor|at)\b/.test(p.path)));
+  const decoded = decodeCommand({ type, actor: rest.actor, at: rest.at, data });
+  if (isLeft(decoded)) problems.push(...decoded.left.problems);
+  if (problems.length > 0 || isLeft(decoded) || isLeft(decodedMeta)) return left(validationError(problems));
+  const command = decoded.right;
+  const digest = commandDigest(command);
+  return right({ command, meta: decodedMeta.right, digest });
+};
+
+/** What differs between the command first executed under an id and the one received now. */
+const differences = (earlier: ExecutedCommand, command: Command, digest: string): IdempotencyDiff[] => {
+  if (earlier.digest === digest) return [];
+  const differs: IdempotencyDiff[] = [];
+  if (earlier.type !== undefined && earlier.type !== command.type) differs.push('type');
+  if (canonicalJson(earlier.actor) !== canonicalJson(command.actor)) differs.push('actor');
+  if (earlier.at !== command.at) differs.push('at');
+  // The data is told apart by digesting it with the first command's type, actor and time. Events written
+  // before commands were digested can be compared on type, actor and time only.
+  if (
+    earlier.digest !== undefined &&
+    commandDigest({
+      type: earlier.type ?? command.type,
+      data: command.data,
+      actor: earlier.actor as Actor,
+      at: earlier.at,
+    }) !== earlier.digest
+  )
+    differs.push('data');
+  return differs;
+};
+
+type IdempotencyDiff = 'type' | 'actor' | 'at' | 'data';
 
 export const createEngine = (options: EngineOptions): Engine => {
   const { store } = options;
@@ -150,14 +246,37 @@ export const createEngine = (options: EngineOptions): Engine => {
   ): Promise<Either<EngineError, LoadedStream<unknown>>> => {
     const verifier = options.verifyOnLoad ? createChainVerifier() : undefined;
     const from = loaded.revision < 0 ? undefined : { fromRevision: BigInt(loaded.revision + 1) };
-    for await (const recorded of store.readStream(streamId, from)) {
-      const envelope = fromRecorded(recorded);
-      const broken = verifier?.push(envelope);
-      if (broken) return left(integrityError(streamId, broken));
-      loaded.commandIds.add(envelope.metadata.commandId);
-      decider.apply(loaded.state, eventOf(upcasters.upcast(envelope)));
-      loaded.revision = envelope.metadata.revision;
-      loaded.lastHash = envelope.metadata.hash;
+    // Only the store's own failures are StoreErrors; a defect in folding (an upcaster) is not the store's.
+    const events = store.readStream(streamId, from)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let next: IteratorResult<RecordedEvent>;
+        try {
+          next = await events.next();
+        } catch (error) {
+          // A half-read stream leaves `loaded` part way: the caller drops it rather than caching it.
+          return left(storeError(`reading ${streamId} failed`, error));
+        }
+        if (next.done) break;
+        const envelope = fromRecorded(next.value);
+        const broken = verifier?.push(envelope);
+        if (broken) return left(integrityError(streamId, broken));
+        const m = envelope.metadata;
+        if (!loaded.commands.has(m.commandId))
+          loaded.commands.set(m.commandId, {
+            ...(m.commandType === undefined ? {} : { type: m.commandType }),
+            actor: m.actor,
+            at: m.at,
+            ...(m.commandDigest === undefined ? {} : { digest: m.commandDigest }),
+          });
+        decider.apply(loaded.state, eventOf(upcasters.upcast(envelope)));
+        loaded.revision = m.revision;
+        loaded.lastHash = m.hash;
+      }
+    } finally {
+      // Stop a read left early (an integrity break, a defect) so the store can release it; its own
+      // failure to stop changes nothing here.
+      await events.return?.().catch(() => undefined);
     }
     return right(loaded);
   };
@@ -166,12 +285,11 @@ export const createEngine = (options: EngineOptions): Engine => {
     state: decider.initialState(),
     revision: -1,
     lastHash: GENESIS_HASH,
-    commandIds: new Set(),
+    commands: new Map(),
   });
 
   const attempt = async (
-    command: Command,
-    meta: CommandMeta,
+    { command, meta, digest }: Received,
     streamId: string,
     decider: AnyDecider,
   ): Promise<Either<EngineError, Committed> | 'conflict'> => {
@@ -183,13 +301,28 @@ export const createEngine = (options: EngineOptions): Engine => {
     const streamRevision = loaded.revision;
     const keep = () => cache.put(streamId, loaded);
 
-    if (loaded.commandIds.has(meta.commandId)) {
-      // Executed before: answer with what it committed then (a rare path: read the stream for it).
+    const earlier = loaded.commands.get(meta.commandId);
+    if (earlier) {
       keep();
-      const earlier = (await readStream(streamId))
-        .filter((e) => e.metadata.commandId === meta.commandId)
-        .map(withoutPosition);
-      return right({ streamId, events: earlier, streamRevision, replayed: true });
+      const differs = differences(earlier, command, digest);
+      if (differs.length > 0)
+        return left({
+          kind: 'IdempotencyError',
+          code: 'IdempotencyKeyReused',
+          streamId,
+          commandId: meta.commandId,
+          differs,
+          message: `command id ${meta.commandId} was already used on ${streamId} for another command (its ${differs.join(', ')} differ); nothing was written`,
+        });
+      // Executed before: answer with what it committed then (a rare path: read the stream for it).
+      try {
+        const events = (await readStream(streamId))
+          .filter((e) => e.metadata.commandId === meta.commandId)
+          .map(withoutPosition);
+        return right({ streamId, events, streamRevision, replayed: true });
+      } catch (error) {
+        return left(storeError(`reading ${streamId} failed`, error));
+      }
     }
 
     const decision = decider.decide(command, loaded.state);
@@ -198,35 +331,37 @@ export const createEngine = (options: EngineOptions): Engine => {
       return isLeft(decision) ? decision : right({ streamId, events: [], streamRevision, replayed: false });
     }
 
-    let prevHash = loaded.lastHash;
-    const envelopes = decision.right.map((event, i): Envelope => {
-      const metadata: Omit<EnvelopeMetadata, 'hash'> = {
-        eventId: eventIdFor(meta.commandId, i),
+    const envelopes = sealEvents(
+      {
         streamId,
-        revision: streamRevision + 1 + i,
-        at: meta.at,
+        revision: streamRevision,
+        prevHash: loaded.lastHash,
         actor: meta.actor,
+        at: meta.at,
         commandId: meta.commandId,
         commandType: command.type,
+        commandDigest: digest,
         correlationId: meta.correlationId ?? meta.commandId,
         causationId: meta.causationId ?? meta.commandId,
-        schemaVersion: schemaVersionOf(event.type),
-        prevHash,
-      };
-      const hash = hashEvent({ type: event.type, data: event.data, metadata });
-      prevHash = hash;
-      return { type: event.type, data: event.data, metadata: { ...metadata, hash } };
-    });
+      },
+      decision.right,
+    );
     const proposed: ProposedEvent[] = envelopes.map((e) => ({
       eventId: e.metadata.eventId,
       type: e.type,
       data: e.data,
       metadata: e.metadata,
     }));
-    const appended = await store.appendToStream(streamId, proposed, {
-      expectedRevision: streamRevision < 0 ? 'no-stream' : BigInt(streamRevision),
-    });
-    // Whatever the outcome, the loaded state is still true at its revision; the next call reads on from it.
+    let appended: Awaited<ReturnType<EventStore['appendToStream']>>;
+    try {
+      appended = await store.appendToStream(streamId, proposed, {
+        expectedRevision: streamRevision < 0 ? 'no-stream' : BigInt(streamRevision),
+      });
+    } catch (error) {
+      // Written or not, the loaded state is still true at its revision; the next command reads on from it.
+      keep();
+      return left(storeError(`appending to ${streamId} failed`, error));
+    }
     if (isLeft(appended)) {
       keep();
       if (appended.left.code === 'WrongExpectedRevision') return 'conflict';
@@ -237,10 +372,12 @@ export const createEngine = (options: EngineOptions): Engine => {
         cause: appended.left,
       });
     }
+    // Event ids name their content, so a store that took this append (or found it already written) holds
+    // exactly these events: the state may move on to them.
     for (const e of envelopes) decider.apply(loaded.state, eventOf(e));
-    loaded.commandIds.add(meta.commandId);
+    loaded.commands.set(meta.commandId, { type: command.type, actor: meta.actor, at: meta.at, digest });
     loaded.revision = streamRevision + envelopes.length;
-    loaded.lastHash = prevHash;
+    loaded.lastHash = envelopes[envelopes.length - 1]!.metadata.hash;
     keep();
     return right({
       streamId,
@@ -250,36 +387,60 @@ export const createEngine = (options: EngineOptions): Engine => {
     });
   };
 
-  const execute: Engine['execute'] = async (input, meta) => {
-    if (typeof meta.commandId !== 'string' || meta.commandId.trim() === '')
-      return left(validationError([{ path: 'commandId', message: 'must be a non-empty idempotency key' }]));
-    const decoded = decodeCommand({
-      type: input?.type,
-      actor: meta.actor,
-      at: meta.at,
-      data: input?.data,
+  const execute: Engine['execute'] = (input, meta) =>
+    guarded(async () => {
+      const received = receive(input, meta);
+      if (isLeft(received)) return received;
+      const { command } = received.right;
+      const aggregate = aggregateOf(command.type)!;
+      const streamId =
+        aggregate === 'task'
+          ? taskStreamId((command.data as { taskId: string }).taskId)
+          : unitStreamId((command.data as { unitId: string }).unitId);
+      for (let n = 1; ; n++) {
+        const result = await attempt(received.right, streamId, deciders[aggregate]);
+        if (result !== 'conflict') return result;
+        if (n >= attempts)
+          return left({
+            kind: 'ConcurrencyError',
+            code: 'ConcurrencyConflict',
+            streamId,
+            attempts: n,
+            message: `stream ${streamId} kept changing under the command; gave up after ${n} attempts`,
+          });
+        // Exponential backoff with jitter, so competing writers spread out.
+        await sleep(Math.min(maxDelay, baseDelay * 2 ** (n - 1)) * (0.5 + Math.random() / 2));
+      }
     });
-    if (isLeft(decoded)) return decoded;
-    const command = decoded.right;
-    const aggregate = aggregateOf(command.type)!;
-    const streamId =
-      aggregate === 'task'
-        ? taskStreamId((command.data as { taskId: string }).taskId)
-        : unitStreamId((command.data as { unitId: string }).unitId);
-    for (let n = 1; ; n++) {
-      const result = await attempt(command, meta, streamId, deciders[aggregate]);
-      if (result !== 'conflict') return result;
-      if (n >= attempts)
-        return left({
-          kind: 'ConcurrencyError',
-          code: 'ConcurrencyConflict',
-          streamId,
-          attempts: n,
-          message: `stream ${streamId} kept changing under the command; gave up after ${n} attempts`,
-        });
-      // Exponential backoff with jitter, so competing writers spread out.
-      await sleep(Math.min(maxDelay, baseDelay * 2 ** (n - 1)) * (0.5 + Math.random() / 2));
+
+  /** A stream's state now (from the cache, copied: the cached one folds in place) or as of an instant. */
+  const stateOf = async <S>(
+    streamId: string,
+    decider: AnyDecider,
+    asOf: string | undefined,
+  ): Promise<Either<EngineError, S>> => {
+    if (asOf !== undefined) {
+      const at = Instant.decode(asOf);
+      if (isLeft(at))
+        return left(validationError([{ path: 'asOf', message: toProblems(at.left)[0]!.message }]));
+      const limit = Date.parse(at.right);
+      const state = decider.initialState();
+      try {
+        for await (const recorded of store.readStream(streamId)) {
+          const envelope = fromRecorded(recorded);
+          if (Date.parse(envelope.metadata.at) > limit) break;
+          decider.apply(state, eventOf(upcasters.upcast(envelope)));
+        }
+      } catch (error) {
+        return left(storeError(`reading ${streamId} failed`, error));
+      }
+      return right(state as S);
     }
+    const cached = options.verifyOnLoad ? undefined : cache.take(streamId);
+    const caught = await catchUp(streamId, decider, cached ?? fresh(decider));
+    if (isLeft(caught)) return caught;
+    cache.put(streamId, caught.right);
+    return right(structuredClone(caught.right.state) as S);
   };
 
   const upcastAll = async function* (source: AsyncIterable<Parameters<typeof fromRecorded>[0]>) {
@@ -292,6 +453,10 @@ export const createEngine = (options: EngineOptions): Engine => {
     upcasters,
     execute,
     readStream: async (streamId) => (await readStream(streamId)).map((e) => upcasters.upcast(e)),
+    taskState: (taskId, opts = {}) =>
+      guarded(() => stateOf<TaskState>(taskStreamId(taskId), deciders.task, opts.asOf)),
+    unitState: (unitId, opts = {}) =>
+      guarded(() => stateOf<UnitState>(unitStreamId(unitId), deciders.unit, opts.asOf)),
     readAll: (opts = {}) =>
       upcastAll(
         store.readAll({ fromPosition: opts.fromPosition ?? 'start', streamPrefixes: DOMAIN_STREAM_PREFIXES }),

@@ -6,6 +6,7 @@ export * from './store';
 export * from './envelope/envelope';
 export * from './envelope/hash-chain';
 export * from './envelope/event-ids';
+export * from './envelope/seal';
 export * from './envelope/upcasters';
 export * from './errors';
 export * from './engine';

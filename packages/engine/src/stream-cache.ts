@@ -11,7 +11,17 @@ export interface LoadedStream<S> {
   /** Revision of the last event folded into `state`, or -1. */
   revision: number;
   lastHash: string;
-  readonly commandIds: Set<string>;
+  /** Commands already executed on the stream, by command id: what a reused id is compared with. */
+  readonly commands: Map<string, ExecutedCommand>;
+}
+
+/** A command as its first event's envelope recorded it. */
+export interface ExecutedCommand {
+  readonly type?: string;
+  readonly actor: unknown;
+  readonly at: string;
+  /** Absent on events written before commands were digested. */
+  readonly digest?: string;
 }
 
 export interface StreamCache<S> {

@@ -1,4 +1,4 @@
-import { isRight } from 'fp-ts/Either';
+import { isLeft, isRight } from 'fp-ts/Either';
 import { defaultContext, taskStreamId } from '@duban/domain';
 import { taskFixture } from '@duban/testing';
 import {
@@ -14,10 +14,13 @@ import {
   stateAsOf,
   supervisionProjection,
   taskBoard,
+  unitScorecard,
   warnings,
+  type Projection,
+  type ProjectionFailure,
   type SupervisionModel,
 } from '@duban/engine';
-import { executeOrThrow, runQuarterScenario } from '@duban/testing';
+import { executeOrThrow, orThrow, runQuarterScenario } from '@duban/testing';
 import type { Engine } from '@duban/engine';
 import type { TaskCommand } from '@duban/domain';
 
@@ -68,10 +71,129 @@ describe('projection runner', () => {
     await exec(engine, t1.report());
     await exec(engine, t1.urge());
     const second = createProjectionRunner({ engine, projection: supervisionProjection, store: saved });
-    const model = await second.catchUp();
+    const model = orThrow(await second.catchUp());
     expect(model.events).toBe(4);
     expect(model.tasks.R1!.urges).toHaveLength(1);
     expect(json(model)).toEqual(json(await rebuild(supervisionProjection, engine.readAll())));
+  });
+});
+
+describe('projection runner failures', () => {
+  /** A projection that throws on the first TaskUrged it sees, like a defect in a read model. */
+  const brittle: Projection<SupervisionModel> = {
+    ...supervisionProjection,
+    name: 'brittle',
+    apply(model, envelope) {
+      if (envelope.type === 'TaskUrged') throw new Error('read model defect');
+      supervisionProjection.apply(model, envelope);
+    },
+  };
+
+  it('live: a projection that throws stops the runner with a typed failure, keeps the last good checkpoint, stops cleanly', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const saved = createInMemoryReadModelStore<SupervisionModel>();
+    const failures: ProjectionFailure[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const runner = createProjectionRunner({
+        engine,
+        projection: brittle,
+        store: saved,
+        onError: (f) => failures.push(f),
+      });
+      const t = taskFixture({ taskId: 'PF1' });
+      await exec(engine, t.assign());
+      expect(isRight(await runner.start())).toBe(true);
+      const accepted = await executeOrThrow(engine, t.accept(), 'pf-accept');
+      const urged = await executeOrThrow(engine, t.urge(), 'pf-urge');
+      const position = (await engine.readStream(urged.streamId)).at(-1)!.position!;
+      const waited = await runner.waitFor(position);
+      expect(isLeft(waited) && waited.left).toMatchObject({
+        kind: 'ProjectionError',
+        code: 'ProjectionFailed',
+        projection: 'brittle',
+        event: { streamId: 'task-PF1', revision: 2, type: 'TaskUrged' },
+      });
+      expect(failures).toHaveLength(1);
+      expect(runner.failure()).toEqual(failures[0]);
+      // The saved model is the last good one, and so is what the runner holds now.
+      const last = await saved.load('brittle');
+      expect(last?.model.events).toBe(2);
+      expect(runner.current().events).toBe(2);
+      expect(runner.checkpoint()).toEqual(last?.checkpoint);
+      expect(failures[0]!.checkpoint).toEqual(last?.checkpoint);
+      expect(accepted.events).toHaveLength(1);
+      await expect(runner.stop()).resolves.toBeUndefined();
+      expect(isLeft(await runner.catchUp())).toBe(true);
+      // A restart resumes from the checkpoint and fails on the same event, not silently past it.
+      const again = createProjectionRunner({ engine, projection: brittle, store: saved });
+      expect(isLeft(await again.catchUp()) && again.failure()?.event?.type).toBe('TaskUrged');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a read-model store that cannot save is a SaveFailed failure, not a rejection', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    await exec(engine, taskFixture({ taskId: 'PF2' }).assign());
+    const runner = createProjectionRunner({
+      engine,
+      projection: supervisionProjection,
+      store: {
+        load: async () => undefined,
+        save: async () => {
+          throw new Error('disk full');
+        },
+      },
+    });
+    const result = await runner.catchUp();
+    expect(isLeft(result) && result.left).toMatchObject({ code: 'SaveFailed' });
+    expect(isLeft(result) && result.left.message).toContain('disk full');
+    await expect(runner.stop()).resolves.toBeUndefined();
+  });
+});
+
+describe('ids that name members of Object.prototype', () => {
+  it('tasks and units called constructor, toString, hasOwnProperty, valueOf are folded, boarded and ranked like any other', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const ids = ['constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+    for (const id of ids) {
+      const t = taskFixture({ taskId: id });
+      await exec(engine, t.assign({ leadUnit: id, coUnits: [] }));
+      const unit = { id: `director-${id}`, kind: 'unit' as const, unitId: id };
+      for (const c of [
+        t.accept(undefined, unit),
+        t.report({}, undefined, unit),
+        t.requestClosure(undefined, unit),
+        t.reviewClosure('good'),
+        t.approveClosure('good'),
+      ])
+        await exec(engine, c);
+    }
+    const model = await rebuild(supervisionProjection, engine.readAll());
+    expect(Object.keys(model.tasks).sort()).toEqual([...ids].sort());
+    expect(
+      taskBoard(model, '2022-04-01T09:00:00+08:00', ctx)
+        .map((c) => c.taskId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    const ranking = unitScorecard(model, '2022Q1', DEFAULT_SCORING_POLICY, ctx);
+    expect(ranking.map((s) => s.unitId).sort()).toEqual([...ids].sort());
+    expect((Object as unknown as { status?: unknown }).status).toBeUndefined();
+    // Saved as JSON and read back, the model is still safe to key by these ids.
+    const saved = createInMemoryReadModelStore<SupervisionModel>();
+    const runner = createProjectionRunner({ engine, projection: supervisionProjection, store: saved });
+    orThrow(await runner.catchUp());
+    const resumed = createProjectionRunner({ engine, projection: supervisionProjection, store: saved });
+    const back = orThrow(await resumed.catchUp());
+    expect(Object.getPrototypeOf(back.tasks)).toBeNull();
+    const id: string = 'constructor';
+    expect(back.tasks[id]?.status).toBe('closed');
+    expect(json(back)).toEqual(json(model));
   });
 });
 

@@ -1,12 +1,4 @@
-import {
-  ChecklistItem,
-  Commands,
-  Events,
-  InspectionMethod,
-  NonEmptyString,
-  QuantifiedGoal,
-  aggregateOf,
-} from '@duban/domain';
+import { Commands, Events, LIMITS, aggregateOf } from '@duban/domain';
 import { CURRENT_SCHEMA_VERSIONS, DEFAULT_UPCASTERS, EnvelopeMetadata } from '@duban/engine';
 import { EVENT_LABELS } from '../labels';
 
@@ -26,6 +18,10 @@ interface Codec {
   readonly props?: Readonly<Record<string, Codec>>;
   readonly keys?: Readonly<Record<string, unknown>>;
   readonly value?: unknown;
+  /** BoundedListType: the codec of its items and its bounds; TextType: its bounds. */
+  readonly item?: Codec;
+  readonly minLength?: number;
+  readonly maxLength?: number;
 }
 
 interface Row {
@@ -37,27 +33,14 @@ interface Row {
 
 /** Refined scalars of @duban/domain's codec.ts, in words. */
 const SCALARS: Readonly<Record<string, string>> = {
-  Id: 'identifier: 1–128 letters, digits, `-`, `_`, `.`, `:`',
-  Instant: 'ISO-8601 instant with a time zone, e.g. `2022-03-01T09:00:00+08:00`',
-  NonEmptyString: 'text, not blank',
+  Id: `identifier: 1–${LIMITS.idLength} letters, digits, \`-\`, \`_\`, \`.\`, \`:\``,
+  Instant: `ISO-8601 instant with a time zone, e.g. \`2022-03-01T09:00:00+08:00\`; hours 00–23; years ${LIMITS.firstYear}–${LIMITS.lastYear}`,
   Percent: 'whole number 0–100',
+  Count: 'whole number from 0',
   FiniteNumber: 'finite number',
   string: 'text',
   number: 'number',
   boolean: 'true or false',
-};
-
-/**
- * Non-empty lists are refinements, which hide the codec of their items at run time: their items are
- * named here (a list the domain adds later shows as "non-empty list" until it is added).
- */
-const LIST_ITEMS: Readonly<Record<string, Codec>> = {
-  Goals: QuantifiedGoal as unknown as Codec,
-  Checklist: ChecklistItem as unknown as Codec,
-  Initiatives: NonEmptyString as unknown as Codec,
-  Policies: NonEmptyString as unknown as Codec,
-  Measures: NonEmptyString as unknown as Codec,
-  Methods: InspectionMethod as unknown as Codec,
 };
 
 const isObjectCodec = (c: Codec): boolean =>
@@ -79,10 +62,11 @@ const typeOf = (c: Codec): string => {
       return listOf('list', c.type!);
     case 'ExactType':
       return typeOf(c.type!);
+    case 'BoundedListType':
+      return `${listOf(c.minLength! > 0 ? 'non-empty list' : 'list', c.item!)}, at most ${c.maxLength}`;
+    case 'TextType':
+      return `\`${c.minLength! > 0 ? 'text, not blank' : 'text'}, at most ${c.maxLength} characters\``;
     default:
-      if (LIST_ITEMS[c.name]) return listOf('non-empty list', LIST_ITEMS[c.name]!);
-      if (c._tag === undefined && /^[A-Z]/.test(c.name) && !SCALARS[c.name])
-        return `non-empty list (${c.name})`;
       return SCALARS[c.name] ? `\`${c.name}\`` : c.name;
   }
 };
@@ -128,7 +112,7 @@ const walk = (c: Codec, path: string, required: boolean, rows: Row[]): void => {
       rows.push({ path, type: 'one of', required, values: Object.keys(c.keys!) });
       return;
     default: {
-      const items = LIST_ITEMS[c.name];
+      const items = c._tag === 'BoundedListType' ? c.item : undefined;
       rows.push({
         path,
         type: typeOf(c),

@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { commandCodec } from '../message';
-import { Id, Instant, NonEmptyString, nonEmptyArray } from '../codec';
+import { Id, Instant, NonEmptyString, ShortText, list, nonEmptyArray, text } from '../codec';
+import { LIMITS } from '../limits';
 import { Grade } from '../grade';
 import {
   ChecklistItem,
@@ -31,30 +32,30 @@ export const TaskCommands = {
   AssignTask: command(
     'AssignTask',
     {
-      title: NonEmptyString,
+      title: ShortText,
       source: TaskSource,
       leadUnit: Id,
-      coUnits: t.array(Id),
+      coUnits: list(Id, 'CoUnits', LIMITS.coUnits),
       deadline: Instant,
       approval: LeaderApproval, // 经市政府主要领导批准
       origin: Origin,
       sectionId: Id,
     },
-    { requirements: t.string, key: t.boolean, complexity: Complexity, taskForceId: Id },
+    { requirements: text(), key: t.boolean, complexity: Complexity, taskForceId: Id },
   ),
   /** 签收, with its deployment (研究部署) */
-  AcceptTask: command('AcceptTask', {}, { deployment: t.string }),
+  AcceptTask: command('AcceptTask', {}, { deployment: text() }),
   /** 四合一清单 + 工作矩阵图 */
   SubmitWorkPlan: command(
     'SubmitWorkPlan',
     { checklist: nonEmptyArray(ChecklistItem, 'Checklist'), matrix: WorkMatrix },
-    { milestones: t.array(PlanMilestone) },
+    { milestones: list(PlanMilestone, 'Milestones') },
   ),
   /** 反馈 */
   ReportProgress: command(
     'ReportProgress',
     { status: ProgressStatus, summary: NonEmptyString, percentComplete: Percent },
-    { difficulties: t.string, proposals: t.string },
+    { difficulties: text(), proposals: text() },
   ),
   /** 催办 */
   UrgeTask: command('UrgeTask', { reason: NonEmptyString }),
@@ -63,7 +64,7 @@ export const TaskCommands = {
   /** 书面督办通知书 */
   IssueSupervisionNotice: command(
     'IssueSupervisionNotice',
-    { noticeNo: NonEmptyString, requirements: NonEmptyString },
+    { noticeNo: ShortText, requirements: NonEmptyString },
     { respondBy: Instant },
   ),
   /** 督查室立项督办, with the main leader's consent */
@@ -76,7 +77,7 @@ export const TaskCommands = {
   RequestClosure: command(
     'RequestClosure',
     { summary: NonEmptyString, results: NonEmptyString },
-    { evidence: t.array(NonEmptyString) },
+    { evidence: list(NonEmptyString, 'Evidence') },
   ),
   /** 初审, proposing one of the five grades */
   ReviewClosure: command('ReviewClosure', { proposedGrade: Grade, opinion: NonEmptyString }),
@@ -107,13 +108,13 @@ export const TaskCommands = {
   RecordRecognition: command('RecordRecognition', {
     recognitionId: Id,
     source: RecognitionSource,
-    reference: NonEmptyString,
+    reference: ShortText,
     summary: NonEmptyString,
   }),
   RecordCriticism: command('RecordCriticism', {
     criticismId: Id,
     source: CriticismSource,
-    reference: NonEmptyString,
+    reference: ShortText,
     summary: NonEmptyString,
   }),
   RecordFalsification: command('RecordFalsification', {

@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { eventCodec } from '../message';
-import { Id, Instant, NonEmptyString } from '../codec';
+import { Count, Id, Instant, NonEmptyString, ShortText, list, text } from '../codec';
+import { LIMITS } from '../limits';
 import { Grade } from '../grade';
 import {
   ChecklistItem,
@@ -29,11 +30,11 @@ import {
 const event = eventCodec({ taskId: Id });
 
 /** Points at an event of the same stream, so reasons and audits can name it. */
-export const EventRef = t.strict({ type: t.string, revision: t.number }, 'EventRef');
+export const EventRef = t.strict({ type: ShortText, revision: Count }, 'EventRef');
 export type EventRef = t.TypeOf<typeof EventRef>;
 
 export const GradeReason = t.strict(
-  { grade: Grade, rule: t.string, text: t.string, events: t.array(EventRef) },
+  { grade: Grade, rule: ShortText, text: text(), events: list(EventRef, 'EventRefs') },
   'GradeReason',
 );
 export type GradeReason = t.TypeOf<typeof GradeReason>;
@@ -46,37 +47,37 @@ export const TaskEvents = {
   TaskAssigned: event(
     'TaskAssigned',
     {
-      title: NonEmptyString,
+      title: ShortText,
       source: TaskSource,
       key: t.boolean,
       complexity: Complexity,
       leadUnit: Id,
-      coUnits: t.array(Id),
+      coUnits: list(Id, 'CoUnits', LIMITS.coUnits),
       deadline: Instant,
       approval: LeaderApproval,
       origin: Origin,
       sectionId: Id,
       supervisor: Supervisor,
     },
-    { requirements: t.string, taskForceId: Id },
+    { requirements: text(), taskForceId: Id },
   ),
-  TaskAccepted: event('TaskAccepted', Unit, { deployment: t.string }),
+  TaskAccepted: event('TaskAccepted', Unit, { deployment: text() }),
   WorkPlanSubmitted: event('WorkPlanSubmitted', {
-    version: t.number,
-    checklist: t.array(ChecklistItem),
+    version: Count,
+    checklist: list(ChecklistItem, 'Checklist'),
     matrix: WorkMatrix,
-    milestones: t.array(PlanMilestone),
+    milestones: list(PlanMilestone, 'Milestones'),
   }),
   ProgressReported: event(
     'ProgressReported',
     { unitId: Id, role: Role, status: ProgressStatus, summary: NonEmptyString, percentComplete: Percent },
-    { difficulties: t.string, proposals: t.string },
+    { difficulties: text(), proposals: text() },
   ),
-  TaskUrged: event('TaskUrged', { reason: NonEmptyString, count: t.number }),
+  TaskUrged: event('TaskUrged', { reason: NonEmptyString, count: Count }),
   WarningIssued: event('WarningIssued', { level: WarningLevel, reason: NonEmptyString }),
   SupervisionNoticeIssued: event(
     'SupervisionNoticeIssued',
-    { noticeNo: NonEmptyString, requirements: NonEmptyString },
+    { noticeNo: ShortText, requirements: NonEmptyString },
     { respondBy: Instant },
   ),
   TaskEscalated: event('TaskEscalated', {
@@ -99,7 +100,7 @@ export const TaskEvents = {
   ClosureRequested: event(
     'ClosureRequested',
     { summary: NonEmptyString, results: NonEmptyString },
-    { evidence: t.array(NonEmptyString) },
+    { evidence: list(NonEmptyString, 'Evidence') },
   ),
   ClosureReviewed: event('ClosureReviewed', { proposedGrade: Grade, opinion: NonEmptyString }),
   TaskClosed: event(
@@ -108,7 +109,7 @@ export const TaskEvents = {
       grade: Grade,
       suggestedGrade: Grade,
       proposedGrade: Grade,
-      reasons: t.array(GradeReason),
+      reasons: list(GradeReason, 'Reasons'),
       approvedBy: Approver,
     },
     { justification: NonEmptyString },
@@ -117,9 +118,9 @@ export const TaskEvents = {
     stage: t.keyof({ review: null, approval: null }),
     reason: NonEmptyString,
   }),
-  DeadlineApproaching: event('DeadlineApproaching', { deadline: Instant, workingDaysLeft: t.number }),
+  DeadlineApproaching: event('DeadlineApproaching', { deadline: Instant, workingDaysLeft: Count }),
   DeadlineMissed: event('DeadlineMissed', { deadline: Instant }),
-  MilestoneMissed: event('MilestoneMissed', { milestone: t.string, due: Instant }),
+  MilestoneMissed: event('MilestoneMissed', { milestone: ShortText, due: Instant }),
   RectificationOpened: event('RectificationOpened', {
     rectificationId: Id,
     problem: NonEmptyString,
@@ -128,7 +129,7 @@ export const TaskEvents = {
   }),
   RectificationPlanSubmitted: event('RectificationPlanSubmitted', {
     rectificationId: Id,
-    measures: t.array(NonEmptyString),
+    measures: list(NonEmptyString, 'Measures'),
   }),
   RectificationCompleted: event('RectificationCompleted', { rectificationId: Id, summary: NonEmptyString }),
   LookBackReviewed: event('LookBackReviewed', {
@@ -139,13 +140,13 @@ export const TaskEvents = {
   RecognitionRecorded: event('RecognitionRecorded', {
     recognitionId: Id,
     source: RecognitionSource,
-    reference: NonEmptyString,
+    reference: ShortText,
     summary: NonEmptyString,
   }),
   CriticismRecorded: event('CriticismRecorded', {
     criticismId: Id,
     source: CriticismSource,
-    reference: NonEmptyString,
+    reference: ShortText,
     summary: NonEmptyString,
   }),
   FalsificationFound: event('FalsificationFound', {
@@ -157,7 +158,7 @@ export const TaskEvents = {
     from: Grade,
     to: Grade,
     cause: EventRef,
-    reasons: t.array(GradeReason),
+    reasons: list(GradeReason, 'Reasons'),
   }),
 };
 

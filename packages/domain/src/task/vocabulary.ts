@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { Id, Instant, NonEmptyString, nonEmptyArray, refine } from '../codec';
+import { Id, Instant, NonEmptyString, ShortText, nonEmptyArray, refine } from '../codec';
 
 /** Shared value codecs of the task aggregate's commands and events. */
 
@@ -17,7 +17,7 @@ export const TaskSource = t.keyof({
 export type TaskSource = t.TypeOf<typeof TaskSource>;
 
 /** A leader's approval or consent, by reference to the document that records it. */
-export const LeaderApproval = t.strict({ ref: NonEmptyString, by: Id }, 'LeaderApproval');
+export const LeaderApproval = t.strict({ ref: ShortText, by: Id }, 'LeaderApproval');
 export type LeaderApproval = t.TypeOf<typeof LeaderApproval>;
 
 /** The leader whose decision the task carries out: decides who supervises it (谁交办谁督办). */
@@ -39,7 +39,7 @@ export type Complexity = t.TypeOf<typeof Complexity>;
 
 /** 四合一清单: task, who is responsible, measures, expected result. */
 export const ChecklistItem = t.strict(
-  { task: NonEmptyString, responsible: NonEmptyString, measures: NonEmptyString, result: NonEmptyString },
+  { task: NonEmptyString, responsible: ShortText, measures: NonEmptyString, result: NonEmptyString },
   'ChecklistItem',
 );
 
@@ -47,9 +47,9 @@ export const ChecklistItem = t.strict(
 export const QuantifiedGoal = t.strict(
   {
     goal: NonEmptyString,
-    indicator: NonEmptyString,
+    indicator: ShortText,
     target: refine(t.number, 'FiniteNumber', Number.isFinite, 'must be a finite number'),
-    unit: NonEmptyString,
+    unit: ShortText,
   },
   'QuantifiedGoal',
 );
@@ -64,7 +64,7 @@ export const WorkMatrix = t.strict(
   'WorkMatrix',
 );
 
-export const PlanMilestone = t.strict({ name: NonEmptyString, due: Instant }, 'PlanMilestone');
+export const PlanMilestone = t.strict({ name: ShortText, due: Instant }, 'PlanMilestone');
 
 export const Percent = refine(
   t.number,

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { commandCodec } from '../message';
-import { Id, Instant, NonEmptyString, nonEmptyArray } from '../codec';
+import { Id, Instant, NonEmptyString, list, nonEmptyArray } from '../codec';
 import { LeaderApproval } from '../task/vocabulary';
 
 /**
@@ -29,7 +29,7 @@ export const UnitCommands = {
     methods: nonEmptyArray(InspectionMethod, 'Methods'),
     findings: NonEmptyString,
     opinion: NonEmptyString,
-    taskIds: t.array(Id),
+    taskIds: list(Id, 'TaskIds'),
   }),
   /** 约谈 */
   ScheduleInterview: command('ScheduleInterview', {

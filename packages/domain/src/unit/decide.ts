@@ -1,5 +1,6 @@
 import { left, right, type Either } from 'fp-ts/Either';
 import { domainError, type DomainError } from '../errors';
+import { LIMITS } from '../limits';
 import type { DomainContext } from '../policy';
 import type { UnitCommand, UnitCommandOf, UnitCommandType } from './commands';
 import type { UnitEvent } from './events';
@@ -46,6 +47,14 @@ const handlers: { readonly [K in UnitCommandType]: Handler<K> } = {
   },
   ScheduleInterview({ data, at }, s) {
     if (s.interviews.some((i) => i.id === data.interviewId)) return nothing;
+    if (Math.abs(Date.parse(data.scheduledFor) - Date.parse(at)) > LIMITS.horizonDays * 86_400_000)
+      return left(
+        domainError(
+          'DueDateTooFar',
+          `${data.scheduledFor} is more than ${LIMITS.horizonDays} days from ${at}`,
+          'data.scheduledFor',
+        ),
+      );
     return right([{ type: 'InterviewScheduled', data: { ...data, at } }]);
   },
   RecordInterview({ data, at }, s) {

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { eventCodec } from '../message';
-import { Id, Instant, NonEmptyString } from '../codec';
+import { Id, Instant, NonEmptyString, ShortText, list } from '../codec';
 import { LeaderApproval } from '../task/vocabulary';
 import { InspectionMethod, Interviewee } from './commands';
 
@@ -10,12 +10,12 @@ const event = eventCodec({ unitId: Id });
 export const UnitEvents = {
   InspectionRecorded: event('InspectionRecorded', {
     inspectionId: Id,
-    quarter: t.string,
+    quarter: ShortText,
     approval: LeaderApproval,
-    methods: t.array(InspectionMethod),
+    methods: list(InspectionMethod, 'Methods'),
     findings: NonEmptyString,
     opinion: NonEmptyString,
-    taskIds: t.array(Id),
+    taskIds: list(Id, 'TaskIds'),
   }),
   InterviewScheduled: event('InterviewScheduled', {
     interviewId: Id,

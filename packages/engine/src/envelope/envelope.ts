@@ -23,7 +23,11 @@ export const EnvelopeMetadata = t.intersection(
       /** SHA-256 over the canonical JSON of this event's type, data, metadata (but `hash`) — hex. */
       hash: t.string,
     }),
-    t.partial({ commandType: t.string }),
+    t.partial({
+      commandType: t.string,
+      /** SHA-256 (hex) over the canonical JSON of the command as executed: type, data, actor, at. */
+      commandDigest: t.string,
+    }),
   ],
   'EnvelopeMetadata',
 );
@@ -37,6 +41,15 @@ export interface Envelope<E extends Event = Event> {
   /** Where the store put it in the global order (absent on envelopes read from a file). */
   readonly position?: Position;
 }
+
+/**
+ * Narrows an envelope to one event type, so its `data` has that event's shape:
+ * `if (isEvent(e, 'TaskClosed')) e.data.grade`.
+ */
+export const isEvent = <K extends Event['type']>(
+  envelope: Envelope,
+  type: K,
+): envelope is Envelope<Extract<Event, { type: K }>> => envelope.type === type;
 
 /** The domain event inside an envelope, as deciders and projections fold it. */
 export const eventOf = <E extends Event>(envelope: Envelope<E>): E =>

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
+import { idRecord } from '@duban/domain';
 import { GENESIS_HASH } from './envelope';
 
 /**
@@ -237,7 +238,7 @@ export const verifyAll = async (
 export const streamHeads = async (
   events: AsyncIterable<Hashable> | Iterable<Hashable>,
 ): Promise<StreamHeads> => {
-  const heads: Record<string, { revision: number; hash: string }> = {};
+  const heads = idRecord<{ revision: number; hash: string }>();
   for await (const e of events) {
     const m = e.metadata as { streamId: string; revision: number; hash: string };
     heads[m.streamId] = { revision: m.revision, hash: m.hash };

@@ -1,3 +1,4 @@
+import { toIdRecord } from '@duban/domain';
 import type { Envelope } from './envelope';
 
 /**
@@ -15,10 +16,12 @@ export interface Upcaster {
  * The schema version new events are written with, by type (1 when not listed).
  * v2 of ProgressReported added `percentComplete`.
  */
-export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = { ProgressReported: 2 };
+export const CURRENT_SCHEMA_VERSIONS: Readonly<Record<string, number>> = Object.freeze(
+  toIdRecord({ ProgressReported: 2 }),
+);
 
 export const schemaVersionOf = (type: string, versions = CURRENT_SCHEMA_VERSIONS): number =>
-  versions[type] ?? 1;
+  Object.prototype.hasOwnProperty.call(versions, type) ? versions[type]! : 1;
 
 /** v1 progress reports carried no percentage; they read as "not stated", i.e. the unit's last figure or 0. */
 export const progressReportedV1: Upcaster = {

@@ -9,6 +9,11 @@ export interface Projection<Model> {
   readonly name: string;
   readonly init: () => Model;
   readonly apply: (model: Model, envelope: Envelope) => void;
+  /**
+   * Turns a model read back from JSON into a working one (e.g. maps keyed by outside ids back into
+   * null-prototype records). Absent: the parsed JSON is the model.
+   */
+  readonly revive?: (saved: Model) => Model;
 }
 
 /** Folds a whole history from scratch: the reference a live, checkpointed model must equal. */

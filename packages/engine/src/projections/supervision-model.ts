@@ -1,6 +1,8 @@
 import {
   applyTask,
   applyUnit,
+  idRecord,
+  toIdRecord,
   initialTaskState,
   initialUnitState,
   type TaskEvent,
@@ -25,7 +27,9 @@ export interface SupervisionModel {
 
 export const supervisionProjection: Projection<SupervisionModel> = {
   name: 'supervision',
-  init: () => ({ tasks: {}, units: {}, events: 0 }),
+  // Keyed by outside ids: records with no prototype (a task may be called `constructor`).
+  init: () => ({ tasks: idRecord(), units: idRecord(), events: 0 }),
+  revive: (saved) => ({ ...saved, tasks: toIdRecord(saved.tasks), units: toIdRecord(saved.units) }),
   apply(model, envelope: Envelope) {
     model.events += 1;
     // An envelope is a domain event with metadata beside it: recipes read only `type` and `data`, so it

@@ -1,4 +1,4 @@
-import { fail, emit, nothing, later, denied, type Handlers } from './shared';
+import { fail, emit, nothing, later, denied, beyondHorizon, type Handlers } from './shared';
 import { isLeadUnit, isTaskSection } from './roles';
 
 /** 延期: one request at a time, before the deadline; the task's section decides. */
@@ -23,6 +23,8 @@ export const extension: Handlers<'RequestExtension' | 'ApproveExtension' | 'Reje
         `${data.requestedDeadline} is not after the deadline ${s.deadline}`,
         'data.requestedDeadline',
       );
+    const tooFar = beyondHorizon(data.requestedDeadline, at, 'data.requestedDeadline');
+    if (tooFar) return tooFar;
     return emit({
       type: 'ExtensionRequested',
       data: {
@@ -48,6 +50,8 @@ export const extension: Handlers<'RequestExtension' | 'ApproveExtension' | 'Reje
         `${newDeadline} is not after the deadline ${s.deadline}`,
         'data.newDeadline',
       );
+    const tooFar = beyondHorizon(newDeadline, at, 'data.newDeadline');
+    if (tooFar) return tooFar;
     return emit({
       type: 'ExtensionApproved',
       data: {

@@ -1,6 +1,6 @@
 import type { TaskEvent } from '../events';
 import type { TaskState } from '../state';
-import { fail, emit, nothing, later, denied, type Handlers } from './shared';
+import { fail, emit, nothing, later, denied, beyondHorizon, type Handlers } from './shared';
 import { isLeadUnit, mayRecordFacts } from './roles';
 import { regradeAfter } from './regrade';
 import { right } from 'fp-ts/Either';
@@ -19,6 +19,8 @@ export const rectification: Handlers<
     if (findRectification(s, data.rectificationId)) return nothing;
     if (!later(data.dueBy, at))
       return fail('DueDateNotInFuture', `dueBy ${data.dueBy} is not after ${at}`, 'data.dueBy');
+    const tooFar = beyondHorizon(data.dueBy, at, 'data.dueBy');
+    if (tooFar) return tooFar;
     return emit({
       type: 'RectificationOpened',
       data: {

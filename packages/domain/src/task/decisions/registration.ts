@@ -1,7 +1,7 @@
 import type { TaskCommandOf } from '../commands';
 import type { TaskState } from '../state';
 import { complexityOf } from '../../time-limits';
-import { fail, emit, nothing, later, denied, type Handlers } from './shared';
+import { fail, emit, nothing, later, denied, beyondHorizon, type Handlers } from './shared';
 
 /** A repeated registration: every particular the state keeps is the same (an omitted complexity is derived). */
 const sameAssignment = (c: TaskCommandOf<'AssignTask'>, s: TaskState) =>
@@ -40,6 +40,8 @@ export const registration: Handlers<'AssignTask'> = {
           );
     if (!later(data.deadline, at))
       return fail('DeadlineNotInFuture', `deadline ${data.deadline} is not after ${at}`, 'data.deadline');
+    const tooFar = beyondHorizon(data.deadline, at, 'data.deadline');
+    if (tooFar) return tooFar;
     if (data.coUnits.includes(data.leadUnit))
       return fail(
         'CoUnitIsLeadUnit',

@@ -1,6 +1,7 @@
 import { left, right, type Either } from 'fp-ts/Either';
 import type { Actor } from '../../actor';
 import { domainError, type DomainError, type DomainErrorCode } from '../../errors';
+import { LIMITS } from '../../limits';
 import type { DomainContext } from '../../policy';
 import type { TaskCommandOf, TaskCommandType } from '../commands';
 import type { TaskEvent } from '../events';
@@ -25,6 +26,12 @@ export const emit = (...events: TaskEvent[]): Decision => right(events);
 export const nothing: Decision = right([]);
 
 export const later = (a: string, b: string): boolean => Date.parse(a) > Date.parse(b);
+
+/** A due time `due`, set at `at`, that lies beyond the horizon (LIMITS.horizonDays): the rule it breaks. */
+export const beyondHorizon = (due: string, at: string, field: string): Decision | undefined =>
+  Date.parse(due) - Date.parse(at) > LIMITS.horizonDays * 86_400_000
+    ? fail('DueDateTooFar', `${due} is more than ${LIMITS.horizonDays} days after ${at}`, field)
+    : undefined;
 
 export const who = (a: Actor) => `${a.kind} ${a.id}${a.unitId ? ` of ${a.unitId}` : ''}`;
 export const denied = (a: Actor, what: string): Decision =>

@@ -1,5 +1,5 @@
 import { dueTimes } from '../due-times';
-import { fail, emit, nothing, later, denied, type Handlers } from './shared';
+import { fail, emit, nothing, later, denied, beyondHorizon, type Handlers } from './shared';
 import { isSupervisor, supervisorName } from './roles';
 
 /** 督办: the supervisor urges, warns and sends written notices; escalation to the inspection office. */
@@ -30,6 +30,9 @@ export const supervision: Handlers<'UrgeTask' | 'IssueWarning' | 'IssueSupervisi
       if (s.notices.some((n) => n.noticeNo === data.noticeNo)) return nothing;
       if (data.respondBy !== undefined && !later(data.respondBy, at))
         return fail('DueDateNotInFuture', `respondBy ${data.respondBy} is not after ${at}`, 'data.respondBy');
+      const tooFar =
+        data.respondBy === undefined ? undefined : beyondHorizon(data.respondBy, at, 'data.respondBy');
+      if (tooFar) return tooFar;
       return emit({
         type: 'SupervisionNoticeIssued',
         data: {
