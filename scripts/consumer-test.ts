@@ -211,6 +211,9 @@ const main = () => {
     step('type-check a TypeScript consumer: strict, skipLibCheck false; node16, then bundler');
     writeFileSync(path.join(app, 'consumer.ts'), consumerTs);
     writeFileSync(path.join(app, 'consumer.mts'), consumerTs);
+    // Every public package's declarations, a package added later included, in both module kinds.
+    writeFileSync(path.join(app, 'all.ts'), everyPackageTs(names));
+    writeFileSync(path.join(app, 'all.mts'), everyPackageTs(names));
     const compilerOptions = {
       strict: true,
       skipLibCheck: false,
@@ -224,7 +227,7 @@ const main = () => {
       JSON.stringify(
         {
           compilerOptions: { ...compilerOptions, module: 'node16', moduleResolution: 'node16' },
-          files: ['consumer.ts', 'consumer.mts'],
+          files: ['consumer.ts', 'consumer.mts', 'all.ts', 'all.mts'],
         },
         null,
         2,
@@ -235,7 +238,7 @@ const main = () => {
       JSON.stringify(
         {
           compilerOptions: { ...compilerOptions, module: 'preserve', moduleResolution: 'bundler' },
-          files: ['consumer.ts'],
+          files: ['consumer.ts', 'all.ts'],
         },
         null,
         2,
@@ -363,6 +366,10 @@ main().catch((error) => {
   process.exitCode = 1;
 });
 `;
+
+/** Imports every public package: its declarations must compile as the consumer's compiler reads them. */
+const everyPackageTs = (names: readonly string[]) =>
+  `${names.map((n, i) => `import * as p${i} from '${n}';`).join('\n')}\n\nexport const packages = [${names.map((_, i) => `p${i}`).join(', ')}];\n`;
 
 /**
  * A consumer's TypeScript: typed calls into every package. The @ts-expect-error lines fail the check if
