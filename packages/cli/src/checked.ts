@@ -15,6 +15,7 @@ import {
   type VerifyReport,
 } from '@duban/engine';
 import type { RawRecord } from './source';
+import { inline } from './terminal';
 
 /**
  * Checking history as it streams past: every record is read as an envelope, its hash chain is
@@ -154,7 +155,10 @@ export const createHistoryChecker = (
 
     if (typeof value.type === 'string' && isObject(value.data) && isLeft(decodedMetadata) === false) {
       const meta = (decodedMetadata as { right: Envelope['metadata'] }).right;
-      const current = CURRENT_SCHEMA_VERSIONS[value.type] ?? 1;
+      // Own keys only: a type named `constructor` must not find Object's.
+      const current = Object.prototype.hasOwnProperty.call(CURRENT_SCHEMA_VERSIONS, value.type)
+        ? CURRENT_SCHEMA_VERSIONS[value.type]!
+        : 1;
       if (meta.schemaVersion > current || meta.schemaVersion < 1 || !Number.isInteger(meta.schemaVersion))
         problem(
           'envelope',
@@ -218,8 +222,10 @@ export const createHistoryChecker = (
   };
 };
 
-/** `file:12: task-T-1 revision 4: data.deadline: must be …` */
-export const formatProblem = (source: string, p: Problem): string => {
+/** `file:12: task-T-1 revision 4: data.deadline: must be …`, on one line, control characters escaped. */
+export const formatProblem = (source: string, p: Problem): string => inline(problemText(source, p));
+
+const problemText = (source: string, p: Problem): string => {
   const where = [
     p.line === undefined ? source : `${source}:${p.line}`,
     p.streamId === undefined

@@ -5,15 +5,23 @@ import { DOMAIN_STREAM_PREFIXES, type EventStore } from '@duban/engine';
 import { envelopeLine } from './export';
 import { loadHistory } from './history';
 import { renderHtmlReport } from './html-report';
-import { CliError, EXIT, resolvePath, usageError, writeAll, writeLine, type CliIO } from './io';
+import {
+  CliError,
+  EXIT,
+  resolvePath,
+  usageError,
+  writeAll,
+  writeFileAtomically,
+  writeLine,
+  writeText,
+  type CliIO,
+} from './io';
 import { progressBar } from './progress';
 import { buildReport } from './reporting';
 import { reportTable } from './report';
 import { displayPath, openStore, parseLocation } from './source';
 import { OFFICE_UNIT_NAMES } from './simulation/office';
 import { simulateOffice, type SimulationResult } from './simulation/simulate';
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
 
 /**
  * `duban demo [--store URL] [--units N] [--tasks N] [--seed S] [--quarters N] [--out DIR]`: simulates
@@ -91,38 +99,41 @@ export const demoCommand = async (io: CliIO, options: DemoOptions = {}): Promise
     });
     bar?.stop();
     await fs.mkdir(outDir, { recursive: true });
-    await writeHistory(store, historyFile);
+    await writeFileAtomically(historyFile, displayPath(io, historyFile), async (out) => {
+      for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }))
+        await writeAll(out, envelopeLine({ type: e.type, data: e.data, metadata: e.metadata }));
+    });
   } finally {
     await store.close();
   }
 
-  // The report is drawn from the file just written, through the same checks as `duban report`.
+  // The report is drawn from the file just written, through the same checks as `duban report`, and
+  // "as of" follows the same rule: the time of the history's last event.
   const history = await loadHistory(io, historyFile, { keep: () => true });
   const data = buildReport({
     source: displayPath(io, historyFile),
     model: history.model,
-    asOf: sim.asOf,
+    asOf: history.lastAt!,
     ctx,
     quarter: until,
     names: OFFICE_UNIT_NAMES,
   });
   // The page names its history as the file beside it, so the same seed gives the same page wherever it is written.
-  await fs.writeFile(
-    htmlFile,
-    renderHtmlReport({ ...data, source: path.basename(historyFile) }, history.kept, ctx),
-  );
+  const html = renderHtmlReport({ ...data, source: path.basename(historyFile) }, history.kept, ctx);
+  await writeFileAtomically(htmlFile, displayPath(io, htmlFile), (out) => writeAll(out, html));
 
   const out = io.stdout;
   writeLine(
     out,
-    `duban demo — 长治市人民政府办公室, simulated ${quarters[0]}${quarters.length > 1 ? `–${until}` : ''}: ${sim.unitIds.length} units, ${sim.tasks} tasks, seed "${seed}"`,
+    `duban demo — the Changzhi municipal government office (长治市人民政府办公室), simulated ${quarters[0]}${quarters.length > 1 ? `–${until}` : ''}: ${sim.unitIds.length} units, ${sim.tasks} tasks, seed "${seed}"`,
   );
+  const where = location.kind === 'memory' ? 'the in-memory store (memory:)' : location.label;
   writeLine(
     out,
-    `${history.events} events from ${sim.commands} commands on ${location.label}; every hash chain verifies`,
+    `${history.events} events from ${sim.commands} commands in ${where}; every hash chain verifies`,
   );
   writeLine(out);
-  await writeAll(out, reportTable(data, ctx, { explain: false }));
+  await writeText(out, reportTable(data, ctx, { explain: false }));
   writeLine(out);
   writeLine(
     out,
@@ -154,17 +165,4 @@ export const demoCommand = async (io: CliIO, options: DemoOptions = {}): Promise
 const assertEmpty = async (store: EventStore, label: string) => {
   for await (const _ of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES, maxCount: 1 }))
     throw new CliError(`${label} already holds history; the demo needs an empty store`);
-};
-
-const writeHistory = async (store: EventStore, file: string) => {
-  const partial = `${file}.partial-${process.pid}`;
-  const stream = createWriteStream(partial);
-  try {
-    for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }))
-      await writeAll(stream, envelopeLine({ type: e.type, data: e.data, metadata: e.metadata }));
-  } finally {
-    stream.end();
-    await finished(stream);
-  }
-  await fs.rename(partial, file);
 };

@@ -5,18 +5,14 @@ import {
   suggestGrade,
   type DomainContext,
   type GradeReason,
-} from '@duban/domain';
-import {
   DEFAULT_SCORING_POLICY,
-  auditTimeline,
-  unitScorecard,
-  type Envelope,
-  type SupervisionModel,
-} from '@duban/engine';
-import { loadHistory, parseInstant } from './history';
-import { CliError, EXIT, writeLine, type CliIO } from './io';
-import { STATUS_LABELS, gradeLabel, localTime, unitLabel, type UnitNames } from './labels';
+} from '@duban/domain';
+import { auditTimeline, unitScorecard, type Envelope, type SupervisionModel } from '@duban/engine';
+import { asOfOf, loadHistory, noSuchTask, parseInstant, resolveTask, taskStreamCandidates } from './history';
+import { EXIT, writeJson, writeLine, type CliIO } from './io';
+import { NO_NAMES, STATUS_LABELS, gradeLabel, localTime, unitLabel, type UnitNames } from './labels';
 import { actorText } from './tables';
+import { inline } from './terminal';
 
 /**
  * `duban explain SOURCE TASK [--as-of INSTANT]`: one task's grade, and why. The engine's suggestion
@@ -33,24 +29,25 @@ export interface ExplainOptions {
 export const explainCommand = async (
   io: CliIO,
   spec: string,
-  taskId: string,
+  task: string,
   options: ExplainOptions = {},
 ): Promise<number> => {
   const ctx = options.ctx ?? defaultContext();
-  const names = options.names ?? {};
-  const asOf = options.asOf === undefined ? undefined : parseInstant(options.asOf);
-  const streamId = `task-${taskId}`;
+  const names = options.names ?? NO_NAMES;
+  const asOfOption = options.asOf === undefined ? undefined : parseInstant(options.asOf);
+  const streams = new Set(taskStreamCandidates(task));
   const history = await loadHistory(io, spec, {
-    ...(asOf ? { asOf } : {}),
-    keep: (e) => e.metadata.streamId === streamId,
+    ...(asOfOption ? { asOf: asOfOption } : {}),
+    keep: (e) => streams.has(e.metadata.streamId),
   });
-  if (history.kept.length === 0)
-    throw new CliError(`${history.label}: no task ${taskId}${asOf ? ` assigned by ${asOf}` : ''}`);
-  const timeline = auditTimeline(history.kept);
+  const found = resolveTask(task, history.kept);
+  if (!found) throw noSuchTask(history.label, task, asOfOption, ctx);
+  const { taskId, envelopes } = found;
+  const timeline = auditTimeline(envelopes);
   const state = timeline.at(-1)!.stateAfter;
-  const now = asOf ?? history.lastAt!;
+  const { asOf: now, note } = asOfOf(history, asOfOption, ctx);
   const suggestion = suggestGrade(state, now, ctx);
-  const byRevision = new Map(history.kept.map((e) => [e.metadata.revision, e]));
+  const byRevision = new Map(envelopes.map((e) => [e.metadata.revision, e]));
   const closedEvent = state.closed ? byRevision.get(state.closed.revision) : undefined;
   const closedData = closedEvent?.data as
     | {
@@ -62,10 +59,18 @@ export const explainCommand = async (
         justification?: string;
       }
     | undefined;
-  const regrades = history.kept.filter((e) => e.type === 'TaskRegraded');
+  const regrades = envelopes.filter((e) => e.type === 'TaskRegraded');
   const times = dueTimes(state, ctx);
   const quarter = state.closed ? ctx.calendar.quarterOf(state.closed.at) : undefined;
-  const alone: SupervisionModel = { tasks: { [taskId]: state }, units: {}, events: history.kept.length };
+  // The task alone, in maps without a prototype: a task named `constructor` is a task like any other.
+  const tasks = Object.create(null) as SupervisionModel['tasks'] & Record<string, typeof state>;
+  tasks[taskId] = state;
+  const alone: SupervisionModel = {
+    tasks,
+    units: Object.create(null) as SupervisionModel['units'],
+    office: history.model.office,
+    events: envelopes.length,
+  };
   const scoreLines = quarter
     ? unitScorecard(alone, quarter, DEFAULT_SCORING_POLICY, ctx).map((s) => ({
         unitId: s.unitId,
@@ -74,50 +79,48 @@ export const explainCommand = async (
     : [];
 
   if (options.format === 'json') {
-    writeLine(
-      io.stdout,
-      JSON.stringify(
-        {
-          source: history.label,
-          taskId,
-          asOf: now,
-          status: state.status,
-          grade: state.grade,
-          closure: closedData,
-          suggestion,
-          regrades: regrades.map((e) => e.data),
-          timeLimits: times,
-          quarter,
-          scoreLines,
-        },
-        null,
-        2,
-      ),
-    );
+    writeJson(io.stdout, {
+      source: history.label,
+      taskId,
+      asOf: now,
+      ...(note ? { note } : {}),
+      status: state.status,
+      grade: state.grade,
+      closure: closedData,
+      suggestion,
+      regrades: regrades.map((e) => e.data),
+      timeLimits: times,
+      quarter,
+      scoreLines,
+    });
     return EXIT.ok;
   }
+  if (note) writeLine(io.stderr, `note: ${note}`);
 
   const out: string[] = [];
   const evidence = (refs: GradeReason['events']) =>
     refs.map((r) => {
       const e = byRevision.get(r.revision);
-      return `        ← rev ${r.revision} ${r.type}${e ? ` ${localTime(e.metadata.at, ctx)} by ${actorText(e.metadata.actor)}` : ''}`;
+      return `        ← rev ${r.revision} ${inline(r.type)}${e ? ` ${localTime(e.metadata.at, ctx)} by ${actorText(e.metadata.actor)}` : ''}`;
     });
   const reasons = (list: readonly GradeReason[]) =>
-    list.flatMap((r) => [`  ${gradeLabel(r.grade).padEnd(12)} ${r.rule}: ${r.text}`, ...evidence(r.events)]);
+    list.flatMap((r) => [
+      `  ${gradeLabel(r.grade).padEnd(12)} ${inline(r.rule)}: ${inline(r.text)}`,
+      ...evidence(r.events),
+    ]);
 
-  out.push(`Task ${taskId}: ${state.title}`);
+  out.push(`Task ${inline(taskId)}: ${inline(state.title)}`);
   out.push(
     `lead ${unitLabel(state.leadUnit, names)}${state.coUnits.length ? `; co-units ${state.coUnits.map((u) => unitLabel(u, names)).join(', ')}` : ''}` +
-      `${state.key ? '; key task 重点事项' : ''}; ${state.complexity} item; status ${state.status} ${STATUS_LABELS[state.status] ?? ''}; as of ${localTime(now, ctx)}`,
+      `${state.key ? '; key task (重点事项)' : ''}; ${inline(state.complexity)} item; status ${inline(state.status)} ${STATUS_LABELS[state.status] ?? ''}; as of ${localTime(now, ctx)}`,
   );
   if (state.closed && closedData) {
     out.push('');
     out.push(
-      `Final grade 审定等级: ${gradeLabel(closedData.grade as never)} — approved by ${closedData.approvedBy.kind} ${closedData.approvedBy.id} on ${localTime(state.closed.at, ctx)}; ` +
-        `the section proposed ${closedData.proposedGrade}, the engine suggested ${closedData.suggestedGrade}`,
+      `Final grade (审定等级): ${gradeLabel(closedData.grade as never)} — approved by ${inline(closedData.approvedBy.kind)} ${inline(closedData.approvedBy.id)} on ${localTime(state.closed.at, ctx)}; ` +
+        `the section proposed ${inline(closedData.proposedGrade)}, the engine suggested ${inline(closedData.suggestedGrade)}`,
     );
-    if (closedData.justification) out.push(`Justification 理由说明: ${closedData.justification}`);
+    if (closedData.justification) out.push(`Justification (理由说明): ${inline(closedData.justification)}`);
     out.push(`At closure the engine's reasons were:`);
     out.push(...reasons(closedData.reasons));
     for (const r of regrades) {
@@ -128,7 +131,7 @@ export const explainCommand = async (
         reasons: GradeReason[];
       };
       out.push(
-        `Regraded 重新评定 ${d.from} → ${d.to} on ${localTime(r.metadata.at, ctx)}, after ${d.cause.type} (rev ${d.cause.revision}):`,
+        `Regraded (重新评定) ${inline(d.from)} → ${inline(d.to)} on ${localTime(r.metadata.at, ctx)}, after ${inline(d.cause.type)} (rev ${d.cause.revision}):`,
       );
       out.push(...reasons(d.reasons));
     }
@@ -137,18 +140,18 @@ export const explainCommand = async (
   }
   out.push('');
   out.push(
-    `${state.closed ? 'With every fact known' : 'Suggested grade 建议等级'} as of ${localTime(now, ctx)}: ${gradeLabel(suggestion.grade)} (the first reason decides)`,
+    `${state.closed ? 'With every fact known' : 'Suggested grade (建议等级)'} as of ${localTime(now, ctx)}: ${gradeLabel(suggestion.grade)} (the first reason decides)`,
   );
   out.push(...reasons(suggestion.reasons));
   out.push('');
-  out.push('Time limits 时限 (13710 profile and the deadline):');
+  out.push('Time limits (时限): the 13710 profile and the deadline');
   for (const d of times) {
     const met = d.metBy
       ? `met ${localTime(d.metBy.at, ctx)} by rev ${d.metBy.revision} (${metOnTime(d) ? 'on time' : 'late'})`
       : Date.parse(now) > Date.parse(d.due)
         ? 'NOT met, overdue'
         : 'not yet due';
-    out.push(`  ${d.id.padEnd(16)} due ${localTime(d.due, ctx)}  ${met} — ${d.label}`);
+    out.push(`  ${inline(d.id).padEnd(16)} due ${localTime(d.due, ctx)}  ${met} — ${inline(d.label)}`);
   }
   if (quarter) {
     out.push('');
@@ -156,7 +159,7 @@ export const explainCommand = async (
     for (const s of scoreLines) {
       out.push(`  ${unitLabel(s.unitId, names)}`);
       for (const l of s.lines)
-        out.push(`    ${(l.points < 0 ? String(l.points) : `+${l.points}`).padStart(7)}  ${l.text}`);
+        out.push(`    ${(l.points < 0 ? String(l.points) : `+${l.points}`).padStart(7)}  ${inline(l.text)}`);
     }
   }
   writeLine(io.stdout, out.join('\n'));

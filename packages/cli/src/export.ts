@@ -1,15 +1,30 @@
-import { createWriteStream, promises as fs } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import { formatProblem } from './checked';
-import { CliError, EXIT, resolvePath, writeAll, writeLine, type CliIO, type OutputStream } from './io';
+import {
+  CliError,
+  EXIT,
+  OutputError,
+  resolvePath,
+  writeAll,
+  writeFileAtomically,
+  writeLine,
+  type CliIO,
+  type OutputStream,
+} from './io';
 import { progressBar } from './progress';
-import { openSource, subject } from './source';
+import { openSource, subject, type HistorySource } from './source';
+import { inline } from './terminal';
 
 /**
  * `duban export STORE [--out FILE]`: every task and unit event, in the store's global order, one
  * envelope per line exactly as the engine wrote it — type, data, metadata with its hashes — so the
  * file verifies on its own and imports back losslessly (export → import → export is byte-identical).
  * The store's positions are not exported: they belong to the store, not to the history.
+ *
+ * A backup that stops short must never pass for a whole one (a history cut at a line boundary still
+ * verifies: a chain cannot see its own missing tail). Every write is checked; on any failure the
+ * command exits 1 and: with `--out`, FILE is not written at all (the partial file is removed); on
+ * standard output redirected to a file, that file is cut back to the size it had before; on a pipe, a
+ * last line that is not JSON says the export is incomplete, so whatever reads it refuses it.
  */
 export const envelopeLine = (e: { type: unknown; data: unknown; metadata: unknown }): string =>
   `${JSON.stringify({ type: e.type, data: e.data, metadata: e.metadata })}\n`;
@@ -20,18 +35,35 @@ export const exportCommand = async (
   options: { out?: string } = {},
 ): Promise<number> => {
   const source = await openSource(io, spec);
-  let out: OutputStream = io.stdout;
-  let file: ReturnType<typeof createWriteStream> | undefined;
-  const target = options.out ? resolvePath(io, options.out) : undefined;
-  // A file is written aside and renamed when complete: a failed export never leaves half a history.
-  const partial = target ? `${target}.partial-${process.pid}` : undefined;
-  if (partial) {
-    file = createWriteStream(partial);
-    out = file;
+  let count = 0;
+  try {
+    if (options.out) {
+      await writeFileAtomically(resolvePath(io, options.out), options.out, async (out) => {
+        count = await copyHistory(io, source, out);
+      });
+    } else {
+      try {
+        count = await copyHistory(io, source, io.stdout);
+      } catch (error) {
+        // A failed write is the output's own failure: run() reports it once, cutting the file back.
+        if (!(error instanceof CliError) || error instanceof OutputError) throw error;
+        const done = io.stdout.abandon?.(error.message.split('\n')[0]!);
+        throw done ? new CliError(`${error.message}\n(export failed: ${done})`, error.exitCode) : error;
+      }
+    }
+  } finally {
+    await source.close();
   }
+  if (count === 0) writeLine(io.stderr, `${subject(source.label)} holds no events; nothing was exported`);
+  else if (options.out)
+    writeLine(io.stderr, `exported ${count} events from ${source.label} to ${options.out}`);
+  return EXIT.ok;
+};
+
+/** Copies every record to `out` as it was read; stops at the first unreadable record or failed write. */
+const copyHistory = async (io: CliIO, source: HistorySource, out: OutputStream): Promise<number> => {
   const bar = progressBar(io.stderr, 'exporting', source.size);
   let count = 0;
-  let completed = false;
   try {
     for await (const record of source.records({ onBytes: (n) => bar.update(n) })) {
       if (record.unreadable)
@@ -41,24 +73,13 @@ export const exportCommand = async (
       const v = record.value;
       if (typeof v !== 'object' || v === null || Array.isArray(v))
         throw new CliError(
-          `${source.label}${record.line ? `:${record.line}` : ''}: (line): must be an envelope object`,
+          `${inline(source.label)}${record.line ? `:${record.line}` : ''}: (line): must be an envelope object`,
         );
       await writeAll(out, envelopeLine(v as { type: unknown; data: unknown; metadata: unknown }));
       count += 1;
     }
-    completed = true;
   } finally {
     bar.stop();
-    await source.close();
-    if (file && partial && target) {
-      file.end();
-      await finished(file);
-      if (completed) await fs.rename(partial, target);
-      else await fs.rm(partial, { force: true });
-    }
   }
-  if (count === 0) writeLine(io.stderr, `${subject(source.label)} holds no events; nothing was exported`);
-  else if (options.out)
-    writeLine(io.stderr, `exported ${count} events from ${source.label} to ${options.out}`);
-  return EXIT.ok;
+  return count;
 };

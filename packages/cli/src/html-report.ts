@@ -54,6 +54,7 @@ export const renderHtmlReport = (
 <header>
 <h1>督办季度通报 <span class="en">Duban quarterly report</span> ${esc(data.quarter)}</h1>
 <p class="meta">来源 Source: <code>${esc(data.source)}</code> · 事件 Events: ${data.events} · 截至 As of: ${esc(localTime(data.asOf, ctx))} (${esc(data.asOf)}) · 哈希链已校验 every hash chain verified ✓</p>
+${data.notes.map((n) => `<p class="note">注意 Note: ${esc(n)}</p>`).join('\n')}
 <nav>${[
     ...ordered.map((q) => link(`#q-${q.quarter}`, `${q.quarter} 排名 Ranking`)),
     link('#trend', '趋势 Trend'),
@@ -91,10 +92,12 @@ const link = (href: string, text: string) => `<a href="${esc(href)}">${esc(text)
 /** Ids in anchors: task ids are already letters, digits and -_.: — keep them readable. */
 const anchor = (s: string) => s.replace(/[^A-Za-z0-9_.:-]/g, '_');
 
-const unitCell = (unitId: string, names: UnitNames) =>
-  names[unitId]
-    ? `${esc(names[unitId])} <span class="id">${esc(unitId)}</span>`
+const unitCell = (unitId: string, names: UnitNames) => {
+  const name = names.get(unitId);
+  return name
+    ? `${esc(name)} <span class="id">${esc(unitId)}</span>`
     : `<span class="id">${esc(unitId)}</span>`;
+};
 
 const scoreBand = (score: number) => (score >= 90 ? 'a' : score >= 75 ? 'b' : score >= 60 ? 'c' : 'd');
 
@@ -133,7 +136,7 @@ const barChart = (q: QuarterReport, names: UnitNames) => {
   const bars = q.ranking
     .map((s, i) => {
       const y = i * rowH + 4;
-      const label = names[s.unitId] ?? s.unitId;
+      const label = names.get(s.unitId) ?? s.unitId;
       return `<g class="bar-row" data-unit="${esc(s.unitId)}"><text x="${labelW - 8}" y="${y + 15}" class="label">${esc(`${s.rank}. ${label}`)}</text><rect class="bar band-${scoreBand(s.score)}" x="${labelW}" y="${y}" width="${x(s.score).toFixed(1)}" height="${rowH - 8}"><title>${esc(`${s.unitId}: ${s.score}`)}</title></rect><text x="${labelW + x(s.score) + 6}" y="${y + 15}" class="value">${s.score.toFixed(1)}</text></g>`;
     })
     .join('');
@@ -250,7 +253,7 @@ const trendSection = (data: ReportData, names: UnitNames) => {
   const legend = data.trend
     .map(
       (t, k) =>
-        `<li><span class="swatch" style="background:${PALETTE[k % PALETTE.length]}"></span>${esc(names[t.unitId] ?? t.unitId)}</li>`,
+        `<li><span class="swatch" style="background:${PALETTE[k % PALETTE.length]}"></span>${esc(names.get(t.unitId) ?? t.unitId)}</li>`,
     )
     .join('');
   const table = `<table class="trend"><thead><tr><th>单位 <span class="en">Unit</span></th>${quarters.map((q) => `<th>${esc(q)}</th>`).join('')}</tr></thead><tbody>

@@ -1,8 +1,14 @@
 import { GRADE_LABELS, type DomainContext, type Grade } from '@duban/domain';
+import { inline } from './terminal';
 
-/** Chinese labels shown beside the English names in tables and the HTML report. */
+/**
+ * Chinese labels shown beside the English names in tables and the HTML report. They are looked up by
+ * values read from a history, so each table has no prototype: `constructor` or `toString` find nothing.
+ */
+const labels = (entries: Record<string, string>): Readonly<Record<string, string>> =>
+  Object.freeze(Object.assign(Object.create(null) as Record<string, string>, entries));
 
-export const EVENT_LABELS: Readonly<Record<string, string>> = {
+export const EVENT_LABELS = labels({
   TaskAssigned: '立项交办',
   TaskAccepted: '签收',
   WorkPlanSubmitted: '报送工作矩阵图',
@@ -35,25 +41,25 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   ReferredToDiscipline: '移交纪检监察机关',
   CommendationPublished: '通报表扬',
   CriticismPublished: '通报批评',
-};
+});
 
-export const STATUS_LABELS: Readonly<Record<string, string>> = {
+export const STATUS_LABELS = labels({
   none: '未立项',
   assigned: '已交办',
   'in-progress': '办理中',
   'closure-requested': '申请办结',
   'closure-reviewed': '已初审',
   closed: '已办结',
-};
+});
 
-export const LIGHT_LABELS: Readonly<Record<string, string>> = {
+export const LIGHT_LABELS = labels({
   green: '绿灯',
   yellow: '黄灯',
   red: '红灯',
   none: '—',
-};
+});
 
-export const ACTOR_LABELS: Readonly<Record<string, string>> = {
+export const ACTOR_LABELS = labels({
   'main-leader': '市政府主要领导',
   'deputy-leader': '市政府分管领导',
   section: '科室',
@@ -61,9 +67,9 @@ export const ACTOR_LABELS: Readonly<Record<string, string>> = {
   unit: '承办单位',
   auditor: '审计',
   system: '督办系统',
-};
+});
 
-export const SOURCE_LABELS: Readonly<Record<string, string>> = {
+export const SOURCE_LABELS = labels({
   'central-instructions': '总书记重要讲话重要指示批示精神',
   'central-decisions': '党中央、国务院重大决策部署',
   'provincial-decisions': '省委、省政府重大决策部署',
@@ -72,16 +78,16 @@ export const SOURCE_LABELS: Readonly<Record<string, string>> = {
   'government-meeting-decisions': '市政府会议决定事项',
   'leader-instructions': '市政府领导批示',
   other: '其他重要事项',
-};
+});
 
-export const WARNING_LABELS: Readonly<Record<string, string>> = {
+export const WARNING_LABELS = labels({
   overdue: '逾期',
   approaching: '临近期限',
   'repeatedly-urged': '多次催办',
   'difficulty-unanswered': '困难未解决',
-};
+});
 
-export const FLAG_LABELS: Readonly<Record<string, string>> = {
+export const FLAG_LABELS = labels({
   interview: '约谈',
   referral: '移交纪检监察机关',
   'ranked-low': '排名靠后',
@@ -90,13 +96,15 @@ export const FLAG_LABELS: Readonly<Record<string, string>> = {
   'ranked-low-repeatedly': '多次排名靠后',
   'interviewed-repeatedly': '多次被约谈',
   'long-unrectified': '久拖不改',
-};
+});
 
 export const gradeLabel = (g: Grade | undefined): string =>
-  g === undefined ? '—' : `${g} ${GRADE_LABELS[g]?.zh ?? ''}`.trim();
+  g === undefined
+    ? '—'
+    : `${inline(g)} ${Object.prototype.hasOwnProperty.call(GRADE_LABELS, g) ? GRADE_LABELS[g].zh : ''}`.trim();
 
 export const eventLabel = (type: string): string =>
-  EVENT_LABELS[type] ? `${type} ${EVENT_LABELS[type]}` : type;
+  EVENT_LABELS[type] ? `${inline(type)} ${EVENT_LABELS[type]}` : inline(type);
 
 /** `2022-03-01 09:00` in the deployment's zone: how the office reads its own clock. */
 export const localTime = (instant: string, ctx: DomainContext): string => {
@@ -112,9 +120,14 @@ export const localDate = (instant: string, ctx: DomainContext): string =>
 
 /**
  * Display names of units, where known. History keeps ids only; the demo's office and an embedding
- * system's directory supply names.
+ * system's directory supply names. A Map: unit ids come from outside and may be any identifier.
  */
-export type UnitNames = Readonly<Record<string, string>>;
+export type UnitNames = ReadonlyMap<string, string>;
 
-export const unitLabel = (unitId: string, names: UnitNames): string =>
-  names[unitId] ? `${names[unitId]} ${unitId}` : unitId;
+export const NO_NAMES: UnitNames = new Map();
+
+/** `市商务局 bureau-of-commerce`, or the id alone; safe to print (names come from a file). */
+export const unitLabel = (unitId: string, names: UnitNames): string => {
+  const name = names.get(unitId);
+  return inline(name ? `${name} ${unitId}` : unitId);
+};

@@ -1,16 +1,29 @@
+import { decodePartialScoringPolicy, type ScoringPolicy } from '@duban/domain';
 import { promises as fs } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { demoCommand, DEMO_DEFAULTS } from './demo';
 import { explainCommand } from './explain';
 import { exportCommand } from './export';
 import { importCommand } from './import';
-import { CliError, EXIT, resolvePath, usageError, writeLine, type CliIO } from './io';
-import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '@duban/engine';
+import {
+  CliError,
+  EXIT,
+  OutputError,
+  resolvePath,
+  standardOutput,
+  systemError,
+  usageError,
+  writeLine,
+  type CliIO,
+} from './io';
+import { AS_OF_HELP } from './history';
+import { parseStrictJson } from './json';
 import type { UnitNames } from './labels';
 import { replayCommand } from './replay';
-import { REPORT_FORMATS, reportCommand, type ReportFormat } from './report';
+import { REPORT_FORMATS, REPORT_FORMAT_HELP, reportCommand, type ReportFormat } from './report';
 import { OFFICE_UNIT_NAMES } from './simulation/office';
 import { LOCATION_HELP } from './source';
+import { inline, terminalText } from './terminal';
 import { verifyCommand } from './verify';
 
 /**
@@ -23,27 +36,40 @@ export const run = async (argv: readonly string[], io: CliIO = processIO()): Pro
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
+  let failure: unknown;
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version exit 0; anything commander refused is a usage error.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (error instanceof CliError) {
-      writeLine(io.stderr, `duban: ${error.message}`);
-      return error.exitCode;
-    }
-    if ((error as NodeJS.ErrnoException)?.code === 'EPIPE') return exitCode; // the reader went away (| head)
-    writeLine(io.stderr, `duban: ${error instanceof Error ? error.message : String(error)}`);
-    if (process.env.DUBAN_DEBUG && error instanceof Error && error.stack) writeLine(io.stderr, error.stack);
-    return EXIT.failed;
+    failure = error;
   }
+  // What was written must reach its target, whatever happened: a full disk is a failure too.
+  const output = await (io.stdout.finish?.() ?? Promise.resolve()).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (failure === undefined && output === undefined) return exitCode;
+  // When a write failed, the output's own report says most (what was cut back): it replaces the
+  // failure the command met while writing.
+  const error =
+    failure instanceof OutputError && output instanceof OutputError ? output : (failure ?? output);
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; anything commander refused is a usage error.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if ((error as NodeJS.ErrnoException)?.code === 'EPIPE') return exitCode; // the reader went away (| head)
+  if (error instanceof CliError) {
+    writeLine(io.stderr, `duban: ${error.message}`);
+    // The output's own failure, when the command failed for another reason first.
+    if (output instanceof OutputError && output !== error) writeLine(io.stderr, `duban: ${output.message}`);
+    return error.exitCode;
+  }
+  writeLine(io.stderr, `duban: ${error instanceof Error ? systemError(error) : String(error)}`);
+  if (process.env.DUBAN_DEBUG && error instanceof Error && error.stack) writeLine(io.stderr, error.stack);
+  return EXIT.failed;
 };
 
 export const processIO = (): CliIO => ({
-  stdout: process.stdout,
+  stdout: standardOutput(),
   stderr: process.stderr,
   cwd: process.cwd(),
 });
@@ -53,50 +79,52 @@ const integer = (value: string): number => {
   return Number(value);
 };
 
-const loadNames = async (io: CliIO, file: string | undefined): Promise<UnitNames> => {
-  if (file === undefined) return OFFICE_UNIT_NAMES;
-  let parsed: unknown;
+/** A JSON file named by an option, read with the same strict rules as a history line. */
+const readJsonFile = async (io: CliIO, option: string, file: string): Promise<unknown> => {
+  const where = `${option} ${inline(file)}`;
+  let text: string;
   try {
-    parsed = JSON.parse(await fs.readFile(resolvePath(io, file), 'utf8'));
+    text = await fs.readFile(resolvePath(io, file), 'utf8');
   } catch (error) {
-    throw usageError(`--unit-names ${file}: ${(error as Error).message}`);
+    throw usageError(`${where}: cannot read: ${systemError(error)}`);
   }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    Array.isArray(parsed) ||
-    Object.values(parsed).some((v) => typeof v !== 'string')
-  )
-    throw usageError(`--unit-names ${file}: must be a JSON object of unit id → name`);
-  return parsed as UnitNames;
+  const parsed = parseStrictJson(text.replace(/^\ufeff/, ''));
+  if (!parsed.ok)
+    throw usageError(
+      `${where}: ${parsed.syntax ? `is not JSON: ${inline(parsed.message)}` : `${inline(parsed.field)}: ${parsed.message}`}`,
+    );
+  return parsed.value;
 };
 
-/** A scoring policy file: any part of DEFAULT_SCORING_POLICY, merged onto it (numbers only). */
+/** `--unit-names`: a JSON object of unit id → display name, kept in a Map (ids come from outside). */
+const loadNames = async (io: CliIO, file: string | undefined): Promise<UnitNames> => {
+  if (file === undefined) return OFFICE_UNIT_NAMES;
+  const parsed = await readJsonFile(io, '--unit-names', file);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw usageError(`--unit-names ${inline(file)}: must be a JSON object of unit id → name`);
+  const names = new Map<string, string>();
+  for (const [unitId, name] of Object.entries(parsed)) {
+    if (typeof name !== 'string')
+      throw usageError(`--unit-names ${inline(file)}: ${inline(unitId)}: must be a name (a string)`);
+    names.set(unitId, name);
+  }
+  return names;
+};
+
+/**
+ * `--policy`: any part of the default scoring policy, merged onto it, every number finite and in its
+ * documented range (docs/scoring-policy.md). A bad policy is refused with every field and rule, and
+ * nothing is reported.
+ */
 const loadPolicy = async (io: CliIO, file: string | undefined): Promise<ScoringPolicy | undefined> => {
   if (file === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await fs.readFile(resolvePath(io, file), 'utf8'));
-  } catch (error) {
-    throw usageError(`--policy ${file}: ${(error as Error).message}`);
-  }
-  const merge = (base: unknown, over: unknown, at: string): unknown => {
-    if (typeof base === 'number') {
-      if (typeof over !== 'number' || !Number.isFinite(over))
-        throw usageError(`--policy ${file}: ${at} must be a number`);
-      return over;
-    }
-    if (typeof over !== 'object' || over === null || Array.isArray(over))
-      throw usageError(`--policy ${file}: ${at || '(root)'} must be an object`);
-    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-    for (const [key, value] of Object.entries(over)) {
-      if (!(key in out))
-        throw usageError(`--policy ${file}: ${at ? `${at}.` : ''}${key} is not part of a scoring policy`);
-      out[key] = merge(out[key], value, at ? `${at}.${key}` : key);
-    }
-    return out;
-  };
-  return merge(DEFAULT_SCORING_POLICY, parsed, '') as ScoringPolicy;
+  const decoded = decodePartialScoringPolicy(await readJsonFile(io, '--policy', file));
+  if (decoded._tag === 'Right') return decoded.right;
+  const problems = decoded.left.problems;
+  throw usageError(
+    `--policy ${inline(file)}: not a scoring policy (${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was reported; the ranges are in docs/scoring-policy.md)\n` +
+      problems.map((p) => `  ${inline(p.path || '(root)')}: ${inline(p.message)}`).join('\n'),
+  );
 };
 
 const unitNamesOption = () =>
@@ -106,27 +134,24 @@ const unitNamesOption = () =>
   );
 
 export const buildProgram = (io: CliIO, setExit: (code: number) => void): Command => {
+  // Commander echoes what it was given (an unknown option, a bad value): escaped like any other text.
+  const output = {
+    writeOut: (s: string) => io.stdout.write(terminalText(s)),
+    writeErr: (s: string) => io.stderr.write(terminalText(s)),
+  };
   const program = new Command('duban')
     .description(
       'Duban 督办: replay, verify, report on and move the history of government task supervision.\n' +
-        `SOURCE and STORE are ${LOCATION_HELP}.`,
+        `SOURCE and STORE are ${LOCATION_HELP}.\n` +
+        'As of: every view (board, warnings, lights, grades, reports) is read at one instant: --as-of when given, ' +
+        "otherwise the business time of the history's last event; never the machine's clock.",
     )
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(duban --help lists the commands)')
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    });
+    .configureOutput(output);
   // Subcommands share the program's output and error handling.
-  const command = (name: string) =>
-    program
-      .command(name)
-      .exitOverride()
-      .configureOutput({
-        writeOut: (s) => io.stdout.write(s),
-        writeErr: (s) => io.stderr.write(s),
-      });
+  const command = (name: string) => program.command(name).exitOverride().configureOutput(output);
 
   command('demo')
     .description(
@@ -158,11 +183,8 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       "fold the history again: the task board, or with --task one task's audit timeline (who, when, what, state after)",
     )
     .argument('<source>', 'history to read')
-    .option('--task <id>', 'one task: its audit timeline')
-    .option(
-      '--as-of <instant>',
-      'business time to stop at: ISO-8601 with zone, or a date (end of that day, UTC+8)',
-    )
+    .option('--task <id>', 'one task, by id or stream id: its audit timeline')
+    .option('--as-of <instant>', AS_OF_HELP)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
     .addOption(unitNamesOption())
     .action(
@@ -194,13 +216,18 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       'quarterly scorecard and ranking (通报) with every score explained, warnings and accountability flags',
     )
     .argument('<source>', 'history to read')
-    .option('--quarter <quarter>', 'e.g. 2022Q1 (default: the last quarter with a closure)')
-    .addOption(new Option('--format <format>', 'output').choices([...REPORT_FORMATS]).default('table'))
-    .option('--out <file>', 'write to a file instead of stdout')
-    .option('--as-of <instant>', 'read the history up to this business time')
+    .option(
+      '--quarter <quarter>',
+      'e.g. 2022Q1 (default: the last quarter with a closure); a quarter that begins after the history ends is refused',
+    )
+    .addOption(
+      new Option('--format <format>', REPORT_FORMAT_HELP).choices([...REPORT_FORMATS]).default('table'),
+    )
+    .option('--out <file>', 'write to this file (whole or not at all) instead of stdout')
+    .option('--as-of <instant>', AS_OF_HELP)
     .option(
       '--policy <file>',
-      'JSON scoring policy: any part of the default, e.g. {"deductions":{"lateClosure":5}}',
+      'JSON scoring policy: any part of the default, e.g. {"deductions":{"lateClosure":5}}; every number in its range (docs/scoring-policy.md)',
     )
     .addOption(unitNamesOption())
     .action(
@@ -232,8 +259,8 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       "one task's suggested and final grade, each reason with the events behind it, its time limits and its score lines",
     )
     .argument('<source>', 'history to read')
-    .argument('<task>', 'task id (stream task-<id>)')
-    .option('--as-of <instant>', 'read the history up to this business time')
+    .argument('<task>', 'task id (DB2022-009) or its stream id (task-DB2022-009)')
+    .option('--as-of <instant>', AS_OF_HELP)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
     .addOption(unitNamesOption())
     .action(
@@ -251,7 +278,10 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       'write every event of a store as NDJSON, one envelope per line with its hashes (stdout unless --out)',
     )
     .argument('<store>', 'store (or file) to read')
-    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .option(
+      '--out <file>',
+      'write to this file, whole or not at all, instead of stdout (a failed export to stdout exits 1 and leaves no output that looks complete)',
+    )
     .action(async (store: string, o: { out?: string }) => {
       setExit(await exportCommand(io, store, o));
     });

@@ -1,9 +1,10 @@
 import { defaultContext, lightOf, suggestGrade, type DomainContext } from '@duban/domain';
 import { auditTimeline, taskBoard } from '@duban/engine';
-import { loadHistory, parseInstant } from './history';
-import { CliError, EXIT, writeLine, type CliIO } from './io';
-import { LIGHT_LABELS, STATUS_LABELS, gradeLabel, localTime, type UnitNames } from './labels';
+import { asOfOf, loadHistory, noSuchTask, parseInstant, resolveTask, taskStreamCandidates } from './history';
+import { EXIT, writeJson, writeLine, type CliIO } from './io';
+import { LIGHT_LABELS, NO_NAMES, STATUS_LABELS, gradeLabel, localTime, type UnitNames } from './labels';
 import { boardTable, timelineTable } from './tables';
+import { inline } from './terminal';
 
 /**
  * `duban replay SOURCE [--task ID] [--as-of INSTANT]`: the history folded again, as it stood at any
@@ -24,32 +25,35 @@ export const replayCommand = async (
   options: ReplayOptions = {},
 ): Promise<number> => {
   const ctx = options.ctx ?? defaultContext();
-  const asOf = options.asOf === undefined ? undefined : parseInstant(options.asOf);
-  const streamId = options.task === undefined ? undefined : `task-${options.task}`;
+  const asOfOption = options.asOf === undefined ? undefined : parseInstant(options.asOf);
+  const streams = options.task === undefined ? undefined : new Set(taskStreamCandidates(options.task));
   const history = await loadHistory(io, spec, {
-    ...(asOf ? { asOf } : {}),
-    ...(streamId ? { keep: (e) => e.metadata.streamId === streamId } : {}),
+    ...(asOfOption ? { asOf: asOfOption } : {}),
+    ...(streams ? { keep: (e) => streams.has(e.metadata.streamId) } : {}),
   });
-  const now = asOf ?? history.lastAt!;
-  const names = options.names ?? {};
+  const { asOf: now, note } = asOfOf(history, asOfOption, ctx);
+  const names = options.names ?? NO_NAMES;
+  if (note && options.format !== 'json') writeLine(io.stderr, `note: ${note}`);
 
   if (options.task !== undefined) {
-    if (history.kept.length === 0)
-      throw new CliError(
-        `${history.label}: no task ${options.task}${asOf ? ` assigned by ${asOf}` : ''} (task ids are the part after "task-" in stream ids)`,
-      );
-    const timeline = auditTimeline(history.kept);
+    const task = resolveTask(options.task, history.kept);
+    if (!task) throw noSuchTask(history.label, options.task, asOfOption, ctx);
+    const timeline = auditTimeline(task.envelopes);
     const state = timeline.at(-1)!.stateAfter;
     const light = lightOf(state, now, ctx);
     const suggestion = state.closed ? state.closed.suggestedGrade : suggestGrade(state, now, ctx).grade;
     if (options.format === 'json') {
-      writeLine(
-        io.stdout,
-        JSON.stringify({ source: history.label, task: options.task, asOf: now, light, timeline }, null, 2),
-      );
+      writeJson(io.stdout, {
+        source: history.label,
+        task: task.taskId,
+        asOf: now,
+        ...(note ? { note } : {}),
+        light,
+        timeline,
+      });
       return EXIT.ok;
     }
-    writeLine(io.stdout, `Task ${options.task}: ${state.title}`);
+    writeLine(io.stdout, `Task ${inline(task.taskId)}: ${inline(state.title)}`);
     writeLine(
       io.stdout,
       `replayed from ${history.label}, ${timeline.length} events, as of ${localTime(now, ctx)} (${now})`,
@@ -59,7 +63,7 @@ export const replayCommand = async (
       io.stdout,
       `State as of ${localTime(now, ctx)}: ${state.status} ${STATUS_LABELS[state.status] ?? ''}; light ${light} ${LIGHT_LABELS[light] ?? ''}; ` +
         (state.grade
-          ? `grade ${gradeLabel(state.grade)} (engine suggested ${suggestion})`
+          ? `grade ${gradeLabel(state.grade)} (engine suggested ${inline(suggestion)})`
           : `suggested grade ${gradeLabel(suggestion)}`),
     );
     return EXIT.ok;
@@ -67,10 +71,13 @@ export const replayCommand = async (
 
   const board = taskBoard(history.model, now, ctx);
   if (options.format === 'json') {
-    writeLine(
-      io.stdout,
-      JSON.stringify({ source: history.label, asOf: now, events: history.events, tasks: board }, null, 2),
-    );
+    writeJson(io.stdout, {
+      source: history.label,
+      asOf: now,
+      ...(note ? { note } : {}),
+      events: history.events,
+      tasks: board,
+    });
     return EXIT.ok;
   }
   writeLine(

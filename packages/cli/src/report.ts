@@ -1,20 +1,42 @@
-import { promises as fs } from 'node:fs';
-import { defaultContext, type DomainContext } from '@duban/domain';
-import type { ScoringPolicy } from '@duban/engine';
-import { loadHistory, parseInstant, parseQuarter } from './history';
+import { defaultContext, type DomainContext, type ScoringPolicy } from '@duban/domain';
+import { quartersOf } from '@duban/engine';
+import {
+  asOfOf,
+  loadHistory,
+  parseInstant,
+  parseQuarter,
+  quarterLastDay,
+  quarterStart,
+  type LoadedHistory,
+} from './history';
 import { renderHtmlReport } from './html-report';
-import { EXIT, resolvePath, usageError, writeAll, writeLine, type CliIO } from './io';
-import { localTime, type UnitNames } from './labels';
+import {
+  CliError,
+  EXIT,
+  resolvePath,
+  usageError,
+  writeFileAtomically,
+  writeAll,
+  writeLine,
+  writeText,
+  type CliIO,
+} from './io';
+import { FLAG_LABELS, WARNING_LABELS, localDate, localTime, type UnitNames } from './labels';
 import { buildReport, selectedQuarter, type ReportData } from './reporting';
 import { explanations, flagsTable, rankingTable, warningsTable } from './tables';
+import { inline, jsonText } from './terminal';
 
 /**
- * `duban report SOURCE --quarter 2022Q1 [--format table|json|csv|html] [--out FILE]`: the quarterly
- * scorecard and ranking (按季度通报评分排名) with every line of every score, the warnings and the
- * accountability flags. HTML is one self-contained page with every quarter, trends and task timelines.
+ * `duban report SOURCE --quarter 2022Q1 [--format …] [--out FILE]`: the quarterly scorecard and ranking
+ * (按季度通报评分排名) with every line of every score, the warnings and the accountability flags. HTML
+ * is one self-contained page with every quarter, trends and task timelines; the CSV formats are for
+ * spreadsheets (UTF-8 with a byte-order mark, so Excel reads Chinese names right).
  */
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'csv-warnings', 'csv-flags', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const REPORT_FORMAT_HELP =
+  'table; json; csv (one row per score line), csv-warnings, csv-flags (one row each; CSV is UTF-8 with a BOM for spreadsheets); html (one self-contained page)';
 
 export interface ReportOptions {
   readonly quarter?: string;
@@ -34,35 +56,82 @@ export const reportCommand = async (
   const ctx = options.ctx ?? defaultContext();
   const format = options.format ?? 'table';
   if (!REPORT_FORMATS.includes(format))
-    throw usageError(`--format ${format}: one of ${REPORT_FORMATS.join(', ')}`);
-  const quarter = options.quarter === undefined ? undefined : parseQuarter(options.quarter);
-  const asOf = options.asOf === undefined ? undefined : parseInstant(options.asOf);
+    throw usageError(`--format ${inline(format)}: one of ${REPORT_FORMATS.join(', ')}`);
+  const asked = options.quarter === undefined ? undefined : parseQuarter(options.quarter);
+  const asOfOption = options.asOf === undefined ? undefined : parseInstant(options.asOf);
   const history = await loadHistory(io, spec, {
-    ...(asOf ? { asOf } : {}),
+    ...(asOfOption ? { asOf: asOfOption } : {}),
     ...(format === 'html' ? { keep: () => true } : {}),
   });
+  const { asOf, note } = asOfOf(history, asOfOption, ctx);
+  const quarter = asked ?? quartersOf(history.model, ctx).at(-1) ?? ctx.calendar.quarterOf(asOf);
+  const notes = [
+    ...(note ? [note] : []),
+    ...quarterNotes(history, quarter, asOf, asOfOption !== undefined, ctx),
+  ];
   const data = buildReport({
     source: history.label,
     model: history.model,
-    asOf: asOf ?? history.lastAt!,
+    asOf,
     ctx,
-    ...(quarter ? { quarter } : {}),
+    quarter,
+    notes,
     ...(options.names ? { names: options.names } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
   });
-  const text =
-    format === 'json'
-      ? `${JSON.stringify(reportJson(data), null, 2)}\n`
-      : format === 'csv'
-        ? reportCsv(data)
-        : format === 'html'
-          ? renderHtmlReport(data, history.kept, ctx)
-          : reportTable(data, ctx);
+  // Only the table carries its notes in its text: elsewhere a person reads them on stderr.
+  if (format !== 'table') for (const n of notes) writeLine(io.stderr, `note: ${n}`);
+  const render = (): string => {
+    switch (format) {
+      case 'json':
+        return `${jsonText(reportJson(data))}\n`;
+      case 'csv':
+        return reportCsv(data);
+      case 'csv-warnings':
+        return warningsCsv(data, ctx);
+      case 'csv-flags':
+        return flagsCsv(data);
+      case 'html':
+        return renderHtmlReport(data, history.kept, ctx);
+      case 'table':
+        return reportTable(data, ctx);
+    }
+  };
+  const text = render();
   if (options.out) {
-    await fs.writeFile(resolvePath(io, options.out), text);
+    await writeFileAtomically(resolvePath(io, options.out), options.out, (out) => writeAll(out, text));
     writeLine(io.stderr, `wrote the ${data.quarter} report (${format}) to ${options.out}`);
-  } else await writeAll(io.stdout, text);
+  } else if (format === 'table') await writeText(io.stdout, text);
+  else await writeAll(io.stdout, text); // JSON and HTML escape on their own; CSV fields are escaped
   return EXIT.ok;
+};
+
+/**
+ * A quarter is judged at its end. One that begins after the history's last event is not in the
+ * history at all: refused, rather than flags computed over months nothing was recorded for. One that
+ * ends after the "as of" instant is reported as far as the history goes, and the report says so.
+ */
+const quarterNotes = (
+  history: LoadedHistory,
+  quarter: string,
+  asOf: string,
+  asOfGiven: boolean,
+  ctx: DomainContext,
+): string[] => {
+  const lastAt = history.lastAt!;
+  const start = quarterStart(quarter, ctx);
+  if (Date.parse(start) > Date.parse(lastAt))
+    throw new CliError(
+      `${history.label}: ${quarter} lies past the end of the history: its last event${asOfGiven ? ' up to --as-of' : ''} is at ${localTime(lastAt, ctx)}, ` +
+        `and ${quarter} begins on ${localDate(start, ctx)}. Nothing of ${quarter} is recorded, so nothing can be ranked or flagged; ` +
+        `report on ${ctx.calendar.quarterOf(lastAt)} or earlier, or on a history that reaches ${quarter}.`,
+    );
+  const lastDay = quarterLastDay(quarter);
+  if (localDate(asOf, ctx) < lastDay)
+    return [
+      `${quarter} is not over as of ${localTime(asOf, ctx)} (it ends on ${lastDay}): the ranking counts the closures up to then, and the flags are judged at the quarter's end as though nothing more happens`,
+    ];
+  return [];
 };
 
 export const reportTable = (
@@ -73,8 +142,9 @@ export const reportTable = (
   const q = selectedQuarter(data);
   const out: string[] = [];
   out.push(
-    `通报 Quarterly ranking ${q.quarter} — ${data.source}, ${data.events} events, as of ${localTime(data.asOf, ctx)}`,
+    `通报 Quarterly ranking ${q.quarter} — ${inline(data.source)}, ${data.events} events, as of ${localTime(data.asOf, ctx)}`,
   );
+  for (const n of data.notes) out.push(`Note: ${n}`);
   out.push(
     q.ranking.length > 0
       ? rankingTable(q.ranking, data.names)
@@ -101,6 +171,7 @@ export const reportJson = (data: ReportData) => {
     asOf: data.asOf,
     events: data.events,
     quarter: q.quarter,
+    notes: data.notes,
     ranking: q.ranking,
     warnings: data.warnings,
     accountabilityFlags: q.flags,
@@ -110,11 +181,20 @@ export const reportJson = (data: ReportData) => {
   };
 };
 
-/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
+/**
+ * RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. Control characters
+ * other than the line feed are escaped (a CSV is also printed to terminals).
+ */
 const csvField = (value: unknown): string => {
-  const s = value === undefined || value === null ? '' : String(value);
+  const s = value === undefined || value === null ? '' : String(value).split('\n').map(inline).join('\n');
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
+
+/** UTF-8 with a byte-order mark (Excel reads CSV without one in the system's code page) and CRLF rows. */
+const csv = (rows: readonly (readonly unknown[])[]): string =>
+  `\ufeff${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+
+const nameOf = (names: UnitNames, unitId: string): string => names.get(unitId) ?? '';
 
 /** One row per line of every score, so a spreadsheet can sum and filter the explanation. */
 export const reportCsv = (data: ReportData): string => {
@@ -142,7 +222,7 @@ export const reportCsv = (data: ReportData): string => {
         q.quarter,
         s.rank,
         s.unitId,
-        data.names[s.unitId] ?? '',
+        nameOf(data.names, s.unitId),
         s.score,
         s.average,
         s.deductions,
@@ -153,5 +233,40 @@ export const reportCsv = (data: ReportData): string => {
         l.text,
         l.evidence.map((e) => `${e.streamId}@${e.revision}`).join(' '),
       ]);
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return csv(rows);
+};
+
+/** One row per warning (苗头性、倾向性问题), as of the report's instant. */
+export const warningsCsv = (data: ReportData, ctx: DomainContext): string =>
+  csv([
+    ['as_of', 'task', 'lead_unit', 'lead_unit_name', 'warning', 'warning_zh', 'detail', 'evidence'],
+    ...data.warnings.map((w) => [
+      localTime(data.asOf, ctx),
+      w.taskId,
+      w.leadUnit,
+      nameOf(data.names, w.leadUnit),
+      w.kind,
+      WARNING_LABELS[w.kind] ?? '',
+      w.text,
+      w.revisions.map((r) => `task-${w.taskId}@${r}`).join(' '),
+    ]),
+  ]);
+
+/** One row per accountability flag (约谈问责) of the quarter. */
+export const flagsCsv = (data: ReportData): string => {
+  const q = selectedQuarter(data);
+  return csv([
+    ['quarter', 'unit', 'unit_name', 'action', 'action_zh', 'reason', 'reason_zh', 'detail', 'evidence'],
+    ...q.flags.map((f) => [
+      q.quarter,
+      f.unitId,
+      nameOf(data.names, f.unitId),
+      f.action,
+      FLAG_LABELS[f.action] ?? '',
+      f.reason,
+      FLAG_LABELS[f.reason] ?? '',
+      f.text,
+      f.evidence.map((e) => `${e.streamId}@${e.revision}`).join(' '),
+    ]),
+  ]);
 };

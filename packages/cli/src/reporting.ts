@@ -1,19 +1,18 @@
+import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '@duban/domain';
 import type { DomainContext } from '@duban/domain';
 import {
-  DEFAULT_SCORING_POLICY,
   accountabilityFlags,
   quartersOf,
   taskBoard,
   unitScorecard,
   warnings,
   type AccountabilityFlag,
-  type ScoringPolicy,
   type SupervisionModel,
   type TaskCard,
   type UnitScore,
   type Warning,
 } from '@duban/engine';
-import type { UnitNames } from './labels';
+import { NO_NAMES, type UnitNames } from './labels';
 
 /**
  * Everything a quarterly report (通报) shows, computed once from the supervision model with the
@@ -49,6 +48,8 @@ export interface ReportData {
   readonly board: readonly TaskCard[];
   readonly names: UnitNames;
   readonly policy: ScoringPolicy;
+  /** What a reader must know to read the report right (a quarter not over, an --as-of past the end). */
+  readonly notes: readonly string[];
 }
 
 export interface BuildReportOptions {
@@ -59,6 +60,7 @@ export interface BuildReportOptions {
   readonly quarter?: string;
   readonly policy?: ScoringPolicy;
   readonly names?: UnitNames;
+  readonly notes?: readonly string[];
 }
 
 export const buildReport = (options: BuildReportOptions): ReportData => {
@@ -89,8 +91,9 @@ export const buildReport = (options: BuildReportOptions): ReportData => {
     trend,
     warnings: warnings(model, options.asOf, policy.accountability, ctx),
     board: taskBoard(model, options.asOf, ctx),
-    names: options.names ?? {},
+    names: options.names ?? NO_NAMES,
     policy,
+    notes: options.notes ?? [],
   };
 };
 

@@ -8,6 +8,8 @@ import {
 } from '@duban/engine';
 import { createEventStoreDbStore } from '@duban/eventstoredb';
 import { CliError, EXIT, resolvePath, usageError, type CliIO } from './io';
+import { depthProblem, parseStrictJson } from './json';
+import { inline } from './terminal';
 import { looksTruncated, readLines, type ReadLinesOptions } from './ndjson';
 
 /**
@@ -24,13 +26,16 @@ export const LOCATION_HELP = 'an NDJSON file, memory:, or esdb://host:2113?tls=f
 
 export const parseLocation = (io: CliIO, spec: string): Location => {
   if (spec === 'memory:' || spec === 'memory') return { kind: 'memory', label: 'memory:' };
-  if (/^esdb(\+discover)?:\/\//i.test(spec)) return { kind: 'esdb', url: spec, label: redact(spec) };
+  // Labels are printed: a file name is shown with its control characters escaped.
+  if (/^esdb(\+discover)?:\/\//i.test(spec)) return { kind: 'esdb', url: spec, label: inline(redact(spec)) };
   if (/^(postgres|postgresql):\/\//i.test(spec))
-    throw usageError(`${redact(spec)}: the PostgreSQL adapter does not exist yet; use ${LOCATION_HELP}`);
+    throw usageError(
+      `${inline(redact(spec))}: the PostgreSQL adapter does not exist yet; use ${LOCATION_HELP}`,
+    );
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec))
-    throw usageError(`${redact(spec)}: unknown store; SOURCE and STORE are ${LOCATION_HELP}`);
+    throw usageError(`${inline(redact(spec))}: unknown store; SOURCE and STORE are ${LOCATION_HELP}`);
   const file = spec.startsWith('file:') ? spec.slice(5) : spec;
-  return { kind: 'file', path: resolvePath(io, file), label: file };
+  return { kind: 'file', path: resolvePath(io, file), label: inline(file) };
 };
 
 /** Connection strings may carry a password: never print it. */
@@ -104,25 +109,33 @@ async function* fileRecords(file: string, options: ReadLinesOptions): AsyncGener
     else if (rec.kind === 'not-utf8')
       yield { line: rec.line, unreadable: { field: '(line)', message: 'is not valid UTF-8' } };
     else if (rec.text.trim() !== '') {
-      try {
-        yield { line: rec.line, bytes: rec.bytes, value: JSON.parse(rec.text) as unknown };
-      } catch (error) {
+      const parsed = parseStrictJson(rec.text);
+      if (parsed.ok) yield { line: rec.line, bytes: rec.bytes, value: parsed.value };
+      else if (parsed.syntax)
         yield {
           line: rec.line,
           unreadable: {
             field: '(line)',
-            message: looksTruncated(error, rec.text)
-              ? `truncated: the JSON ends early${rec.unterminated ? ' and the file ends without a newline' : ''} (${(error as Error).message})`
-              : `is not JSON: ${(error as Error).message}`,
+            message: looksTruncated(parsed.syntax, rec.text)
+              ? `truncated: the JSON ends early${rec.unterminated ? ' and the file ends without a newline' : ''} (${parsed.message})`
+              : `is not JSON: ${parsed.message}`,
           },
         };
-      }
+      // A key twice, a number out of range, nesting too deep: named by its path in the line.
+      else yield { line: rec.line, unreadable: { field: parsed.field, message: parsed.message } };
     }
   }
 }
 
 async function* storeRecords(store: EventStore): AsyncGenerator<RawRecord> {
-  for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES })) yield { value: rawOf(e) };
+  for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES })) {
+    const value = rawOf(e);
+    // The store's client parsed it; nesting is bounded here as for a file, before anything recurses.
+    const deep = depthProblem(value);
+    yield deep
+      ? { unreadable: { field: deep.field, message: `${e.streamId}@${e.revision}: ${deep.message}` } }
+      : { value };
+  }
 }
 
 /** The stored event as the engine wrote it: no position (it belongs to the store, not the history). */

@@ -14,6 +14,7 @@ import {
   unitLabel,
   type UnitNames,
 } from './labels';
+import { inline } from './terminal';
 
 /** Terminal tables (cli-table3), uncoloured so they read the same in a terminal, a pipe and a file. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -77,7 +78,7 @@ export const explanations = (ranking: readonly UnitScore[], names: UnitNames): s
     for (const l of s.lines) {
       const points = l.kind === 'average' ? `= ${l.points}` : l.points < 0 ? `${l.points}` : `+${l.points}`;
       const evidence = l.evidence.map((e) => `${e.streamId}@${e.revision}`).join(', ');
-      out.push(`   ${points.padStart(8)}  ${l.text}${evidence ? `  [${evidence}]` : ''}`);
+      out.push(`   ${points.padStart(8)}  ${inline(l.text)}${evidence ? `  [${inline(evidence)}]` : ''}`);
     }
   }
   return out.join('\n');
@@ -87,10 +88,10 @@ export const warningsTable = (list: readonly Warning[], names: UnitNames): strin
   const t = table(['任务 Task', '牵头单位 Lead unit', '预警 Warning', '说明 Detail'], { rowLines: true });
   for (const w of list)
     t.push([
-      w.taskId,
+      inline(w.taskId),
       unitLabel(w.leadUnit, names),
-      `${w.kind} ${WARNING_LABELS[w.kind] ?? ''}`,
-      wrap(w.text, 70),
+      `${inline(w.kind)} ${WARNING_LABELS[w.kind] ?? ''}`,
+      wrap(inline(w.text), 70),
     ]);
   return t.toString();
 };
@@ -100,9 +101,9 @@ export const flagsTable = (list: readonly AccountabilityFlag[], names: UnitNames
   for (const f of list)
     t.push([
       unitLabel(f.unitId, names),
-      `${f.action} ${FLAG_LABELS[f.action] ?? ''}`,
-      `${f.reason} ${FLAG_LABELS[f.reason] ?? ''}`,
-      wrap(f.text, 60),
+      `${inline(f.action)} ${FLAG_LABELS[f.action] ?? ''}`,
+      `${inline(f.reason)} ${FLAG_LABELS[f.reason] ?? ''}`,
+      wrap(inline(f.text), 60),
     ]);
   return t.toString();
 };
@@ -114,28 +115,28 @@ export const boardTable = (board: readonly TaskCard[], names: UnitNames, ctx: Do
   );
   for (const c of board)
     t.push([
-      c.taskId + (c.key ? ' ★' : ''),
-      wrap(c.title, 28),
+      inline(c.taskId) + (c.key ? ' ★' : ''),
+      wrap(inline(c.title), 28),
       `${c.status} ${STATUS_LABELS[c.status] ?? ''}`,
       unitLabel(c.leadUnit, names),
       localDate(c.deadline, ctx) + (c.extended ? ' (ext.)' : ''),
       c.light === 'none' ? '—' : `${c.light} ${LIGHT_LABELS[c.light] ?? ''}`,
       c.percentComplete,
-      c.finalGrade ? gradeLabel(c.finalGrade) : `(${c.suggestedGrade})`,
+      c.finalGrade ? gradeLabel(c.finalGrade) : `(${inline(c.suggestedGrade)})`,
     ]);
   return t.toString();
 };
 
 export const actorText = (actor: TimelineEntry['actor']): string =>
-  `${actor.id} (${actor.kind}${actor.unitId ? ` ${actor.unitId}` : ''})`;
+  inline(`${actor.id} (${actor.kind}${actor.unitId ? ` ${actor.unitId}` : ''})`);
 
 export const stateText = (e: TimelineEntry, ctx: DomainContext): string => {
   const s = e.stateAfter;
   const parts = [`${s.status} ${STATUS_LABELS[s.status] ?? ''}`, `deadline ${localTime(s.deadline, ctx)}`];
   if (s.grade) parts.push(`grade ${gradeLabel(s.grade)}`);
   if (s.pendingExtension) parts.push('extension pending');
-  if (s.supervisor.kind === 'inspection-office') parts.push('supervised by 督查室');
-  return parts.join(' · ');
+  if (s.supervisor.kind === 'inspection-office') parts.push('supervised by the inspection office (督查室)');
+  return inline(parts.join(' · '));
 };
 
 export const timelineTable = (entries: readonly TimelineEntry[], ctx: DomainContext): string => {
@@ -147,10 +148,10 @@ export const timelineTable = (entries: readonly TimelineEntry[], ctx: DomainCont
       e.revision,
       localTime(e.at, ctx),
       wrap(
-        `${e.actor.id}\n${ACTOR_LABELS[e.actor.kind] ?? e.actor.kind}${e.actor.unitId ? ` ${e.actor.unitId}` : ''}`,
+        `${inline(e.actor.id)}\n${inline(ACTOR_LABELS[e.actor.kind] ?? e.actor.kind)}${e.actor.unitId ? ` ${inline(e.actor.unitId)}` : ''}`,
         26,
       ),
-      wrap(`${eventLabel(e.type)}\n${summarize(e.type, e.data)}`, 44),
+      wrap(`${eventLabel(e.type)}\n${inline(summarize(e.type, e.data))}`, 44),
       wrap(stateText(e, ctx), 34),
     ]);
   return t.toString();
@@ -162,7 +163,7 @@ export const summarize = (type: string, data: unknown): string => {
   const s = (k: string) => (d[k] === undefined ? '' : String(d[k]));
   switch (type) {
     case 'TaskAssigned':
-      return `${s('title')} → lead ${s('leadUnit')}${(d.coUnits as string[] | undefined)?.length ? `, co ${(d.coUnits as string[]).join(', ')}` : ''}; deadline ${s('deadline')}${d.key ? '; key task 重点' : ''}`;
+      return `${s('title')} → lead ${s('leadUnit')}${(d.coUnits as string[] | undefined)?.length ? `, co ${(d.coUnits as string[]).join(', ')}` : ''}; deadline ${s('deadline')}${d.key ? '; key task (重点事项)' : ''}`;
     case 'ProgressReported':
       return `${s('role')} ${s('status')} ${s('percentComplete')}%: ${s('summary')}`;
     case 'TaskUrged':

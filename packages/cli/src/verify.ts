@@ -1,7 +1,8 @@
 import { createHistoryChecker, formatProblem, type Problem } from './checked';
-import { EXIT, writeLine, type CliIO } from './io';
+import { EXIT, writeJson, writeLine, type CliIO } from './io';
 import { progressBar } from './progress';
 import { openSource, subject } from './source';
+import { inline } from './terminal';
 
 /**
  * `duban verify SOURCE`: follows every stream's hash chain and reads every event with the domain's
@@ -57,25 +58,18 @@ export const verifyCommand = async (
   const ok = problemCount === 0 && records > 0;
 
   if (options.json) {
-    writeLine(
-      io.stdout,
-      JSON.stringify(
-        {
-          source: source.label,
-          ok,
-          events: records,
-          streams: report.streams,
-          firstBreak: report.firstBreak
-            ? all.find((p) => p.kind === 'chain' && p.streamId === report.firstBreak!.streamId)
-            : undefined,
-          problems: all.slice(0, limit),
-          problemCount,
-          ...(options.heads ? { heads: Object.fromEntries(heads) } : {}),
-        },
-        null,
-        2,
-      ),
-    );
+    writeJson(io.stdout, {
+      source: source.label,
+      ok,
+      events: records,
+      streams: report.streams,
+      firstBreak: report.firstBreak
+        ? all.find((p) => p.kind === 'chain' && p.streamId === report.firstBreak!.streamId)
+        : undefined,
+      problems: all.slice(0, limit),
+      problemCount,
+      ...(options.heads ? { heads: Object.fromEntries(heads) } : {}),
+    });
     return ok ? EXIT.ok : EXIT.failed;
   }
 
@@ -90,7 +84,7 @@ export const verifyCommand = async (
     );
     if (options.heads)
       for (const [streamId, head] of [...heads].sort(([a], [b]) => a.localeCompare(b)))
-        writeLine(io.stdout, `${streamId}\t${head.revision}\t${head.hash}`);
+        writeLine(io.stdout, `${inline(streamId)}\t${head.revision}\t${inline(head.hash)}`);
     return EXIT.ok;
   }
   const first = report.firstBreak
@@ -99,7 +93,7 @@ export const verifyCommand = async (
   if (first)
     writeLine(
       io.stdout,
-      `${source.label}: BROKEN — stream ${first.streamId}, revision ${first.revision}: ${first.chain}${first.line === undefined ? '' : ` (line ${first.line})`}`,
+      `${source.label}: BROKEN — stream ${inline(first.streamId)}, revision ${first.revision}: ${first.chain}${first.line === undefined ? '' : ` (line ${first.line})`}`,
     );
   else
     writeLine(

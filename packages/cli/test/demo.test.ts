@@ -73,12 +73,12 @@ describe('duban demo', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(
-      /^duban demo — 长治市人民政府办公室, simulated 2021Q4–2022Q1: 6 units, 24 tasks, seed "2022"/,
+      /^duban demo — the Changzhi municipal government office \(长治市人民政府办公室\), simulated 2021Q4–2022Q1: 6 units, 24 tasks, seed "2022"/,
     );
     expect(r.stdout).toContain('every hash chain verifies');
     expect(r.stdout).toContain('通报 Quarterly ranking 2022Q1');
     expect(r.stdout.split('\n').filter((l) => /^│ +\d+ │/.test(l)).length).toBeGreaterThanOrEqual(5);
-    expect(r.stdout).toContain('预警 Warnings as of 2022-03-31 18:30');
+    expect(r.stdout).toContain('预警 Warnings as of 2022-03-31 18:01');
     expect(r.stdout).toContain('约谈问责 Accountability flags for 2022Q1');
     expect(r.stdout).toContain('Wrote out/history.ndjson');
     const html = await fs.readFile(path.join(dir, 'out', 'report.html'), 'utf8');
@@ -86,6 +86,15 @@ describe('duban demo', () => {
     expect(html).toContain('<svg class="bar-chart" data-quarter="2021Q4"');
     const verified = await duban(['verify', 'out/history.ndjson'], { cwd: dir });
     expect(verified.code).toBe(0);
+    // The office writes its urgings and warnings in Chinese, not half in the engine's English labels.
+    const reasons = (await fs.readFile(path.join(dir, 'out', 'history.ndjson'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; data: { reason?: string } })
+      .filter((e) => e.type === 'TaskUrged' || e.type === 'WarningIssued')
+      .map((e) => e.data.reason!);
+    expect(reasons.length).toBeGreaterThan(3);
+    expect(reasons.filter((r) => /[A-Za-z]{2,}/.test(r))).toEqual([]);
   });
 
   it('is deterministic: the same seed gives the same bytes, another seed another history', async () => {

@@ -44,21 +44,33 @@ const transport: Actor = { id: 'officer-zheng', kind: 'unit', unitId: 'bureau-of
  * - unit-bureau-of-transport: one key inspection — 1 event
  * Events interleave across streams in the file, as an export of a live store does.
  */
-export const smallHistory = async (): Promise<{ engine: Engine; store: EventStore; lines: string[] }> => {
+type Step = TaskCommand | { type: string; actor: Actor; at: string; data: unknown };
+
+/** The history the real engine writes for these commands, one NDJSON line per event. */
+export const historyFrom = async (
+  steps: readonly Step[],
+): Promise<{ engine: Engine; store: EventStore; lines: string[] }> => {
   const store = createInMemoryEventStore();
   const engine = createEngine({ store });
   let n = 0;
-  const exec = async (c: TaskCommand | { type: string; actor: Actor; at: string; data: unknown }) => {
+  for (const c of steps) {
     const result = await engine.execute(
       { type: c.type, data: c.data },
       { actor: c.actor, at: c.at, commandId: `cmd-${++n}` },
     );
     if (isLeft(result)) throw new Error(`${c.type} rejected: ${result.left.message}`);
-  };
+  }
+  const lines: string[] = [];
+  for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }))
+    lines.push(envelopeLine({ type: e.type, data: e.data, metadata: e.metadata }).trimEnd());
+  return { engine, store, lines };
+};
+
+export const smallHistory = async (): Promise<{ engine: Engine; store: EventStore; lines: string[] }> => {
   const t1 = taskFixture({ taskId: 'T1' });
   const t2 = taskFixture({ taskId: 'T2', key: true });
   const t3 = taskFixture({ taskId: 'T3', deadlineInWorkingDays: 5 });
-  const steps: Array<TaskCommand | { type: string; actor: Actor; at: string; data: unknown }> = [
+  const steps: Step[] = [
     t1.assign(),
     t2.assign({ leadUnit: 'bureau-of-finance', coUnits: [] }),
     t3.assign({ leadUnit: 'bureau-of-transport', coUnits: ['bureau-of-commerce'] }),
@@ -96,11 +108,7 @@ export const smallHistory = async (): Promise<{ engine: Engine; store: EventStor
     t1.approveClosure('good'),
     t2.approveClosure('basic'),
   ];
-  for (const c of steps) await exec(c);
-  const lines: string[] = [];
-  for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }))
-    lines.push(envelopeLine({ type: e.type, data: e.data, metadata: e.metadata }).trimEnd());
-  return { engine, store, lines };
+  return historyFrom(steps);
 };
 
 /** The lines of a stream, with their 1-based line numbers in the file. */

@@ -99,7 +99,7 @@ describe('duban explain', () => {
   it('gives the grade with each reason and the events behind it', async () => {
     const r = await duban(['explain', 'h.ndjson', 'T3'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Final grade 审定等级: poor 落实不力');
+    expect(r.stdout).toContain('Final grade (审定等级): poor 落实不力');
     expect(r.stdout).toContain('late: not done by the deadline (未按期办结)');
     expect(r.stdout).toMatch(/← rev 4 ClosureRequested .* by officer-zheng \(unit bureau-of-transport\)/);
     expect(r.stdout).toMatch(/← rev 3 DeadlineMissed .* by 13710-system \(system\)/);
@@ -132,5 +132,25 @@ describe('duban explain', () => {
     const usage = await duban(['explain', 'h.ndjson'], { cwd: dir });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("missing required argument 'task'");
+  });
+});
+
+describe('a task named by its stream id', () => {
+  it('explain and replay --task accept task-ID as well as ID', async () => {
+    const { lines } = await smallHistory();
+    const dir = tempDir();
+    await write(dir, 'h.ndjson', ndjson(lines));
+    const byId = await duban(['explain', 'h.ndjson', 'T3'], { cwd: dir });
+    const byStream = await duban(['explain', 'h.ndjson', 'task-T3'], { cwd: dir });
+    expect(byStream.code).toBe(0);
+    expect(byStream.stdout).toBe(byId.stdout);
+    const replay = await duban(['replay', 'h.ndjson', '--task', 'task-T2', '--format', 'json'], { cwd: dir });
+    expect(replay.code).toBe(0);
+    expect((JSON.parse(replay.stdout) as { task: string }).task).toBe('T2');
+    const none = await duban(['explain', 'h.ndjson', 'task-T9'], { cwd: dir });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      'h.ndjson: no task task-T9 (give a task id such as DB2022-009, or its stream id task-DB2022-009)',
+    );
   });
 });

@@ -4,8 +4,7 @@
  * the weekly rest days. Pure: dates are computed from the instants given, never from a clock.
  */
 
-/** A local calendar date, `YYYY-MM-DD`. */
-export type LocalDate = string;
+import type { LocalDate } from './codec';
 
 export interface CalendarOptions {
   /** Offset of the deployment's zone from UTC, in minutes. China has no daylight saving: +480. */

@@ -157,6 +157,62 @@ export const Count = refine(
   'must be a whole number from 0',
 );
 
+/** A whole number from `min` to `max`: the bound names the rule, so policies and profiles say what is allowed. */
+export const intRange = (min: number, max: number, name = 'Integer') =>
+  refine(
+    t.number,
+    name,
+    (n) => Number.isSafeInteger(n) && n >= min && n <= max,
+    `must be a whole number from ${min} to ${max}`,
+  );
+
+/** A finite number from `min` to `max`. */
+export const numberRange = (min: number, max: number, name = 'Number') =>
+  refine(
+    t.number,
+    name,
+    (n) => Number.isFinite(n) && n >= min && n <= max,
+    `must be a number from ${min} to ${max}`,
+  );
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A local calendar date, `YYYY-MM-DD`. */
+export type LocalDate = string;
+
+/** A calendar date in the office's zone, `YYYY-MM-DD`, in the years instants may take. */
+export const LocalDate = new t.Type<string, string, unknown>(
+  'LocalDate',
+  (u): u is string => typeof u === 'string' && localDateProblem(u) === undefined,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c);
+    const problem = localDateProblem(u);
+    return problem === undefined ? t.success(u) : t.failure(u, c, problem);
+  },
+  t.identity,
+);
+
+function localDateProblem(s: string): string | undefined {
+  const m = LOCAL_DATE.exec(s);
+  if (m === null || !dateExists(Number(m[1]), Number(m[2]), Number(m[3])))
+    return 'must be a date like 2022-03-01 that exists';
+  const year = Number(m[1]);
+  if (year < LIMITS.firstYear || year > LIMITS.lastYear)
+    return `must lie in the years ${LIMITS.firstYear} to ${LIMITS.lastYear}`;
+  return undefined;
+}
+
+/** A quarter, `2022Q1`. */
+export const Quarter = refine(
+  t.string,
+  'Quarter',
+  (s) =>
+    /^(\d{4})Q[1-4]$/.test(s) &&
+    Number(s.slice(0, 4)) >= LIMITS.firstYear &&
+    Number(s.slice(0, 4)) <= LIMITS.lastYear,
+  `must be a quarter like 2022Q1, in the years ${LIMITS.firstYear} to ${LIMITS.lastYear}`,
+);
+
 /** Milliseconds since the epoch of an instant that already passed the `Instant` codec. */
 export const ms = (instant: string): number => Date.parse(instant);
 

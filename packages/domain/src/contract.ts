@@ -2,25 +2,30 @@ import type { Either } from 'fp-ts/Either';
 import { decodeTagged, type ValidationError } from './codec';
 import { TaskCommands, TaskEvents, type TaskCommand, type TaskEvent } from './task';
 import { UnitCommands, UnitEvents, type UnitCommand, type UnitEvent } from './unit';
+import { OfficeCommands, OfficeEvents, type OfficeCommand, type OfficeEvent } from './office';
 
 /** Every command and event of the public contract, by type name, as runtime values. */
-export const Commands = { ...TaskCommands, ...UnitCommands };
-export const Events = { ...TaskEvents, ...UnitEvents };
+export const Commands = { ...TaskCommands, ...UnitCommands, ...OfficeCommands };
+export const Events = { ...TaskEvents, ...UnitEvents, ...OfficeEvents };
 
-export type Command = TaskCommand | UnitCommand;
-export type Event = TaskEvent | UnitEvent;
+export type Command = TaskCommand | UnitCommand | OfficeCommand;
+export type Event = TaskEvent | UnitEvent | OfficeEvent;
 export type CommandType = Command['type'];
 export type EventType = Event['type'];
 
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
+export type Aggregate = 'task' | 'unit' | 'office';
+
 /** Which aggregate a command or event belongs to (own keys only: `constructor` is no event type). */
-export const aggregateOf = (type: string): 'task' | 'unit' | undefined =>
+export const aggregateOf = (type: string): Aggregate | undefined =>
   has(TaskCommands, type) || has(TaskEvents, type)
     ? 'task'
     : has(UnitCommands, type) || has(UnitEvents, type)
       ? 'unit'
-      : undefined;
+      : has(OfficeCommands, type) || has(OfficeEvents, type)
+        ? 'office'
+        : undefined;
 
 export const isTaskCommand = (c: Command): c is TaskCommand => has(TaskCommands, c.type);
 

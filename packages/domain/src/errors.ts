@@ -62,6 +62,47 @@ export const RULES = {
     zh: '严格控制督查规模、范围、频次和时限，切实减轻基层负担',
   },
   InterviewNotScheduled: { en: 'An interview is recorded after it was scheduled', zh: '约谈' },
+  OfficeNotEstablished: {
+    en: "The office's record begins with its establishment, naming its main leader",
+    zh: '市政府办公室',
+  },
+  OfficeAlreadyEstablished: { en: 'An office is established once', zh: '市政府办公室' },
+  OfficeMismatch: { en: 'A history keeps the record of one office', zh: '市政府办公室' },
+  RecordOutOfOrder: {
+    en: "The office's record is kept in time order: nothing is recorded before its latest entry",
+    zh: '按时序记录',
+  },
+  RetroactiveChange: {
+    en: 'An organisation or rule change takes effect on or after the day it is recorded, never before',
+    zh: '不溯及既往',
+  },
+  NotOnRecord: {
+    en: 'Units, sections, leaders and staff are on the office record on the day they act or are named',
+    zh: '组织机构',
+  },
+  WrongApprover: {
+    en: 'An approval or consent names the leader the rules require, as on record on that day',
+    zh: '经市政府主要领导批准 / 分管领导',
+  },
+  NoPublishedSchedule: {
+    en: "Duban ships the State Council's schedules for 2021 to 2026; adopt other years as a calendar of your own",
+    zh: '国务院办公厅关于部分节假日安排的通知',
+  },
+  QuarterNotEnded: { en: 'A quarter is ranked once it has ended', zh: '按季度通报' },
+  AlreadyPublished: { en: 'A published 通报 is a fact: it is never published again otherwise', zh: '已通报' },
+  RankingNotComputed: {
+    en: 'A ranking is published as the engine computes it from the history, never as a caller hands it in',
+    zh: '按季度通报',
+  },
+  YearNotEnded: { en: 'A year is evaluated once it has ended', zh: '年度评价' },
+  QuartersNotPublished: {
+    en: 'The annual evaluation rests on the quarters published that year',
+    zh: '年度评价',
+  },
+  EvaluationNotPublished: {
+    en: 'Results are sent once the annual evaluation is published',
+    zh: '向组织人事部门通报年度评价结果',
+  },
 } as const;
 
 export type DomainErrorCode = keyof typeof RULES;

@@ -1,4 +1,6 @@
+import * as t from 'io-ts';
 import type { BusinessCalendar } from './calendar';
+import { Id, ShortText, intRange, list, nonEmptyArray } from './codec';
 import type { Complexity } from './task/vocabulary';
 
 /**
@@ -85,3 +87,37 @@ export const complexityOf = (
   calendar.localDate(calendar.addWorkingDays(assignedAt, profile.ordinaryWithinWorkingDays))
     ? 'ordinary'
     : 'major';
+
+/** The codec of a milestone rule, for profiles an office adopts as data. */
+export const MilestoneRuleCodec = t.strict(
+  {
+    id: Id,
+    label: t.strict({ en: ShortText, zh: ShortText }),
+    after: t.union([
+      t.strict({ workingDays: intRange(1, 250, 'WorkingDays') }),
+      t.strict({ months: intRange(1, 24, 'Months') }),
+    ]),
+    appliesTo: t.keyof({ all: null, ordinary: null, major: null }),
+    metBy: nonEmptyArray(
+      t.keyof({
+        accepted: null,
+        'progress-reported': null,
+        'closure-requested': null,
+        'plan-with-milestones': null,
+      }),
+      'Evidence',
+      4,
+    ),
+  },
+  'MilestoneRule',
+);
+
+/** The codec of a time-limit profile (13710 or an office's own). */
+export const TimeLimitProfileCodec = t.strict(
+  {
+    name: ShortText,
+    milestones: list(MilestoneRuleCodec, 'Milestones', 20),
+    ordinaryWithinWorkingDays: intRange(1, 250, 'WorkingDays'),
+  },
+  'TimeLimitProfile',
+);

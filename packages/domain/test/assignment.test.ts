@@ -28,6 +28,24 @@ describe('立项/交办: AssignTask', () => {
             supervisor: { kind: 'section', sectionId: 'section-2' },
             requirements: 'Report weekly',
             taskForceId: 'TF-registration',
+            // The deputy leader who decided it is in charge of it (分管), and approves its closure.
+            deputyInCharge: 'vice-mayor-li',
+            // 13710, set now with today's calendar and kept: 1 and 3 working days (the one-month limit of
+            // a major item falls after its deadline, 20 working days away, so the deadline asks it).
+            timeLimits: [
+              {
+                id: 'deploy',
+                label: { en: 'deployed within 1 working day', zh: '1天内研究部署' },
+                due: f.day(1),
+                metBy: ['accepted'],
+              },
+              {
+                id: 'first-feedback',
+                label: { en: 'first feedback within 3 working days', zh: '3天内反馈办理情况' },
+                due: f.day(3),
+                metBy: ['progress-reported'],
+              },
+            ],
           },
         },
       ]);

@@ -466,16 +466,40 @@ describe('CheckDeadlines: each due time becomes an event exactly once', () => {
   });
 
   it('uses the time-limit profile of the deployment', () => {
+    const decider = createTaskDecider(
+      defaultContext({ profile: { ...PROFILE_13710, name: 'none', milestones: [] } }),
+    );
+    const g = taskFixture({ decider });
+    const deadlineOnly = spec(decider);
+    deadlineOnly
+      .given(g.history(g.assign()))
+      .when(g.checkDeadlines(g.day(4)))
+      .thenNothingHappens();
+    deadlineOnly
+      .given(g.history(g.assign()))
+      .when(g.checkDeadlines(g.day(21)))
+      .thenEvents((events) => expect(types(events)).toEqual(['DeadlineMissed']));
+  });
+
+  it('keeps the limits set at assignment when the profile changes afterwards (they are in the task record)', () => {
+    const [assigned] = f.history(f.assign());
+    expect(assigned!.type === 'TaskAssigned' && assigned!.data.timeLimits?.map((l) => [l.id, l.due])).toEqual(
+      [
+        ['deploy', f.day(1)],
+        ['first-feedback', f.day(3)],
+      ],
+    );
     const deadlineOnly = spec(
       createTaskDecider(defaultContext({ profile: { ...PROFILE_13710, name: 'none', milestones: [] } })),
     );
     deadlineOnly
       .given(f.history(f.assign()))
       .when(f.checkDeadlines(f.day(4)))
-      .thenNothingHappens();
-    deadlineOnly
-      .given(f.history(f.assign()))
-      .when(f.checkDeadlines(f.day(21)))
-      .thenEvents((events) => expect(types(events)).toEqual(['DeadlineMissed']));
+      .thenEvents((events) =>
+        expect(events.map((e) => e.type === 'MilestoneMissed' && e.data.milestone)).toEqual([
+          'deploy',
+          'first-feedback',
+        ]),
+      );
   });
 });

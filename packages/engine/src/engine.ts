@@ -1,20 +1,35 @@
 import { isLeft, left, right, type Either } from 'fp-ts/Either';
 import {
   aggregateOf,
-  createTaskDecider,
-  createUnitDecider,
+  applyOffice,
+  applyTask,
+  applyUnit,
+  contextAt,
+  decideOffice,
+  decideTask,
+  decideUnit,
   decodeCommand,
   defaultContext,
   Instant,
+  initialOfficeState,
+  initialTaskState,
+  initialUnitState,
+  OFFICE_STREAM_ID,
   taskStreamId,
   toProblems,
   unitStreamId,
   validationError,
   type Actor,
+  type Aggregate,
   type Command,
-  type Decider,
   type DomainContext,
+  type DomainError,
   type Event,
+  type OfficeCommand,
+  type OfficeFacts,
+  type OfficeState,
+  type TaskCommand,
+  type UnitCommand,
   type Problem,
   type TaskState,
   type UnitState,
@@ -34,6 +49,9 @@ import {
 import { createUpcasterRegistry, type UpcasterRegistry } from './envelope/upcasters';
 import type { EngineError, StoreError } from './errors';
 import type { EventStore, Position, ProposedEvent, RecordedEvent } from './store/event-store';
+import { annualEvaluationOf, rankingToPublish } from './projections/publication';
+import { rebuild } from './projections/projection';
+import { supervisionProjection, type SupervisionModel } from './projections/supervision-model';
 import { createStreamCache, type ExecutedCommand, type LoadedStream } from './stream-cache';
 
 export { CommandMeta, CommandKey } from './command-meta';
@@ -92,6 +110,8 @@ export interface Engine {
   taskState(taskId: string, options?: { readonly asOf?: string }): Promise<Either<EngineError, TaskState>>;
   /** One unit's record (inspections, interviews, referrals…), now or as of a business time. */
   unitState(unitId: string, options?: { readonly asOf?: string }): Promise<Either<EngineError, UnitState>>;
+  /** The office's record: its organisation, calendars, rules and published 通报 (empty without one). */
+  officeState(): Promise<Either<EngineError, OfficeState>>;
   /** Every task and unit event in global order from a position (inclusive), upcast. */
   readAll(options?: { fromPosition?: Position | 'start' }): AsyncIterable<Envelope>;
   /**
@@ -109,9 +129,49 @@ export interface Engine {
 }
 
 /** Streams the engine writes: everything else in a store (checkpoints, system, foreign) is not history. */
-export const DOMAIN_STREAM_PREFIXES = ['task-', 'unit-'] as const;
+export const DOMAIN_STREAM_PREFIXES = ['task-', 'unit-', OFFICE_STREAM_ID] as const;
 
-type AnyDecider = Decider<Command, Event, unknown>;
+/** How the engine folds and decides one aggregate: the domain's own functions, the context per command. */
+interface AggregateModel {
+  readonly initialState: () => unknown;
+  readonly apply: (state: unknown, event: Event) => unknown;
+  readonly decide: (
+    command: Command,
+    state: unknown,
+    ctx: DomainContext,
+    facts: OfficeFacts,
+  ) => Either<DomainError, Event[]>;
+}
+
+const AGGREGATES: Readonly<Record<Aggregate, AggregateModel>> = {
+  task: {
+    initialState: initialTaskState,
+    apply: applyTask as AggregateModel['apply'],
+    decide: (c, s, ctx) => decideTask(c as TaskCommand, s as TaskState, ctx),
+  },
+  unit: {
+    initialState: initialUnitState,
+    apply: applyUnit as AggregateModel['apply'],
+    decide: (c, s, ctx) => decideUnit(c as UnitCommand, s as UnitState, ctx),
+  },
+  office: {
+    initialState: initialOfficeState,
+    apply: applyOffice as AggregateModel['apply'],
+    decide: (c, s, ctx, facts) => decideOffice(c as OfficeCommand, s as OfficeState, ctx, facts),
+  },
+};
+
+/** The stream a command is decided on: `task-<id>`, `unit-<id>`, or the office's record. */
+const streamOf = (command: Command): string => {
+  switch (aggregateOf(command.type)) {
+    case 'task':
+      return taskStreamId((command.data as { taskId: string }).taskId);
+    case 'unit':
+      return unitStreamId((command.data as { unitId: string }).unitId);
+    default:
+      return OFFICE_STREAM_ID;
+  }
+};
 
 // Committed results carry no position (an append reports only its last), also when replayed.
 const withoutPosition = ({ position: _p, ...envelope }: Envelope): Envelope => envelope;
@@ -218,10 +278,6 @@ export const createEngine = (options: EngineOptions): Engine => {
   const baseDelay = options.retry?.baseDelayMs ?? 5;
   const maxDelay = options.retry?.maxDelayMs ?? 200;
   const sleep = options.sleep ?? defaultSleep;
-  const deciders = {
-    task: createTaskDecider(context) as unknown as AnyDecider,
-    unit: createUnitDecider(context) as unknown as AnyDecider,
-  };
 
   const readStream = async (streamId: string): Promise<Envelope[]> => {
     const out: Envelope[] = [];
@@ -241,7 +297,7 @@ export const createEngine = (options: EngineOptions): Engine => {
   /** Folds what the stream holds past `loaded` (all of it for a fresh load), in place: the state is private. */
   const catchUp = async (
     streamId: string,
-    decider: AnyDecider,
+    decider: AggregateModel,
     loaded: LoadedStream<unknown>,
   ): Promise<Either<EngineError, LoadedStream<unknown>>> => {
     const verifier = options.verifyOnLoad ? createChainVerifier() : undefined;
@@ -281,17 +337,52 @@ export const createEngine = (options: EngineOptions): Engine => {
     return right(loaded);
   };
 
-  const fresh = (decider: AnyDecider): LoadedStream<unknown> => ({
+  const fresh = (decider: AggregateModel): LoadedStream<unknown> => ({
     state: decider.initialState(),
     revision: -1,
     lastHash: GENESIS_HASH,
     commands: new Map(),
   });
 
+  // The office's record, as the context of every decision: kept folded, caught up before each use. One
+  // catch-up at a time (it folds in place), and a decision reads it synchronously right after.
+  let office: LoadedStream<unknown> | undefined;
+  let officeTurn: Promise<unknown> = Promise.resolve();
+  const officeState = (): Promise<Either<EngineError, OfficeState>> => {
+    const turn = officeTurn.then(async () => {
+      const base = options.verifyOnLoad || !office ? fresh(AGGREGATES.office) : office;
+      const caught = await catchUp(OFFICE_STREAM_ID, AGGREGATES.office, base);
+      office = isLeft(caught) ? undefined : caught.right;
+      return isLeft(caught) ? caught : right(caught.right.state as OfficeState);
+    });
+    officeTurn = turn.catch(() => undefined);
+    return turn;
+  };
+
+  /** What a publication needs from the whole history: the quarter's ranking, the year's evaluation. */
+  const publicationFacts = async (command: Command): Promise<Either<EngineError, OfficeFacts>> => {
+    if (command.type !== 'PublishQuarterlyRanking' && command.type !== 'PublishAnnualEvaluation')
+      return right({});
+    let model: SupervisionModel;
+    try {
+      model = await rebuild(
+        supervisionProjection,
+        upcastAll(store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES })),
+      );
+    } catch (error) {
+      return left(storeError('reading the history for the publication failed', error));
+    }
+    return right(
+      command.type === 'PublishQuarterlyRanking'
+        ? { ranking: rankingToPublish(model, command.data.quarter, context) }
+        : { annual: annualEvaluationOf(model, command.data.year, context) },
+    );
+  };
+
   const attempt = async (
     { command, meta, digest }: Received,
     streamId: string,
-    decider: AnyDecider,
+    decider: AggregateModel,
   ): Promise<Either<EngineError, Committed> | 'conflict'> => {
     // Verification needs the whole chain, so it never starts from a cached state.
     const cached = options.verifyOnLoad ? undefined : cache.take(streamId);
@@ -325,7 +416,19 @@ export const createEngine = (options: EngineOptions): Engine => {
       }
     }
 
-    const decision = decider.decide(command, loaded.state);
+    // The rules in force at the command's business time, from the office's record (defaults without one).
+    const office = streamId === OFFICE_STREAM_ID ? right(loaded.state as OfficeState) : await officeState();
+    if (isLeft(office)) {
+      keep();
+      return office;
+    }
+    const ctx = contextAt(office.right, command.at, context);
+    const facts = await publicationFacts(command);
+    if (isLeft(facts)) {
+      keep();
+      return facts;
+    }
+    const decision = decider.decide(command, loaded.state, ctx, facts.right);
     if (isLeft(decision) || decision.right.length === 0) {
       keep();
       return isLeft(decision) ? decision : right({ streamId, events: [], streamRevision, replayed: false });
@@ -393,12 +496,9 @@ export const createEngine = (options: EngineOptions): Engine => {
       if (isLeft(received)) return received;
       const { command } = received.right;
       const aggregate = aggregateOf(command.type)!;
-      const streamId =
-        aggregate === 'task'
-          ? taskStreamId((command.data as { taskId: string }).taskId)
-          : unitStreamId((command.data as { unitId: string }).unitId);
+      const streamId = streamOf(command);
       for (let n = 1; ; n++) {
-        const result = await attempt(received.right, streamId, deciders[aggregate]);
+        const result = await attempt(received.right, streamId, AGGREGATES[aggregate]);
         if (result !== 'conflict') return result;
         if (n >= attempts)
           return left({
@@ -416,7 +516,7 @@ export const createEngine = (options: EngineOptions): Engine => {
   /** A stream's state now (from the cache, copied: the cached one folds in place) or as of an instant. */
   const stateOf = async <S>(
     streamId: string,
-    decider: AnyDecider,
+    decider: AggregateModel,
     asOf: string | undefined,
   ): Promise<Either<EngineError, S>> => {
     if (asOf !== undefined) {
@@ -454,9 +554,14 @@ export const createEngine = (options: EngineOptions): Engine => {
     execute,
     readStream: async (streamId) => (await readStream(streamId)).map((e) => upcasters.upcast(e)),
     taskState: (taskId, opts = {}) =>
-      guarded(() => stateOf<TaskState>(taskStreamId(taskId), deciders.task, opts.asOf)),
+      guarded(() => stateOf<TaskState>(taskStreamId(taskId), AGGREGATES.task, opts.asOf)),
     unitState: (unitId, opts = {}) =>
-      guarded(() => stateOf<UnitState>(unitStreamId(unitId), deciders.unit, opts.asOf)),
+      guarded(() => stateOf<UnitState>(unitStreamId(unitId), AGGREGATES.unit, opts.asOf)),
+    officeState: () =>
+      guarded(async () => {
+        const office = await officeState();
+        return isLeft(office) ? office : right(structuredClone(office.right));
+      }),
     readAll: (opts = {}) =>
       upcastAll(
         store.readAll({ fromPosition: opts.fromPosition ?? 'start', streamPrefixes: DOMAIN_STREAM_PREFIXES }),

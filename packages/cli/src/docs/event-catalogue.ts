@@ -1,4 +1,4 @@
-import { Commands, Events, LIMITS, aggregateOf } from '@duban/domain';
+import { Commands, Events, LIMITS, aggregateOf, type Aggregate } from '@duban/domain';
 import { CURRENT_SCHEMA_VERSIONS, DEFAULT_UPCASTERS, EnvelopeMetadata } from '@duban/engine';
 import { EVENT_LABELS } from '../labels';
 
@@ -141,10 +141,22 @@ const table = (rows: readonly Row[]): string[] => [
 
 const anchorOf = (name: string) => name.toLowerCase();
 
+const AGGREGATES: readonly Aggregate[] = ['task', 'unit', 'office'];
+const HEADINGS: Readonly<Record<Aggregate, string>> = {
+  task: 'Task events',
+  unit: 'Unit events',
+  office: "Office events (the office's record: organisation, calendar, rules, 通报)",
+};
+const STREAMS: Readonly<Record<Aggregate, string>> = {
+  task: 'task-<taskId>',
+  unit: 'unit-<unitId>',
+  office: 'office',
+};
+
 export const renderEventCatalogue = (): string => {
   const events = Object.entries(Events as unknown as Record<string, Codec>);
   const commands = Object.entries(Commands as unknown as Record<string, Codec>);
-  const byAggregate = (entries: Array<[string, Codec]>, aggregate: 'task' | 'unit') =>
+  const byAggregate = (entries: Array<[string, Codec]>, aggregate: Aggregate) =>
     entries.filter(([name]) => aggregateOf(name) === aggregate);
   const out: string[] = [];
   out.push('# Event catalogue');
@@ -155,7 +167,7 @@ export const renderEventCatalogue = (): string => {
   out.push('');
   out.push(
     'Every event Duban stores and every command it accepts, read from the io-ts codecs that are the contract. ' +
-      'Task events live in stream `task-<taskId>`, unit events in `unit-<unitId>`. Each event is wrapped in the envelope below; ' +
+      "Task events live in stream `task-<taskId>`, unit events in `unit-<unitId>`, the office's record in `office`. Each event is wrapped in the envelope below; " +
       'its hash covers type, data and the envelope (see [auditing.md](auditing.md)). Decoding strips unknown keys and reports every problem with its path.',
   );
   out.push('');
@@ -163,7 +175,7 @@ export const renderEventCatalogue = (): string => {
   out.push('');
   out.push('## Contents');
   out.push('');
-  for (const aggregate of ['task', 'unit'] as const)
+  for (const aggregate of AGGREGATES)
     out.push(
       `- ${aggregate} events: ${byAggregate(events, aggregate)
         .map(([name]) => `[${name}](#${anchorOf(name)})`)
@@ -201,15 +213,15 @@ export const renderEventCatalogue = (): string => {
         .map((u) => `v${u.fromVersion} → v${u.fromVersion + 1}`)
         .join(', ')} |`,
     );
-  for (const aggregate of ['task', 'unit'] as const) {
+  for (const aggregate of AGGREGATES) {
     out.push('');
-    out.push(`## ${aggregate === 'task' ? 'Task events' : 'Unit events'}`);
+    out.push(`## ${HEADINGS[aggregate]}`);
     for (const [name, codec] of byAggregate(events, aggregate)) {
       out.push('');
       out.push(`### ${name}`);
       out.push('');
       out.push(
-        `${EVENT_LABELS[name] ? `${EVENT_LABELS[name]} · ` : ''}stream \`${aggregate}-<${aggregate}Id>\` · schema version ${CURRENT_SCHEMA_VERSIONS[name] ?? 1}`,
+        `${EVENT_LABELS[name] ? `${EVENT_LABELS[name]} · ` : ''}stream \`${STREAMS[aggregate]}\` · schema version ${CURRENT_SCHEMA_VERSIONS[name] ?? 1}`,
       );
       out.push('');
       out.push(...table(fieldsOf(codec, 'data')));

@@ -34,7 +34,7 @@ export const UNITS: ReadonlyArray<readonly [id: string, name: string]> = [
 ];
 
 /** Names of every unit the demo can field, for reports. */
-export const OFFICE_UNIT_NAMES: Readonly<Record<string, string>> = Object.fromEntries(UNITS);
+export const OFFICE_UNIT_NAMES: ReadonlyMap<string, string> = new Map(UNITS);
 
 export const MAYOR: Actor = { id: 'mayor', kind: 'main-leader' };
 export const INSPECTION_OFFICE: Actor = { id: 'inspector-sun', kind: 'inspection-office' };

@@ -7,10 +7,11 @@ import {
   type DomainContext,
   type Grade,
   type TaskSource,
+  type DueTime,
   type TaskState,
+  DEFAULT_SCORING_POLICY,
 } from '@duban/domain';
 import {
-  DEFAULT_SCORING_POLICY,
   comparePositions,
   createDeadlineSweeper,
   createEngine,
@@ -271,6 +272,10 @@ export const simulateOffice = async (options: SimulationOptions): Promise<Simula
       .map((f) => f.at)
       .sort()
       .at(-1);
+  const zhLabel = (d: DueTime): string =>
+    d.kind === 'deadline'
+      ? '办结期限'
+      : (ctx.profile.milestones.find((m) => m.id === d.id)?.label.zh ?? d.id);
   const outstanding = (s: TaskState, now: string) =>
     dueTimes(s, ctx).filter((d) => !d.metBy && Date.parse(now) > Date.parse(d.due));
   const noticeNo = { n: 0 };
@@ -719,7 +724,8 @@ export const simulateOffice = async (options: SimulationOptions): Promise<Simula
       const last = lastSupervision(s);
       if (missed.length > 0 && (last === undefined || day >= indexOf(last) + 2)) {
         const deadlineMissed = missed.some((d) => d.kind === 'deadline');
-        const reason = `${missed.map((d) => d.label).join('；')}已超时`;
+        // The office writes in Chinese: each limit by its Chinese name, not the engine's English label.
+        const reason = `${missed.map((d) => zhLabel(d)).join('；')}已超时`;
         if (s.urges.length < 2)
           supervisorActions.push(
             act((i) => exec('UrgeTask', { taskId: p.taskId, reason: `催办：${reason}` }, supervisor, i)),

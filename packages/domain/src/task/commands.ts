@@ -41,7 +41,14 @@ export const TaskCommands = {
       origin: Origin,
       sectionId: Id,
     },
-    { requirements: text(), key: t.boolean, complexity: Complexity, taskForceId: Id },
+    {
+      requirements: text(),
+      key: t.boolean,
+      complexity: Complexity,
+      taskForceId: Id,
+      /** 分管领导, named by the main leader; otherwise taken from the portfolios on record. */
+      deputyInCharge: Id,
+    },
   ),
   /** 签收, with its deployment (研究部署) */
   AcceptTask: command('AcceptTask', {}, { deployment: text() }),

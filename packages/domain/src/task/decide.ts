@@ -1,3 +1,5 @@
+import { left } from 'fp-ts/Either';
+import { actorNotOnRecord } from '../office/actors';
 import type { DomainContext } from '../policy';
 import type { TaskCommand, TaskCommandType } from './commands';
 import { carryingOut } from './decisions/carrying-out';
@@ -43,6 +45,8 @@ export const decideTask = (command: TaskCommand, state: TaskState, ctx: DomainCo
     return fail('AuditorsCannotAct', `${who(actor)} may not issue ${command.type}`, 'actor');
   if (actor.kind === 'system' && command.type !== 'CheckDeadlines')
     return denied(actor, `issue ${command.type}: the system only runs the deadline check`);
+  const unknown = actorNotOnRecord(actor, ctx.organisation);
+  if (unknown) return left(unknown);
   if (command.type !== 'AssignTask') {
     if (state.status === 'none')
       return fail('TaskNotFound', `task ${command.data.taskId} has not been assigned`, 'data.taskId');

@@ -1,6 +1,7 @@
 import type { DomainContext } from '../policy';
-import { milestoneDue, type MilestoneEvidence, type MilestoneRule } from '../time-limits';
+import { milestoneDue, type MilestoneEvidence } from '../time-limits';
 import type { Fact, TaskState } from './state';
+import type { TimeLimit } from './vocabulary';
 
 /** A time limit of one task: a profile milestone or the deadline itself, and what met it, if anything. */
 export interface DueTime {
@@ -33,29 +34,50 @@ const earliest = (facts: ReadonlyArray<Fact | undefined>): Fact | undefined =>
     undefined,
   );
 
-const applies = (rule: MilestoneRule, state: TaskState): boolean =>
-  rule.appliesTo === 'all' || rule.appliesTo === state.complexity;
+/**
+ * The time limits a task gets at assignment under `ctx` (the profile and calendar in force that day):
+ * the profile's milestones that apply to its complexity. A milestone that falls on or after the deadline
+ * adds nothing the deadline does not already ask, so it is left out (an ordinary item's 7-day limit when
+ * its deadline is 5 days away; a major item's one-month limit when its deadline is three weeks away).
+ */
+export const timeLimitsAt = (
+  assignedAt: string,
+  deadline: string,
+  complexity: TaskState['complexity'],
+  ctx: DomainContext,
+): TimeLimit[] => {
+  const limits: TimeLimit[] = [];
+  for (const rule of ctx.profile.milestones) {
+    if (rule.appliesTo !== 'all' && rule.appliesTo !== complexity) continue;
+    const due = milestoneDue(rule, assignedAt, ctx.calendar);
+    if (Date.parse(due) >= Date.parse(deadline)) continue;
+    limits.push({
+      id: rule.id,
+      label: { en: rule.label.en, zh: rule.label.zh },
+      due,
+      metBy: [...rule.metBy],
+    });
+  }
+  return limits;
+};
 
 /**
- * Every time limit of an assigned task: the profile's milestones, then the current deadline. A milestone
- * that falls on or after the deadline set at assignment adds nothing the deadline does not already ask,
- * so it is left out (an ordinary item's 7-day limit when its deadline is 5 days away; a major item's
- * one-month limit when its deadline is three weeks away). Extensions do not bring it back.
+ * Every time limit of an assigned task: the milestones set at its assignment, then the current deadline.
+ * Tasks recorded before Duban kept their limits get them computed under `ctx` (extensions never bring
+ * back a milestone left out).
  */
 export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
   if (!state.assigned) return [];
-  const assignedAt = state.assigned.at;
+  const limits =
+    state.timeLimits ?? timeLimitsAt(state.assigned.at, state.originalDeadline, state.complexity, ctx);
   const times: DueTime[] = [];
-  for (const rule of ctx.profile.milestones) {
-    if (!applies(rule, state)) continue;
-    const due = milestoneDue(rule, assignedAt, ctx.calendar);
-    if (Date.parse(due) >= Date.parse(state.originalDeadline)) continue;
-    const metBy = earliest(rule.metBy.map((kind) => evidence(state, kind)));
+  for (const limit of limits) {
+    const metBy = earliest(limit.metBy.map((kind) => evidence(state, kind)));
     times.push({
       kind: 'milestone',
-      id: rule.id,
-      label: `${rule.label.en} (${rule.label.zh})`,
-      due,
+      id: limit.id,
+      label: `${limit.label.en} (${limit.label.zh})`,
+      due: limit.due,
       ...(metBy ? { metBy } : {}),
     });
   }

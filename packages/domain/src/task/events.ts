@@ -18,6 +18,7 @@ import {
   RectificationSource,
   Supervisor,
   TaskSource,
+  TimeLimit,
   WarningLevel,
   WorkMatrix,
 } from './vocabulary';
@@ -59,7 +60,14 @@ export const TaskEvents = {
       sectionId: Id,
       supervisor: Supervisor,
     },
-    { requirements: text(), taskForceId: Id },
+    {
+      requirements: text(),
+      taskForceId: Id,
+      /** The deputy leader in charge (分管领导) who approves its closure; absent: only the main leader. */
+      deputyInCharge: Id,
+      /** The time limits set at assignment, besides the deadline (absent in histories before they were kept). */
+      timeLimits: list(TimeLimit, 'TimeLimits', 20),
+    },
   ),
   TaskAccepted: event('TaskAccepted', Unit, { deployment: text() }),
   WorkPlanSubmitted: event('WorkPlanSubmitted', {

@@ -26,6 +26,14 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.leadUnit = data.leadUnit;
     s.coUnits = [...data.coUnits];
     if (data.taskForceId !== undefined) s.taskForceId = data.taskForceId;
+    if (data.deputyInCharge !== undefined) s.deputyInCharge = data.deputyInCharge;
+    if (data.timeLimits !== undefined)
+      s.timeLimits = data.timeLimits.map((l) => ({
+        id: l.id,
+        label: { ...l.label },
+        due: l.due,
+        metBy: [...l.metBy],
+      }));
     s.origin = { ...data.origin };
     s.sectionId = data.sectionId;
     s.supervisor = { ...data.supervisor };

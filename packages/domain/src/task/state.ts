@@ -1,5 +1,5 @@
 import type { Grade } from '../grade';
-import type { Complexity, Origin, Supervisor, TaskSource } from './vocabulary';
+import type { Complexity, Origin, Supervisor, TaskSource, TimeLimit } from './vocabulary';
 
 /**
  * The task as the decider sees it: what the events so far establish. Plain data (arrays, no Maps) so
@@ -42,6 +42,10 @@ export interface TaskState {
   coUnits: string[];
   taskForceId?: string;
   origin: Origin;
+  /** 分管领导: approves closure of a non-key task (with the main leader). Absent: only the main leader. */
+  deputyInCharge?: string;
+  /** Time limits set at assignment; absent for tasks recorded before they were kept (then computed). */
+  timeLimits?: TimeLimit[];
   sectionId: string;
   supervisor: Supervisor;
   assigned?: Fact;
@@ -90,6 +94,8 @@ export interface TaskState {
 // `delete`: a deleted property turns the object into a slow dictionary, and replay folds millions of them.
 export const initialTaskState = (): TaskState => ({
   taskForceId: undefined,
+  deputyInCharge: undefined,
+  timeLimits: undefined,
   assigned: undefined,
   accepted: undefined,
   workPlan: undefined,

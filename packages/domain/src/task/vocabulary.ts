@@ -64,6 +64,30 @@ export const WorkMatrix = t.strict(
   'WorkMatrix',
 );
 
+/**
+ * A time limit set at assignment (13710 and the like): computed once, with the profile and calendar in
+ * force that day, and kept in the task's own record, so it never moves when the rules change later.
+ */
+export const TimeLimit = t.strict(
+  {
+    id: Id,
+    label: t.strict({ en: ShortText, zh: ShortText }),
+    due: Instant,
+    metBy: nonEmptyArray(
+      t.keyof({
+        accepted: null,
+        'progress-reported': null,
+        'closure-requested': null,
+        'plan-with-milestones': null,
+      }),
+      'Evidence',
+      4,
+    ),
+  },
+  'TimeLimit',
+);
+export type TimeLimit = t.TypeOf<typeof TimeLimit>;
+
 export const PlanMilestone = t.strict({ name: ShortText, due: Instant }, 'PlanMilestone');
 
 export const Percent = refine(

@@ -1,6 +1,7 @@
 import { left, right, type Either } from 'fp-ts/Either';
 import { domainError, type DomainError } from '../errors';
 import { LIMITS } from '../limits';
+import { actorNotOnRecord } from '../office/actors';
 import type { DomainContext } from '../policy';
 import type { UnitCommand, UnitCommandOf, UnitCommandType } from './commands';
 import type { UnitEvent } from './events';
@@ -18,6 +19,19 @@ const nothing: Decision = right([]);
 const handlers: { readonly [K in UnitCommandType]: Handler<K> } = {
   RecordInspection({ data, at }, s, ctx) {
     if (s.inspections.some((i) => i.id === data.inspectionId)) return nothing;
+    const org = ctx.organisation;
+    if (org && data.approval.by !== org.mainLeader)
+      return left(
+        domainError(
+          'WrongApprover',
+          `a key inspection is approved by the main leader (经市政府主要领导批准同意): ${data.approval.by} is not the main leader on record (${org.mainLeader ?? 'none'})`,
+          'data.approval.by',
+        ),
+      );
+    if (org && !org.hasUnit(data.unitId))
+      return left(
+        domainError('NotOnRecord', `unit ${data.unitId} is not on record on ${org.date}`, 'data.unitId'),
+      );
     const quarter = ctx.calendar.quarterOf(at);
     const cap = ctx.policy.inspectionsPerUnitPerQuarter;
     const count = s.inspections.filter((i) => i.quarter === quarter).length;
@@ -90,6 +104,17 @@ export const decideUnit = (command: UnitCommand, state: UnitState, ctx: DomainCo
   if (actor.kind === 'auditor')
     return left(
       domainError('AuditorsCannotAct', `auditor ${actor.id} may not issue ${command.type}`, 'actor'),
+    );
+  const unknown = actorNotOnRecord(actor, ctx.organisation);
+  if (unknown) return left(unknown);
+  const org = ctx.organisation;
+  if (org && !org.hasUnit(command.data.unitId))
+    return left(
+      domainError(
+        'NotOnRecord',
+        `unit ${command.data.unitId} is not on record on ${org.date}`,
+        'data.unitId',
+      ),
     );
   if (command.type === 'RecordInspection' && actor.kind !== 'inspection-office')
     return left(

@@ -1,6 +1,7 @@
 import { dueTimes, type DomainContext } from '@duban/domain';
-import type { ScoringPolicy } from './scoring-policy';
+import type { ScoringPolicy } from '@duban/domain';
 import type { SupervisionModel } from './supervision-model';
+import { previousQuarter, quarterEnd } from './quarters';
 import { quartersOf, unitScorecard, type Evidence } from './unit-scorecard';
 
 /**
@@ -21,20 +22,6 @@ export interface AccountabilityFlag {
   readonly text: string;
   readonly evidence: readonly Evidence[];
 }
-
-/** Last instant of a quarter like 2022Q1 in the calendar's zone. */
-const quarterEnd = (quarter: string, ctx: DomainContext): string => {
-  const year = Number(quarter.slice(0, 4));
-  const q = Number(quarter.slice(5));
-  const endUtc = Date.UTC(year, q * 3, 1) - ctx.calendar.utcOffsetMinutes * 60_000 - 1;
-  return new Date(endUtc).toISOString();
-};
-
-const previousQuarter = (quarter: string): string => {
-  const year = Number(quarter.slice(0, 4));
-  const q = Number(quarter.slice(5));
-  return q === 1 ? `${year - 1}Q4` : `${year}Q${q - 1}`;
-};
 
 export const accountabilityFlags = (
   model: SupervisionModel,

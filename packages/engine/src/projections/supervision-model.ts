@@ -1,10 +1,17 @@
 import {
+  applyOffice,
   applyTask,
   applyUnit,
+  contextAt,
+  initialOfficeState,
+  OFFICE_STREAM_ID,
   idRecord,
   toIdRecord,
   initialTaskState,
   initialUnitState,
+  type DomainContext,
+  type OfficeEvent,
+  type OfficeState,
   type TaskEvent,
   type TaskState,
   type UnitEvent,
@@ -21,15 +28,29 @@ import type { Projection } from './projection';
 export interface SupervisionModel {
   tasks: Record<string, TaskState>;
   units: Record<string, UnitState & { interviewsHeld: Array<{ id: string; at: string; revision: number }> }>;
+  /** The office's record: organisation, calendars, rules, published 通报 (empty when the history keeps none). */
+  office: OfficeState;
   /** Events folded, for reports. */
   events: number;
 }
 
+/**
+ * The rules in force at `instant` as the model's office record has them (its calendar as known then, the
+ * profile and policy effective that day, the organisation): what every query as of `instant` uses.
+ */
+export const contextOf = (model: SupervisionModel, instant: string, defaults: DomainContext): DomainContext =>
+  contextAt(model.office, instant, defaults);
+
 export const supervisionProjection: Projection<SupervisionModel> = {
   name: 'supervision',
   // Keyed by outside ids: records with no prototype (a task may be called `constructor`).
-  init: () => ({ tasks: idRecord(), units: idRecord(), events: 0 }),
-  revive: (saved) => ({ ...saved, tasks: toIdRecord(saved.tasks), units: toIdRecord(saved.units) }),
+  init: () => ({ tasks: idRecord(), units: idRecord(), office: initialOfficeState(), events: 0 }),
+  revive: (saved) => ({
+    ...saved,
+    tasks: toIdRecord(saved.tasks),
+    units: toIdRecord(saved.units),
+    office: reviveOffice(saved.office),
+  }),
   apply(model, envelope: Envelope) {
     model.events += 1;
     // An envelope is a domain event with metadata beside it: recipes read only `type` and `data`, so it
@@ -51,6 +72,22 @@ export const supervisionProjection: Projection<SupervisionModel> = {
           revision: unit.version,
         });
       applyUnit(unit, envelope as unknown as UnitEvent);
+    } else if (envelope.metadata.streamId === OFFICE_STREAM_ID) {
+      applyOffice(model.office, envelope as unknown as OfficeEvent);
     }
   },
+};
+
+/** An office state read back from JSON: its records keyed by ids get no prototype again. */
+const reviveOffice = (saved: OfficeState | undefined): OfficeState => {
+  if (!saved) return initialOfficeState();
+  return {
+    ...saved,
+    units: toIdRecord(saved.units),
+    sections: toIdRecord(saved.sections),
+    leaders: toIdRecord(saved.leaders),
+    staff: toIdRecord(saved.staff),
+    rankings: toIdRecord(saved.rankings),
+    annual: toIdRecord(saved.annual),
+  };
 };

@@ -6,7 +6,7 @@ import {
   type Grade,
   type TaskState,
 } from '@duban/domain';
-import type { ScoringPolicy } from './scoring-policy';
+import type { ScoringPolicy } from '@duban/domain';
 import type { SupervisionModel } from './supervision-model';
 
 /** An event that a score line rests on, so an auditor can open it. */
@@ -24,6 +24,8 @@ export interface ScoreLine {
   readonly points: number;
   readonly taskId?: string;
   readonly weight?: number;
+  /** For grade lines: the grade the points are for. */
+  readonly grade?: Grade;
   readonly evidence: readonly Evidence[];
 }
 
@@ -34,6 +36,8 @@ export interface UnitScore {
   readonly score: number;
   readonly average: number;
   readonly deductions: number;
+  /** Sum of the weights the average is taken over. */
+  readonly weights: number;
   readonly tasksByGrade: Readonly<Record<Grade, number>>;
   /** Tasks of the quarter whose deadline passed before closure was applied for: the tie-breaker. */
   readonly overdue: number;
@@ -160,6 +164,7 @@ export const unitScorecard = (
         kind: 'grade',
         taskId: t.taskId,
         weight,
+        grade,
         points: round2(policy.gradePoints[grade] * weight),
         text: `${t.taskId} as ${role}${t.key ? ', key task' : ''}: ${grade} = ${policy.gradePoints[grade]} points × weight ${weight}`,
         evidence: [closedEvidence],
@@ -210,6 +215,7 @@ export const unitScorecard = (
       score: round2(average - deductions),
       average,
       deductions,
+      weights: round2(a.weights),
       tasksByGrade: a.byGrade,
       overdue: a.overdue,
       lines,

@@ -41,12 +41,12 @@ export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClos
     });
   },
   ApproveClosure({ data, actor, at }, s, ctx) {
-    if (!mayApproveClosure(actor, s))
+    if (!mayApproveClosure(actor, s, ctx.organisation))
       return denied(
         actor,
         s.key
           ? `approve closure of key task ${s.taskId}: the main leader does (报经市政府主要领导审定)`
-          : `approve closure of task ${s.taskId}: the deputy leader in charge does`,
+          : `approve closure of task ${s.taskId}: the deputy leader in charge (分管领导${s.deputyInCharge ? ` ${s.deputyInCharge}` : ''}) or the main leader does`,
       );
     if (s.status === 'closed')
       return data.grade === s.closed?.grade
@@ -77,7 +77,7 @@ export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClos
       },
     });
   },
-  RejectClosure({ data, actor, at }, s) {
+  RejectClosure({ data, actor, at }, s, ctx) {
     const stage =
       s.status === 'closure-requested' ? 'review' : s.status === 'closure-reviewed' ? 'approval' : undefined;
     if (!stage) {
@@ -85,10 +85,10 @@ export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClos
       const sentBack =
         s.status === 'in-progress' &&
         s.closureRejections.length > 0 &&
-        (isTaskSection(actor, s) || mayApproveClosure(actor, s));
+        (isTaskSection(actor, s) || mayApproveClosure(actor, s, ctx.organisation));
       return sentBack ? nothing : fail('ClosureNotRequested', `task ${s.taskId} has no closure request`);
     }
-    if (stage === 'review' ? !isTaskSection(actor, s) : !mayApproveClosure(actor, s))
+    if (stage === 'review' ? !isTaskSection(actor, s) : !mayApproveClosure(actor, s, ctx.organisation))
       return denied(actor, `send back the closure request of task ${s.taskId} at the ${stage} stage`);
     return emit({ type: 'ClosureRejected', data: { taskId: s.taskId, at, stage, reason: data.reason } });
   },

@@ -1,5 +1,5 @@
 import { fail, emit, nothing, later, denied, beyondHorizon, type Handlers } from './shared';
-import { isLeadUnit, isTaskSection } from './roles';
+import { extensionApprovers, isLeadUnit, isTaskSection } from './roles';
 
 /** 延期: one request at a time, before the deadline; the task's section decides. */
 export const extension: Handlers<'RequestExtension' | 'ApproveExtension' | 'RejectExtension'> = {
@@ -36,13 +36,20 @@ export const extension: Handlers<'RequestExtension' | 'ApproveExtension' | 'Reje
       },
     });
   },
-  ApproveExtension({ data, actor, at }, s) {
+  ApproveExtension({ data, actor, at }, s, ctx) {
     if (!isTaskSection(actor, s))
       return denied(actor, `decide on an extension: section ${s.sectionId} does, with the leader's approval`);
     if (!s.pendingExtension)
       return s.extensions.at(-1)?.outcome === 'approved'
         ? nothing
         : fail('NoPendingExtension', `task ${s.taskId} has no pending extension request`);
+    const org = ctx.organisation;
+    if (org && !extensionApprovers(s, org).includes(data.leaderApproval.by))
+      return fail(
+        'WrongApprover',
+        `an extension is approved by the deputy leader in charge or the main leader (${extensionApprovers(s, org).join(', ')}), not ${data.leaderApproval.by}`,
+        'data.leaderApproval.by',
+      );
     const newDeadline = data.newDeadline ?? s.pendingExtension.requestedDeadline;
     if (!later(newDeadline, s.deadline))
       return fail(

@@ -1,6 +1,9 @@
 import type { TaskCommandOf } from '../commands';
 import type { TaskState } from '../state';
 import { complexityOf } from '../../time-limits';
+import type { OrganisationView } from '../../office/rules';
+import { timeLimitsAt } from '../due-times';
+import type { Decision } from './shared';
 import { fail, emit, nothing, later, denied, beyondHorizon, type Handlers } from './shared';
 
 /** A repeated registration: every particular the state keeps is the same (an omitted complexity is derived). */
@@ -50,6 +53,24 @@ export const registration: Handlers<'AssignTask'> = {
       );
     const dup = data.coUnits.find((u, i) => data.coUnits.indexOf(u) !== i);
     if (dup !== undefined) return fail('DuplicateCoUnit', `co-unit ${dup} is named twice`, 'data.coUnits');
+    const org = ctx.organisation;
+    let deputyInCharge = data.origin.kind === 'deputy-leader' ? data.origin.leaderId : data.deputyInCharge;
+    if (org) {
+      const refused = onRecord(c, org);
+      if (refused) return refused;
+      deputyInCharge ??= org.deputyInChargeOf({ sectionId: data.sectionId, unitId: data.leadUnit });
+    }
+    if (
+      data.deputyInCharge !== undefined &&
+      data.origin.kind === 'deputy-leader' &&
+      data.deputyInCharge !== data.origin.leaderId
+    )
+      return fail(
+        'WrongApprover',
+        `the deputy leader who decided the task (${data.origin.leaderId}) is the one in charge of it, not ${data.deputyInCharge}`,
+        'data.deputyInCharge',
+      );
+    const complexity = data.complexity ?? complexityOf(at, data.deadline, ctx.profile, ctx.calendar);
     return emit({
       type: 'TaskAssigned',
       data: {
@@ -58,7 +79,7 @@ export const registration: Handlers<'AssignTask'> = {
         title: data.title,
         source: data.source,
         key: data.key ?? false,
-        complexity: data.complexity ?? complexityOf(at, data.deadline, ctx.profile, ctx.calendar),
+        complexity,
         leadUnit: data.leadUnit,
         coUnits: data.coUnits,
         deadline: data.deadline,
@@ -72,7 +93,38 @@ export const registration: Handlers<'AssignTask'> = {
             : { kind: 'section', sectionId: data.sectionId },
         ...(data.requirements === undefined ? {} : { requirements: data.requirements }),
         ...(data.taskForceId === undefined ? {} : { taskForceId: data.taskForceId }),
+        ...(deputyInCharge === undefined ? {} : { deputyInCharge }),
+        timeLimits: timeLimitsAt(at, data.deadline, complexity, ctx),
       },
     });
   },
+};
+
+/** With an office record: the approval is the main leader's, the leader who decided is one, everyone named exists. */
+const onRecord = ({ data }: TaskCommandOf<'AssignTask'>, org: OrganisationView): Decision | undefined => {
+  const on = ` on record on ${org.date}`;
+  if (data.approval.by !== org.mainLeader)
+    return fail(
+      'WrongApprover',
+      `registration is approved by the main leader (经市政府主要领导批准): ${data.approval.by} is not the main leader${on} (${org.mainLeader ?? 'none'})`,
+      'data.approval.by',
+    );
+  if (!org.isLeader(data.origin.leaderId, data.origin.kind))
+    return fail(
+      'NotOnRecord',
+      `${data.origin.leaderId} is not a ${data.origin.kind}${on}`,
+      'data.origin.leaderId',
+    );
+  if (data.deputyInCharge !== undefined && !org.isLeader(data.deputyInCharge, 'deputy-leader'))
+    return fail('NotOnRecord', `${data.deputyInCharge} is not a deputy leader${on}`, 'data.deputyInCharge');
+  if (!org.hasSection(data.sectionId))
+    return fail('NotOnRecord', `section ${data.sectionId} is not${on}`, 'data.sectionId');
+  const unknown = [data.leadUnit, ...data.coUnits].find((u) => !org.hasUnit(u));
+  if (unknown !== undefined)
+    return fail(
+      'NotOnRecord',
+      `unit ${unknown} is not${on}`,
+      unknown === data.leadUnit ? 'data.leadUnit' : 'data.coUnits',
+    );
+  return undefined;
 };

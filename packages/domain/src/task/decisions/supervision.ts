@@ -51,6 +51,13 @@ export const supervision: Handlers<'UrgeTask' | 'IssueWarning' | 'IssueSupervisi
       const consent =
         data.consent ?? (actor.kind === 'main-leader' ? { ref: 'given in person', by: actor.id } : undefined);
       if (!consent) return fail('EscalationNeedsConsent', "record the main leader's consent", 'data.consent');
+      const main = ctx.organisation?.mainLeader;
+      if (ctx.organisation && consent.by !== main)
+        return fail(
+          'WrongApprover',
+          `escalation needs the main leader's consent (经市政府主要领导同意): ${consent.by} is not the main leader on record (${main ?? 'none'})`,
+          'data.consent.by',
+        );
       const missed = dueTimes(s, ctx).some((d) => (d.metBy ? later(d.metBy.at, d.due) : later(at, d.due)));
       if (s.urges.length + s.warnings.length + s.notices.length === 0 && !missed)
         return fail(
