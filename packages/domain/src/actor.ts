@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { Id } from './codec';
 
-/** Who acts (DOMAIN.md, "Who acts"). `system` is the 13710 supervision system's own clock sweep. */
+/** Who acts (docs/domain.md). `system` is the 13710 supervision system's own clock sweep. */
 export const ActorKind = t.keyof({
   'main-leader': null, // 市政府主要领导
   'deputy-leader': null, // 市政府分管领导

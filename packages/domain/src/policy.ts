@@ -4,7 +4,7 @@ import { intRange } from './codec';
 import type { OrganisationView } from './office/rules';
 import { PROFILE_13710, type TimeLimitProfile } from './time-limits';
 
-/** The deployment's rules that are numbers, not principles: data, with defaults from DOMAIN.md. */
+/** The deployment's rules that are numbers, not principles: data, with defaults from the seed (docs/domain.md). */
 export interface SupervisionPolicy {
   /** Yellow light and DeadlineApproaching when this many working days or fewer are left (亮灯). */
   readonly approachingWithinWorkingDays: number;

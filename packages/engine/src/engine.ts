@@ -75,7 +75,7 @@ export interface Committed {
 
 export interface EngineOptions {
   readonly store: EventStore;
-  /** Calendar, 13710 profile and policy; defaults to DOMAIN.md's. */
+  /** Calendar, 13710 profile and policy; defaults to `defaultContext()` of @duban/domain. */
   readonly context?: DomainContext;
   readonly upcasters?: UpcasterRegistry;
   /** Retries on a concurrency conflict: attempts in all, and the backoff's base and cap in ms. */

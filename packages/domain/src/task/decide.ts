@@ -27,7 +27,7 @@ const handlers: Handlers<TaskCommandType> = {
   ...ratingFacts,
 };
 
-/** What a closed task still accepts (DOMAIN.md): facts that can change its rating, and look-backs. */
+/** What a closed task still accepts (docs/domain.md): facts that can change its rating, and look-backs. */
 export const ACCEPTED_WHEN_CLOSED: ReadonlySet<TaskCommandType> = new Set<TaskCommandType>([
   'RecordRecognition',
   'RecordCriticism',

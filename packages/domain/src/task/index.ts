@@ -36,7 +36,7 @@ export const createTaskDecider = (ctx: DomainContext = defaultContext()): TaskDe
   isTerminal,
 });
 
-/** The task decider with the defaults: Monday–Friday in UTC+8, the 13710 profile, DOMAIN.md's policy. */
+/** The task decider with the defaults: Monday–Friday in UTC+8, the 13710 profile, the default policy. */
 export const taskDecider: TaskDecider = createTaskDecider();
 
 export const taskStreamId = (taskId: string): string => `task-${taskId}`;

@@ -98,7 +98,7 @@ const handlers: { readonly [K in UnitCommandType]: Handler<K> } = {
   },
 };
 
-/** Only the main leader or the inspection office acts on a unit's record (DOMAIN.md, Results). */
+/** Only the main leader or the inspection office acts on a unit's record (docs/domain.md). */
 export const decideUnit = (command: UnitCommand, state: UnitState, ctx: DomainContext): Decision => {
   const { actor } = command;
   if (actor.kind === 'auditor')

@@ -3,7 +3,7 @@ import { Actor, Instant, type Event } from '@duban/domain';
 import type { Position, RecordedEvent } from '../store/event-store';
 
 /**
- * The envelope the engine writes around every domain event (DOMAIN.md, "Event envelope"). It lives in
+ * The envelope the engine writes around every domain event (docs/auditing.md, "The history format"). It lives in
  * the store's event metadata, so any store that keeps JSON keeps it whole.
  */
 export const EnvelopeMetadata = t.intersection(
