@@ -4,6 +4,7 @@ import { Id, LocalDate, Quarter, ShortText, intRange } from '../codec';
 import { SupervisionPolicyCodec } from '../policy';
 import { TimeLimitProfileCodec } from '../time-limits';
 import { CalendarDays, LeaderRole, Person, Recipient, RuleApproval, StaffRole, UnitKind } from './vocabulary';
+import { Seal } from './seal';
 
 /**
  * Commands on the office's own stream (`office`): its organisation and its rules — calendar, time
@@ -83,6 +84,11 @@ export const OfficeCommands = {
     recipient: Recipient,
     reference: ShortText,
   }),
+  /**
+   * A seal of the history (docs/auditing.md, "Seals"), kept on the record so the history lists every
+   * seal it was given: by the inspection office or the main leader, no approval needed.
+   */
+  RecordSeal: command('RecordSeal', { seal: Seal }),
 };
 
 export type OfficeCommandType = keyof typeof OfficeCommands;
