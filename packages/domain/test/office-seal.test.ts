@@ -54,8 +54,14 @@ const recorded = (s: Seal, at = '2022-04-01T18:00:00+08:00'): OfficeEvent => ({
 
 describe('RecordSeal', () => {
   it('is recorded by the inspection office or the main leader, without an approval', () => {
-    office.given([established]).when(record(seal())).then([recorded(seal())]);
-    office.given([established]).when(record(seal(), mayor)).then([recorded(seal())]);
+    office
+      .given([established])
+      .when(record(seal()))
+      .then([recorded(seal())]);
+    office
+      .given([established])
+      .when(record(seal(), mayor))
+      .then([recorded(seal())]);
   });
 
   it('is refused to anyone else, and to a main leader who is not the one on record', () => {
@@ -93,12 +99,21 @@ describe('RecordSeal', () => {
   });
 
   it('keeps the same seal once, and keeps two different seals of one size (a fork is evidence)', () => {
-    office.given([established, recorded(seal())]).when(record(seal())).thenNothingHappens();
+    office
+      .given([established, recorded(seal())])
+      .when(record(seal()))
+      .thenNothingHappens();
     const other = seal({ root: 'e'.repeat(64), signature: 'f'.repeat(128) });
-    office.given([established, recorded(seal())]).when(record(other)).then([recorded(other)]);
-    office.given([established, recorded(seal())]).when(record(other)).thenEvents((_, state) => {
-      expect(state.seals).toEqual([{ revision: 1, at: '2022-04-01T18:00:00+08:00', seal: seal() }]);
-    });
+    office
+      .given([established, recorded(seal())])
+      .when(record(other))
+      .then([recorded(other)]);
+    office
+      .given([established, recorded(seal())])
+      .when(record(other))
+      .thenEvents((_, state) => {
+        expect(state.seals).toEqual([{ revision: 1, at: '2022-04-01T18:00:00+08:00', seal: seal() }]);
+      });
   });
 
   it('decodes only well-formed seals: hex digests, a 64-byte signature, the format named', () => {
