@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
-import { aggregateOf, decodeEvent, decodeWith } from '@duban/domain';
+import { OFFICE_STREAM_ID, aggregateOf, decodeEvent, decodeWith } from '@duban/domain';
 import {
   CURRENT_SCHEMA_VERSIONS,
   DEFAULT_MAX_APPEND_SIZE,
@@ -11,6 +11,7 @@ import {
   type ChainProblem,
   type Envelope,
   type Hashable,
+  type StreamHeads,
   type UpcasterRegistry,
   type VerifyReport,
 } from '@duban/engine';
@@ -82,11 +83,16 @@ export const chainProblem = (b: ChainBreak, line: number | undefined): Problem =
 });
 
 export const createHistoryChecker = (
-  options: { upcasters?: UpcasterRegistry; maxEventBytes?: number } = {},
+  options: {
+    upcasters?: UpcasterRegistry;
+    maxEventBytes?: number;
+    /** Stream heads recorded earlier: a stream cut short of its head, or rewritten up to it, is broken. */
+    heads?: StreamHeads;
+  } = {},
 ): HistoryChecker => {
   const upcasters = options.upcasters ?? createUpcasterRegistry();
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_APPEND_SIZE;
-  const verifier = createChainVerifier();
+  const verifier = createChainVerifier(options.heads ? { heads: options.heads } : {});
   /** Lines of the records at which a chain break was found (verifier index → file line). */
   const breakLines = new Map<number, number | undefined>();
   let knownBreaks = 0;
@@ -151,7 +157,7 @@ export const createHistoryChecker = (
     }
 
     if (streamId !== undefined && !DOMAIN_STREAM_PREFIXES.some((p) => streamId.startsWith(p)))
-      problem('envelope', 'metadata.streamId', 'must name a task-… or unit-… stream');
+      problem('envelope', 'metadata.streamId', 'must name a task-… or unit-… stream, or the office stream');
 
     if (typeof value.type === 'string' && isObject(value.data) && isLeft(decodedMetadata) === false) {
       const meta = (decodedMetadata as { right: Envelope['metadata'] }).right;
@@ -172,13 +178,19 @@ export const createHistoryChecker = (
           for (const p of decoded.left.problems) problem('event', p.path || '(event)', p.message);
         else {
           const aggregate = aggregateOf(value.type);
-          const id = (value.data as Record<string, unknown>)[aggregate === 'unit' ? 'unitId' : 'taskId'];
-          const expected = `${aggregate}-${String(id)}`;
+          // The office keeps one record, the stream `office`; tasks and units have a stream each.
+          const id =
+            aggregate === 'office'
+              ? undefined
+              : (value.data as Record<string, unknown>)[aggregate === 'unit' ? 'unitId' : 'taskId'];
+          const expected = aggregate === 'office' ? OFFICE_STREAM_ID : `${aggregate}-${String(id)}`;
           if (streamId !== expected)
             problem(
               'envelope',
               'metadata.streamId',
-              `a ${value.type} of ${String(id)} belongs in stream ${expected}`,
+              aggregate === 'office'
+                ? `a ${value.type} belongs in the office's stream ${OFFICE_STREAM_ID}`
+                : `a ${value.type} of ${String(id)} belongs in stream ${expected}`,
             );
         }
         // A line holds data and metadata and a little more: measure exactly only when it is near the limit.

@@ -22,6 +22,7 @@ export type SealFindingKind =
   | 'rewritten' // a sealed stream hashes otherwise at its sealed head
   | 'inserted' // a sealed stream has events past its sealed head within the sealed range
   | 'unsealed' // a stream within the sealed range that the seal does not know
+  | 'reordered' // every stream as sealed, head for head: the same events in another global order
   | 'heads' // the seal's heads.root is not that of the sealed events (a seal not made by these rules)
   | 'not-appended'; // after the seal: an event that does not extend its stream
 
@@ -111,12 +112,7 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
     const i = Math.floor(blockStart.position / index!.blockSize);
     if (!firstBadBlock && block.root().toString('hex') !== index!.blocks[i]) {
       const single = endPosition === blockStart.position;
-      const lines =
-        blockStart.line === undefined
-          ? ''
-          : single
-            ? ` (line ${blockStart.line})`
-            : ` (lines ${blockStart.line}–${endLine})`;
+      const lines = blockStart.line === undefined || single ? '' : ` (lines ${blockStart.line}–${endLine})`;
       firstBadBlock = {
         kind: 'block',
         position: blockStart.position,
@@ -297,6 +293,19 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
               message: `${streamId} is among the first ${seal.size} events, but the seal knows no such stream: it was added (fabricated, or moved in from after the seal)`,
             });
       }
+      // Every sealed stream there and as sealed, nothing added, as many events: only the order moved.
+      if (
+        index &&
+        !rootMatches &&
+        read >= seal.size &&
+        !all.some((f) => f.kind !== 'block' && f.kind !== 'not-appended')
+      )
+        all.push({
+          kind: 'reordered',
+          ...(firstBadBlock?.position === undefined ? {} : { position: firstBadBlock.position }),
+          ...(firstBadBlock?.line === undefined ? {} : { line: firstBadBlock.line }),
+          message: `every sealed stream is there as sealed, head for head, and nothing was added: the same events, in another order across streams`,
+        });
       const ordered = all.sort(
         (a, b) =>
           (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER) ||
