@@ -21,6 +21,8 @@ export const baselineInitial = (): TaskState => ({
   leadUnit: '',
   coUnits: [],
   taskForceId: undefined,
+  deputyInCharge: undefined,
+  timeLimits: undefined,
   origin: { kind: 'main-leader', leaderId: '' },
   sectionId: '',
   supervisor: { kind: 'inspection-office' },
@@ -56,6 +58,7 @@ export const baselineInitial = (): TaskState => ({
   criticisms: [],
   falsifications: [],
   lookBacksFailed: [],
+  regrades: [],
 });
 
 /** The hand-written mutable fold. `percentComplete ?? 0` reads v1 progress reports (NDJSON rows). */
@@ -73,6 +76,14 @@ export const baselineApply = (s: TaskState, e: TaskEvent): TaskState => {
       s.leadUnit = d.leadUnit;
       s.coUnits = d.coUnits.slice();
       if (d.taskForceId !== undefined) s.taskForceId = d.taskForceId;
+      if (d.deputyInCharge !== undefined) s.deputyInCharge = d.deputyInCharge;
+      if (d.timeLimits !== undefined)
+        s.timeLimits = d.timeLimits.map((l) => ({
+          id: l.id,
+          label: { en: l.label.en, zh: l.label.zh },
+          due: l.due,
+          metBy: l.metBy.slice(),
+        }));
       s.origin = { kind: d.origin.kind, leaderId: d.origin.leaderId };
       s.sectionId = d.sectionId;
       s.supervisor = { ...d.supervisor };
@@ -204,6 +215,7 @@ export const baselineApply = (s: TaskState, e: TaskEvent): TaskState => {
       break;
     case 'TaskRegraded':
       s.grade = e.data.to;
+      s.regrades.push({ revision, at: e.data.at, from: e.data.from, to: e.data.to });
       break;
   }
   s.version = revision + 1;
@@ -243,6 +255,10 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
         leadUnit: d.leadUnit,
         coUnits: [...d.coUnits],
         ...(d.taskForceId !== undefined ? { taskForceId: d.taskForceId } : {}),
+        ...(d.deputyInCharge !== undefined ? { deputyInCharge: d.deputyInCharge } : {}),
+        ...(d.timeLimits !== undefined
+          ? { timeLimits: d.timeLimits.map((l) => ({ ...l, label: { ...l.label }, metBy: [...l.metBy] })) }
+          : {}),
         origin: { ...d.origin },
         sectionId: d.sectionId,
         supervisor: { ...d.supervisor },
@@ -472,8 +488,15 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
         falsifications: [...s.falsifications, { ...factAt(revision, d.at), id: d.findingId }],
       };
     }
-    case 'TaskRegraded':
-      return { ...s, version, grade: (data as DataOf<'TaskRegraded'>).to };
+    case 'TaskRegraded': {
+      const d = data as DataOf<'TaskRegraded'>;
+      return {
+        ...s,
+        version,
+        grade: d.to,
+        regrades: [...s.regrades, { revision, at: d.at, from: d.from, to: d.to }],
+      };
+    }
   }
   return { ...s, version };
 };

@@ -11,13 +11,13 @@ import {
   taskDecider,
   type TaskEvent,
   type TaskState,
+  DEFAULT_SCORING_POLICY,
 } from '@duban/domain';
 import {
   createChainVerifier,
   createEngine,
   createInMemoryEventStore,
   createUpcasterRegistry,
-  DEFAULT_SCORING_POLICY,
   eventOf,
   quartersOf,
   supervisionProjection,

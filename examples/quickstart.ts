@@ -2,12 +2,12 @@
  * Embedding Duban in ~30 lines: assign a task, let the lead unit accept and close it, and read the
  * task board and the quarter's ranking. Run with `pnpm quickstart`.
  */
+import { DEFAULT_SCORING_POLICY } from '@duban/domain';
 import { isLeft } from 'fp-ts/Either';
 import type { Actor } from '@duban/domain';
 import {
   createEngine,
   createInMemoryEventStore,
-  DEFAULT_SCORING_POLICY,
   rebuild,
   supervisionProjection,
   taskBoard,

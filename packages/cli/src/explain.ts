@@ -5,14 +5,9 @@ import {
   suggestGrade,
   type DomainContext,
   type GradeReason,
-} from '@duban/domain';
-import {
   DEFAULT_SCORING_POLICY,
-  auditTimeline,
-  unitScorecard,
-  type Envelope,
-  type SupervisionModel,
-} from '@duban/engine';
+} from '@duban/domain';
+import { auditTimeline, unitScorecard, type Envelope, type SupervisionModel } from '@duban/engine';
 import { asOfOf, loadHistory, noSuchTask, parseInstant, resolveTask, taskStreamCandidates } from './history';
 import { EXIT, writeJson, writeLine, type CliIO } from './io';
 import { NO_NAMES, STATUS_LABELS, gradeLabel, localTime, unitLabel, type UnitNames } from './labels';

@@ -1,3 +1,4 @@
+import { decodePartialScoringPolicy, type ScoringPolicy } from '@duban/domain';
 import { promises as fs } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { demoCommand, DEMO_DEFAULTS } from './demo';
@@ -15,7 +16,6 @@ import {
   writeLine,
   type CliIO,
 } from './io';
-import { decodePartialScoringPolicy, type ScoringPolicy } from '@duban/engine';
 import { AS_OF_HELP } from './history';
 import { parseStrictJson } from './json';
 import type { UnitNames } from './labels';

@@ -1,5 +1,5 @@
-import { defaultContext, type DomainContext } from '@duban/domain';
-import { quartersOf, type ScoringPolicy } from '@duban/engine';
+import { defaultContext, type DomainContext, type ScoringPolicy } from '@duban/domain';
+import { quartersOf } from '@duban/engine';
 import {
   asOfOf,
   loadHistory,

@@ -1,13 +1,12 @@
+import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '@duban/domain';
 import type { DomainContext } from '@duban/domain';
 import {
-  DEFAULT_SCORING_POLICY,
   accountabilityFlags,
   quartersOf,
   taskBoard,
   unitScorecard,
   warnings,
   type AccountabilityFlag,
-  type ScoringPolicy,
   type SupervisionModel,
   type TaskCard,
   type UnitScore,

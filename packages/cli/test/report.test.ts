@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { defaultContext } from '@duban/domain';
-import { DEFAULT_SCORING_POLICY, rebuild, supervisionProjection, unitScorecard } from '@duban/engine';
+import { defaultContext, DEFAULT_SCORING_POLICY } from '@duban/domain';
+import { rebuild, supervisionProjection, unitScorecard } from '@duban/engine';
 import { duban, ndjson, read, smallHistory, tempDir, write } from './helpers';
 
 /*

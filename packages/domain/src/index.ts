@@ -12,6 +12,7 @@ export * from './grade';
 export * from './limits';
 export * from './id-record';
 export * from './policy';
+export * from './scoring-policy';
 export * from './time-limits';
 export * from './task';
 export * from './unit';

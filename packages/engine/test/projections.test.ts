@@ -1,5 +1,5 @@
 import { isLeft, isRight } from 'fp-ts/Either';
-import { defaultContext, taskStreamId } from '@duban/domain';
+import { defaultContext, taskStreamId, DEFAULT_SCORING_POLICY } from '@duban/domain';
 import { taskFixture } from '@duban/testing';
 import {
   accountabilityFlags,
@@ -9,7 +9,6 @@ import {
   createInMemoryEventStore,
   createInMemoryReadModelStore,
   createProjectionRunner,
-  DEFAULT_SCORING_POLICY,
   rebuild,
   stateAsOf,
   supervisionProjection,

@@ -1,5 +1,5 @@
-import { defaultContext } from '@duban/domain';
-import { DEFAULT_SCORING_POLICY, rebuild, supervisionProjection, unitScorecard } from '@duban/engine';
+import { defaultContext, DEFAULT_SCORING_POLICY } from '@duban/domain';
+import { rebuild, supervisionProjection, unitScorecard } from '@duban/engine';
 import { createEngine, createInMemoryEventStore } from '@duban/engine';
 import { runQuarterScenario } from '@duban/testing';
 

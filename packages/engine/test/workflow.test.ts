@@ -1,9 +1,8 @@
-import { defaultContext, taskStreamId } from '@duban/domain';
+import { defaultContext, taskStreamId, DEFAULT_SCORING_POLICY } from '@duban/domain';
 import { runSeedWorkflow, SEED_WORKFLOW_EVENTS } from '@duban/testing';
 import {
   createEngine,
   createInMemoryEventStore,
-  DEFAULT_SCORING_POLICY,
   rebuild,
   supervisionProjection,
   taskBoard,

@@ -1,15 +1,16 @@
+import { DEFAULT_SCORING_POLICY, OFFICE_STREAM_ID, type ScoringPolicy } from '@duban/domain';
 import type { PoolClient } from 'pg';
 import type { DomainContext, TaskState } from '@duban/domain';
 import {
   comparePositions,
-  DEFAULT_SCORING_POLICY,
+  quartersBetween,
+  quartersOf,
   supervisionProjection,
   taskCard,
   unitScorecard,
   type Engine,
   type Envelope,
   type Position,
-  type ScoringPolicy,
   type SupervisionModel,
   type TaskCard,
   type UnitScore,
@@ -70,6 +71,10 @@ interface Touched {
   readonly tasks: Set<string>;
   readonly units: Set<string>;
   readonly quarters: Set<string>;
+  /** An office event: calendars, policies or 通报 changed. */
+  office: boolean;
+  /** The history's latest business time moved. */
+  time: boolean;
 }
 
 export const createSqlReadModels = (engine: Engine, options: SqlReadModelsOptions = {}): SqlReadModels => {
@@ -93,8 +98,12 @@ export const createSqlReadModels = (engine: Engine, options: SqlReadModelsOption
   let failure: unknown;
   const waiters: Array<{ position: Position; resolve: () => void; reject: (e: unknown) => void }> = [];
 
-  const quarterOfClosure = (t: TaskState | undefined): string | undefined =>
-    t?.closed && t.grade ? ctx.calendar.quarterOf(t.closed.at) : undefined;
+  /**
+   * The quarters a task can be scored in: from its assignment to its closure (or to the history's latest
+   * event while open) — closed in one, provisionally graded in those whose end found it overdue.
+   */
+  const quartersOfTask = (t: TaskState | undefined, lastAt: string | undefined): string[] =>
+    t?.assigned && lastAt ? quartersBetween(t.assigned.at, t.closed?.at ?? lastAt, ctx) : [];
 
   const withClient = async <T>(what: string, work: (client: PoolClient) => Promise<T>): Promise<T> => {
     await db.ensureMigrated();
@@ -144,20 +153,31 @@ export const createSqlReadModels = (engine: Engine, options: SqlReadModelsOption
     });
   };
 
-  const newTouched = (): Touched => ({ tasks: new Set(), units: new Set(), quarters: new Set() });
+  const newTouched = (): Touched => ({
+    tasks: new Set(),
+    units: new Set(),
+    quarters: new Set(),
+    office: false,
+    time: false,
+  });
 
   /** Folds one event, noting what it changes (and the quarter a task was scored in before it). */
   const fold = (envelope: Envelope, touched: Touched): void => {
     const m = model!;
     const data = envelope.data as { taskId?: string; unitId?: string };
     if (data.taskId !== undefined && envelope.metadata.streamId.startsWith('task-')) {
-      const before = quarterOfClosure(m.tasks[data.taskId]);
-      if (before) touched.quarters.add(before);
+      for (const q of quartersOfTask(m.tasks[data.taskId], m.lastAt)) touched.quarters.add(q);
       touched.tasks.add(data.taskId);
     } else if (data.unitId !== undefined && envelope.metadata.streamId.startsWith('unit-')) {
       touched.units.add(data.unitId);
+    } else if (envelope.metadata.streamId === OFFICE_STREAM_ID) {
+      // The office's record changes calendars, policies and published 通报: every quarter may move.
+      touched.office = true;
     }
+    const lastBefore = m.lastAt;
     supervisionProjection.apply(m, envelope);
+    // Time moved on: quarters that ended meanwhile may now find open tasks overdue at their end.
+    if (m.lastAt !== lastBefore) touched.time = true;
     if (!meta.asOf || Date.parse(envelope.metadata.at) > Date.parse(meta.asOf))
       meta.asOf = envelope.metadata.at;
     meta.events = m.events;
@@ -167,10 +187,9 @@ export const createSqlReadModels = (engine: Engine, options: SqlReadModelsOption
   const write = async (client: PoolClient, touched: Touched, asOfMoved: boolean, position: Position) => {
     const m = model!;
     const asOf = meta.asOf!;
-    for (const id of touched.tasks) {
-      const q = quarterOfClosure(m.tasks[id]);
-      if (q) touched.quarters.add(q);
-    }
+    for (const id of touched.tasks)
+      for (const q of quartersOfTask(m.tasks[id], m.lastAt)) touched.quarters.add(q);
+    if (touched.office || touched.time) for (const q of quartersOf(m, ctx)) touched.quarters.add(q);
     for (const id of touched.units)
       for (const i of m.units[id]?.interviewsHeld ?? []) touched.quarters.add(ctx.calendar.quarterOf(i.at));
 

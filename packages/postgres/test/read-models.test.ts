@@ -1,8 +1,8 @@
+import { DEFAULT_SCORING_POLICY } from '@duban/domain';
 import { isRight } from 'fp-ts/Either';
 import { Client } from 'pg';
 import {
   createEngine,
-  DEFAULT_SCORING_POLICY,
   quartersOf,
   rebuild,
   supervisionProjection,

@@ -9,9 +9,9 @@ import {
   type TaskSource,
   type DueTime,
   type TaskState,
+  DEFAULT_SCORING_POLICY,
 } from '@duban/domain';
 import {
-  DEFAULT_SCORING_POLICY,
   comparePositions,
   createDeadlineSweeper,
   createEngine,

@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { commandCodec } from '../message';
 import { Id, LocalDate, Quarter, ShortText, intRange } from '../codec';
 import { SupervisionPolicyCodec } from '../policy';
+import { ScoringPolicyCodec } from '../scoring-policy';
 import { TimeLimitProfileCodec } from '../time-limits';
 import { CalendarDays, LeaderRole, Person, Recipient, RuleApproval, StaffRole, UnitKind } from './vocabulary';
 import { Seal } from './seal';
@@ -72,6 +73,12 @@ export const OfficeCommands = {
   AdoptSupervisionPolicy: command(
     'AdoptSupervisionPolicy',
     { policy: SupervisionPolicyCodec, effectiveFrom: LocalDate },
+    RuleApproval,
+  ),
+  /** How quarterly scores are computed, from a quarter on (never one already begun before today). */
+  AdoptScoringPolicy: command(
+    'AdoptScoringPolicy',
+    { policy: ScoringPolicyCodec, name: ShortText, effectiveFromQuarter: Quarter },
     RuleApproval,
   ),
   /** 按季度通报: freezes the quarter's ranking, as the engine computes it from the history, as a fact. */

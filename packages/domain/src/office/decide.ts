@@ -49,6 +49,11 @@ const notRetroactive = (
     : undefined;
 };
 
+const quarterOf = (instant: string, offsetMinutes: number): string => {
+  const date = localDateIn(instant, offsetMinutes);
+  return `${date.slice(0, 4)}Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+};
+
 const quarterEnd = (quarter: string, offsetMinutes: number): number => {
   const year = Number(quarter.slice(0, 4));
   const q = Number(quarter.slice(5));
@@ -224,6 +229,23 @@ const handlers: { readonly [K in OfficeCommandType]: Handler<K> } = {
       notRetroactive(data.effectiveFrom, at, s) ??
       emit({ type: 'SupervisionPolicyAdopted', data: { ...data, at } })
     );
+  },
+  AdoptScoringPolicy({ data, at }, s) {
+    const current = quarterOf(at, s.utcOffsetMinutes);
+    if (data.effectiveFromQuarter < current)
+      return fail(
+        'RetroactiveChange',
+        `effective from ${data.effectiveFromQuarter}, a quarter before this one (${current})`,
+        'data.effectiveFromQuarter',
+      );
+    const published = Object.keys(s.rankings).find((q) => q >= data.effectiveFromQuarter);
+    if (published !== undefined)
+      return fail(
+        'RetroactiveChange',
+        `${published} is already published: a policy takes effect after the last 通报`,
+        'data.effectiveFromQuarter',
+      );
+    return emit({ type: 'ScoringPolicyAdopted', data: { ...data, at } });
   },
   PublishQuarterlyRanking({ data, at }, s, _ctx, facts) {
     const published = s.rankings[data.quarter];

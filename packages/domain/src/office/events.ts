@@ -14,6 +14,7 @@ import {
 } from '../codec';
 import { Grade } from '../grade';
 import { SupervisionPolicyCodec } from '../policy';
+import { ScoringPolicyCodec } from '../scoring-policy';
 import { TimeLimitProfileCodec } from '../time-limits';
 import { LeaderApproval } from '../task/vocabulary';
 import { CalendarDays, LeaderRole, Person, Recipient, StaffRole, UnitKind } from './vocabulary';
@@ -135,6 +136,11 @@ export const OfficeEvents = {
   SupervisionPolicyAdopted: event(
     'SupervisionPolicyAdopted',
     { policy: SupervisionPolicyCodec, effectiveFrom: LocalDate },
+    Approval,
+  ),
+  ScoringPolicyAdopted: event(
+    'ScoringPolicyAdopted',
+    { policy: ScoringPolicyCodec, name: ShortText, effectiveFromQuarter: Quarter },
     Approval,
   ),
   QuarterlyRankingPublished: event(

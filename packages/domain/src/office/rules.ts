@@ -1,6 +1,7 @@
 import { createCalendar, type BusinessCalendar } from '../calendar';
 import type { LocalDate } from '../codec';
 import type { DomainContext } from '../policy';
+import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '../scoring-policy';
 import type { OfficeState, Tenure } from './state';
 import type { LeaderRole, StaffRole } from './vocabulary';
 
@@ -114,4 +115,19 @@ export const contextAt = (
     policy: inForce(office.supervisionPolicies, date)?.policy ?? defaults.policy,
     organisation: organisationAt(office, date),
   };
+};
+
+/** The scoring policy a quarter is scored under: the latest adopted from that quarter or before (or the default). */
+export interface PolicyInForce {
+  readonly policy: ScoringPolicy;
+  readonly name: string;
+  /** Revision of the office event that adopted it; -1 for the default. */
+  readonly revision: number;
+}
+
+export const scoringPolicyFor = (office: OfficeState | undefined, quarter: string): PolicyInForce => {
+  let found: PolicyInForce = { policy: DEFAULT_SCORING_POLICY, name: 'default', revision: -1 };
+  for (const p of office?.scoringPolicies ?? [])
+    if (p.fromQuarter <= quarter) found = { policy: p.policy, name: p.name, revision: p.revision };
+  return found;
 };

@@ -2,6 +2,7 @@ import { produce } from 'immer';
 import type { LocalDate } from '../codec';
 import { idRecord } from '../id-record';
 import type { SupervisionPolicy } from '../policy';
+import type { ScoringPolicy } from '../scoring-policy';
 import type { Fact } from '../task/state';
 import type { TimeLimitProfile } from '../time-limits';
 import type {
@@ -51,6 +52,7 @@ export interface OfficeState {
   }>;
   profiles: Array<{ profile: TimeLimitProfile; from: LocalDate; revision: number }>;
   supervisionPolicies: Array<{ policy: SupervisionPolicy; from: LocalDate; revision: number }>;
+  scoringPolicies: Array<{ policy: ScoringPolicy; name: string; fromQuarter: string; revision: number }>;
   /** Published 通报, by quarter. */
   rankings: Record<string, PublishedRanking & Fact>;
   /** Published 年度评价, by year. */
@@ -75,6 +77,7 @@ export const initialOfficeState = (): OfficeState => ({
   calendars: [],
   profiles: [],
   supervisionPolicies: [],
+  scoringPolicies: [],
   rankings: idRecord(),
   annual: idRecord(),
   resultsSent: [],
@@ -173,6 +176,14 @@ export const officeRecipes: { readonly [K in OfficeEventType]: Recipe<K> } = {
   },
   SupervisionPolicyAdopted(s, { data }) {
     s.supervisionPolicies.push({ policy: { ...data.policy }, from: data.effectiveFrom, revision: s.version });
+  },
+  ScoringPolicyAdopted(s, { data }) {
+    s.scoringPolicies.push({
+      policy: structuredClone(data.policy),
+      name: data.name,
+      fromQuarter: data.effectiveFromQuarter,
+      revision: s.version,
+    });
   },
   QuarterlyRankingPublished(s, { data }) {
     const { officeId: _o, at, approval: _a, ...ranking } = data;

@@ -159,6 +159,7 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   },
   TaskRegraded(s, { data }) {
     s.grade = data.to;
+    s.regrades.push({ revision: s.version, at: data.at, from: data.from, to: data.to });
   },
 };
 

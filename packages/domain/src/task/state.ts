@@ -79,6 +79,8 @@ export interface TaskState {
   closed?: Fact & { suggestedGrade: Grade; grade: Grade };
   /** The grade that counts: the approver's, changed afterwards only by TaskRegraded. */
   grade?: Grade;
+  /** Every change of the grade after closure, in order (a published 通报 books each as a correction). */
+  regrades: Array<Fact & { from: Grade; to: Grade }>;
   /** Due times already turned into events, so CheckDeadlines emits each exactly once. */
   signalled: { approaching: string[]; missed: string[]; milestones: string[] };
   deadlinesMissed: Array<Fact & { deadline: string }>;
@@ -140,6 +142,7 @@ export const initialTaskState = (): TaskState => ({
   criticisms: [],
   falsifications: [],
   lookBacksFailed: [],
+  regrades: [],
 });
 
 /** Once closed, a task takes only the facts that can still change its rating. */

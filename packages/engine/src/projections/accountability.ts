@@ -1,5 +1,5 @@
 import { dueTimes, type DomainContext } from '@duban/domain';
-import type { ScoringPolicy } from './scoring-policy';
+import type { ScoringPolicy } from '@duban/domain';
 import type { SupervisionModel } from './supervision-model';
 import { previousQuarter, quarterEnd } from './quarters';
 import { quartersOf, unitScorecard, type Evidence } from './unit-scorecard';

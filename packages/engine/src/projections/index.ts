@@ -3,7 +3,6 @@ export * from './read-model-store';
 export * from './runner';
 export * from './supervision-model';
 export * from './task-board';
-export * from './scoring-policy';
 export * from './unit-scorecard';
 export * from './warnings';
 export * from './accountability';

@@ -1,5 +1,5 @@
 import type { AnnualEvaluation, DomainContext, PublishedRanking } from '@duban/domain';
-import { DEFAULT_SCORING_POLICY } from './scoring-policy';
+import { DEFAULT_SCORING_POLICY } from '@duban/domain';
 import { contextOf, type SupervisionModel } from './supervision-model';
 import { quarterEnd, quartersOfYear } from './quarters';
 import { unitScorecard } from './unit-scorecard';

@@ -22,4 +22,10 @@ export const previousQuarter = (quarter: string): string => {
   return q === 1 ? `${year - 1}Q4` : `${year}Q${q - 1}`;
 };
 
+export const nextQuarter = (quarter: string): string => {
+  const year = Number(quarter.slice(0, 4));
+  const q = Number(quarter.slice(5));
+  return q === 4 ? `${year + 1}Q1` : `${year}Q${q + 1}`;
+};
+
 export const quartersOfYear = (year: number): string[] => [1, 2, 3, 4].map((q) => `${year}Q${q}`);

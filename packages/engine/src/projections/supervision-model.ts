@@ -32,6 +32,8 @@ export interface SupervisionModel {
   office: OfficeState;
   /** Events folded, for reports. */
   events: number;
+  /** Business time of the latest event folded (by time, not by order): how far the history goes. */
+  lastAt?: string;
 }
 
 /**
@@ -53,6 +55,8 @@ export const supervisionProjection: Projection<SupervisionModel> = {
   }),
   apply(model, envelope: Envelope) {
     model.events += 1;
+    const at = envelope.metadata.at;
+    if (model.lastAt === undefined || Date.parse(at) > Date.parse(model.lastAt)) model.lastAt = at;
     // An envelope is a domain event with metadata beside it: recipes read only `type` and `data`, so it
     // is folded as it is (no copy per event). Ids come from the data, not by slicing the stream id.
     const data = envelope.data as { taskId?: string; unitId?: string };

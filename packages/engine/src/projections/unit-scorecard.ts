@@ -1,12 +1,16 @@
 import {
   dueTimes,
   metOnTime,
+  OFFICE_STREAM_ID,
+  scoringPolicyFor,
+  suggestGrade,
   type DomainContext,
   type DueTime,
   type Grade,
   type TaskState,
 } from '@duban/domain';
-import type { ScoringPolicy } from './scoring-policy';
+import type { ScoringPolicy } from '@duban/domain';
+import { nextQuarter, quarterEnd, quarterStart } from './quarters';
 import type { SupervisionModel } from './supervision-model';
 
 /** An event that a score line rests on, so an auditor can open it. */
@@ -18,7 +22,7 @@ export interface Evidence {
 
 /** One line of a score's explanation: what was added or deducted, and why. */
 export interface ScoreLine {
-  readonly kind: 'grade' | 'average' | 'deduction';
+  readonly kind: 'grade' | 'average' | 'deduction' | 'correction';
   readonly text: string;
   /** Points deducted (negative) for deductions; the weighted points for grade lines; the average for the average line. */
   readonly points: number;
@@ -94,25 +98,45 @@ const isOverdue = (times: readonly DueTime[]) => {
   return d !== undefined && !metOnTime(d);
 };
 
+/** A unit listed in a quarter with nothing graded (only open tasks within their deadlines). */
+export interface UnrankedUnit {
+  readonly unitId: string;
+  readonly quarter: string;
+  readonly reason: string;
+}
+
+/** A quarter's scorecard: the ranked units, and those listed without a score, each with why. */
+export interface QuarterScorecard {
+  readonly quarter: string;
+  readonly ranked: readonly UnitScore[];
+  readonly unranked: readonly UnrankedUnit[];
+}
+
+type Acc = {
+  lines: ScoreLine[];
+  weighted: number;
+  weights: number;
+  deductions: number;
+  overdue: number;
+  byGrade: Record<Grade, number>;
+};
+
 /**
- * The quarterly scorecard: for every unit with a task closed in the quarter (by closure date in the
- * deployment's time zone), its weighted average grade points less its deductions, its rank, and every
- * line that went into it.
+ * The quarterly scorecard (按季度通报评分排名). A task is graded in the quarter it was closed (by closure
+ * date in the office's zone) with its final grade, and — while it stays open past its deadline — in each
+ * quarter whose end finds it overdue, provisionally, with the grade the engine suggests as of that end
+ * (a unit whose only task is two months overdue and never accepted ranks, with its deductions; an
+ * overdue task weighs on every quarter it stays overdue). A unit's score is its weighted average grade
+ * points less its deductions; a grade changed after its quarter was published is booked as a correction
+ * in the quarter the change is recorded. Units with open tasks only, all within their deadlines, are
+ * listed unranked. Every line names the events behind it.
  */
-export const unitScorecard = (
+export const quarterScorecard = (
   model: SupervisionModel,
   quarter: string,
   policy: ScoringPolicy,
   ctx: DomainContext,
-): UnitScore[] => {
-  type Acc = {
-    lines: ScoreLine[];
-    weighted: number;
-    weights: number;
-    deductions: number;
-    overdue: number;
-    byGrade: Record<Grade, number>;
-  };
+): QuarterScorecard => {
   const units = new Map<string, Acc>();
   const acc = (unitId: string): Acc => {
     let a = units.get(unitId);
@@ -130,21 +154,32 @@ export const unitScorecard = (
       );
     return a;
   };
+  const start = Date.parse(quarterStart(quarter, ctx));
+  // A quarter the history has not finished is scored as far as the history goes.
+  const end = cutOf(quarter, model, ctx);
+  const endMs = Date.parse(end);
+  const onTrack = new Map<string, number>();
 
-  const closed = Object.values(model.tasks)
-    .filter((t) => t.closed && t.grade && ctx.calendar.quarterOf(t.closed.at) === quarter)
-    .sort((a, b) => a.taskId.localeCompare(b.taskId));
-  for (const t of closed) {
-    const grade = t.grade!;
+  const tasks = Object.values(model.tasks).sort((a, b) => a.taskId.localeCompare(b.taskId));
+  for (const t of tasks) {
+    if (!t.assigned || Date.parse(t.assigned.at) > endMs) continue;
+    const closedIn = t.closed && t.grade ? ctx.calendar.quarterOf(t.closed.at) : undefined;
+    const openAtEnd = !t.closed || Date.parse(t.closed.at) > endMs;
+    const overdueAtEnd = openAtEnd && Date.parse(t.deadline) < endMs;
+    if (closedIn !== quarter && !overdueAtEnd) {
+      if (openAtEnd && (!t.closed || Date.parse(t.closed.at) >= start))
+        for (const unitId of [t.leadUnit, ...t.coUnits]) onTrack.set(unitId, (onTrack.get(unitId) ?? 0) + 1);
+      continue;
+    }
+    const provisional = closedIn !== quarter;
+    const grade: Grade = provisional ? suggestGrade(t, end, ctx).grade : t.grade!;
     const base = t.key ? policy.keyTaskWeight : 1;
     const times = dueTimes(t, ctx); // once per task: deductions and the tie-breaker both read it
     const deductions = taskDeductions(t, times, policy, ctx);
     const overdue = isOverdue(times);
-    const closedEvidence: Evidence = {
-      streamId: taskStream(t),
-      revision: t.closed!.revision,
-      type: 'TaskClosed',
-    };
+    const gradeEvidence: Evidence = provisional
+      ? { streamId: taskStream(t), revision: t.assigned.revision, type: 'TaskAssigned' }
+      : { streamId: taskStream(t), revision: t.closed!.revision, type: 'TaskClosed' };
     const roles: Array<[string, 'lead unit' | 'co-unit', number, number]> = [
       [t.leadUnit, 'lead unit', base, 1],
       ...t.coUnits.map((u): [string, 'co-unit', number, number] => [
@@ -166,8 +201,10 @@ export const unitScorecard = (
         weight,
         grade,
         points: round2(policy.gradePoints[grade] * weight),
-        text: `${t.taskId} as ${role}${t.key ? ', key task' : ''}: ${grade} = ${policy.gradePoints[grade]} points × weight ${weight}`,
-        evidence: [closedEvidence],
+        text: provisional
+          ? `${t.taskId} as ${role}${t.key ? ', key task' : ''}: open past its deadline ${ctx.calendar.localDateTime(t.deadline)} on ${ctx.calendar.localDateTime(end)}, suggested ${grade} = ${policy.gradePoints[grade]} points × weight ${weight} (provisional: 逾期未办结)`
+          : `${t.taskId} as ${role}${t.key ? ', key task' : ''}: ${grade} = ${policy.gradePoints[grade]} points × weight ${weight}`,
+        evidence: [gradeEvidence],
       });
       for (const d of deductions) {
         const points = round2(d.points * share);
@@ -182,6 +219,42 @@ export const unitScorecard = (
       }
     }
   }
+
+  // A grade changed after its quarter was published: the change is booked in the quarter it is recorded.
+  const corrections: Array<{ unitId: string; line: ScoreLine }> = [];
+  for (const t of tasks)
+    for (const r of t.regrades) {
+      if (ctx.calendar.quarterOf(r.at) !== quarter) continue;
+      const published = Object.values(model.office.rankings)
+        .filter((p) => p.quarter < quarter && Date.parse(p.at) < Date.parse(r.at))
+        .flatMap((p) =>
+          p.units.flatMap((u) =>
+            u.lines
+              .filter((l) => l.kind === 'grade' && l.taskId === t.taskId && l.grade === r.from)
+              .map((l) => ({ p, u, l })),
+          ),
+        );
+      for (const { p, u, l } of published) {
+        const pointsThen = scoringPolicyFor(model.office, p.quarter).policy.gradePoints;
+        const weight = l.weight ?? 1;
+        const delta = round2(((pointsThen[r.to] - pointsThen[r.from]) * weight) / (u.weights || 1));
+        if (delta === 0) continue;
+        corrections.push({
+          unitId: u.unitId,
+          line: {
+            kind: 'correction',
+            taskId: t.taskId,
+            points: delta,
+            text: `${t.taskId} regraded ${r.from} → ${r.to} on ${ctx.calendar.localDateTime(r.at)}, after ${p.quarter}'s 通报: (${pointsThen[r.to]} − ${pointsThen[r.from]}) × weight ${weight} / ${u.weights} = ${delta} on ${p.quarter}'s score, booked here (更正)`,
+            evidence: [
+              { streamId: taskStream(t), revision: r.revision, type: 'TaskRegraded' },
+              { streamId: OFFICE_STREAM_ID, revision: p.revision, type: 'QuarterlyRankingPublished' },
+            ],
+          },
+        });
+      }
+    }
+
   // Interviews count against the unit in the quarter they were held, if it is ranked that quarter.
   for (const [unitId, unit] of Object.entries(model.units))
     for (const i of unit.interviewsHeld)
@@ -196,6 +269,27 @@ export const unitScorecard = (
         });
       }
 
+  const unranked: UnrankedUnit[] = [];
+  for (const { unitId, line } of corrections) {
+    const a = units.get(unitId);
+    if (a) {
+      a.deductions -= line.points;
+      a.lines.push(line);
+    } else
+      unranked.push({
+        unitId,
+        quarter,
+        reason: `nothing graded in ${quarter}; a correction of ${line.points} to an earlier 通报 is recorded: ${line.text}`,
+      });
+  }
+  for (const [unitId, open] of [...onTrack.entries()].sort(([a], [b]) => a.localeCompare(b)))
+    if (!units.has(unitId) && !unranked.some((u) => u.unitId === unitId))
+      unranked.push({
+        unitId,
+        quarter,
+        reason: `nothing closed or overdue in ${quarter}: ${open} open task${open === 1 ? '' : 's'} within ${open === 1 ? 'its deadline' : 'their deadlines'}`,
+      });
+
   const scored = [...units.entries()].map(([unitId, a]) => {
     const average = round2(a.weighted / a.weights);
     const deductions = round2(a.deductions);
@@ -207,7 +301,7 @@ export const unitScorecard = (
         text: `weighted average: ${round2(a.weighted)} / ${round2(a.weights)} = ${average}`,
         evidence: [],
       },
-      ...a.lines.filter((l) => l.kind === 'deduction'),
+      ...a.lines.filter((l) => l.kind === 'deduction' || l.kind === 'correction'),
     ];
     return {
       unitId,
@@ -223,20 +317,55 @@ export const unitScorecard = (
   });
   scored.sort((a, b) => b.score - a.score || a.overdue - b.overdue || a.unitId.localeCompare(b.unitId));
   // Competition ranking: units equal on score and overdue items share a rank (1, 2, 2, 4).
-  return scored.map((s, i, all) => {
+  const ranked = scored.map((s, i, all) => {
     let rank = i + 1;
     for (let j = i - 1; j >= 0 && all[j]!.score === s.score && all[j]!.overdue === s.overdue; j--)
       rank = j + 1;
     return { ...s, rank };
   });
+  return { quarter, ranked, unranked };
 };
 
-/** Every quarter in which some task was closed, in order. */
-export const quartersOf = (model: SupervisionModel, ctx: DomainContext): string[] =>
-  [
-    ...new Set(
-      Object.values(model.tasks)
-        .filter((t) => t.closed)
-        .map((t) => ctx.calendar.quarterOf(t.closed!.at)),
-    ),
-  ].sort();
+/** The ranked units of a quarter (see `quarterScorecard` for the rule and the unranked). */
+export const unitScorecard = (
+  model: SupervisionModel,
+  quarter: string,
+  policy: ScoringPolicy,
+  ctx: DomainContext,
+): UnitScore[] => [...quarterScorecard(model, quarter, policy, ctx).ranked];
+
+/**
+ * Every quarter with something graded, in order: a task closed, a task open past its deadline at the
+ * end of a quarter that ended before the history's latest event, or a 通报 published.
+ */
+export const quartersOf = (model: SupervisionModel, ctx: DomainContext): string[] => {
+  const quarters = new Set<string>(Object.keys(model.office.rankings));
+  const last = model.lastAt === undefined ? undefined : Date.parse(model.lastAt);
+  for (const t of Object.values(model.tasks)) {
+    if (t.closed) quarters.add(ctx.calendar.quarterOf(t.closed.at));
+    if (!t.assigned || last === undefined) continue;
+    const until = Math.min(last, t.closed ? Date.parse(t.closed.at) : Number.POSITIVE_INFINITY);
+    for (const q of quartersBetween(t.deadline, new Date(until).toISOString(), ctx)) {
+      const cut = Date.parse(cutOf(q, model, ctx));
+      if (cut > Date.parse(t.deadline) && (!t.closed || cut < Date.parse(t.closed.at))) quarters.add(q);
+    }
+  }
+  return [...quarters].sort();
+};
+
+/** The instant a quarter is scored as of: its end, or the history's latest event when that comes first. */
+export const cutOf = (quarter: string, model: SupervisionModel, ctx: DomainContext): string => {
+  const end = quarterEnd(quarter, ctx);
+  return model.lastAt !== undefined && Date.parse(model.lastAt) < Date.parse(end)
+    ? new Date(Date.parse(model.lastAt)).toISOString()
+    : end;
+};
+
+/** The quarters from the one of `from` to the one of `to`, inclusive. */
+export const quartersBetween = (from: string, to: string, ctx: DomainContext): string[] => {
+  const out: string[] = [];
+  if (Date.parse(to) < Date.parse(from)) return out;
+  const last = ctx.calendar.quarterOf(to);
+  for (let q = ctx.calendar.quarterOf(from); q <= last; q = nextQuarter(q)) out.push(q);
+  return out;
+};

@@ -1,5 +1,5 @@
 import { dueTimes, lightOf, type DomainContext } from '@duban/domain';
-import type { AccountabilityPolicy } from './scoring-policy';
+import type { AccountabilityPolicy } from '@duban/domain';
 import type { SupervisionModel } from './supervision-model';
 
 /** 苗头性、倾向性问题: what the supervisors should look at today. */

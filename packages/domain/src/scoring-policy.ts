@@ -1,6 +1,8 @@
 import * as t from 'io-ts';
 import { isLeft, left, right, type Either } from 'fp-ts/Either';
-import { toProblems, validationError, type Grade, type ValidationError } from '@duban/domain';
+import { nonEmptyText, toProblems, validationError, type ValidationError } from './codec';
+import { LIMITS } from './limits';
+import type { Grade } from './grade';
 
 /**
  * How quarterly scores (按季度通报评分排名) are computed: data, configurable per deployment. The default
@@ -26,16 +28,29 @@ export interface ScoringPolicy {
   /** Share of a task's deductions a co-unit carries. */
   readonly coUnitDeductionShare: number;
   readonly accountability: AccountabilityPolicy;
+  /** 年度评价: the year is the mean of the unit's published quarterly scores, put in these bands. */
+  readonly annual: AnnualPolicy;
+}
+
+/** Bands of the annual evaluation, best first: a score at or above `min` earns the label. */
+export interface AnnualPolicy {
+  readonly bands: ReadonlyArray<{ readonly min: number; readonly label: string }>;
 }
 
 /** Thresholds for the accountability flags (约谈问责) and warnings (苗头性、倾向性问题). */
 export interface AccountabilityPolicy {
-  /** "Ranked low": among the last N of a quarter's ranking. */
+  /** "Ranked low": among the last N of a quarter's ranking… */
   readonly bottomN: number;
+  /** …of a ranking of at least this many units… */
+  readonly minRankedUnits: number;
+  /** …with a score below this line (a unit that scored well is not flagged for ranking last of a good field). */
+  readonly lowRankBelowScore: number;
   /** "Ranked low several times" (多次排名靠后): that many consecutive quarters → referral. */
   readonly consecutiveQuartersForReferral: number;
-  /** "Interviewed several times" (多次被约谈): that many interviews held → referral. */
+  /** "Interviewed several times" (多次被约谈): that many interviews held… */
   readonly interviewsForReferral: number;
+  /** …within this many quarters, the flagged one included. */
+  readonly interviewWindowQuarters: number;
   /** "Seriously behind" (进度严重滞后): overdue by this many working days → interview. */
   readonly severeDelayWorkingDays: number;
   /** "Long unrectified" (久拖不改): a rectification this many working days past due → referral. */
@@ -54,12 +69,23 @@ export const DEFAULT_SCORING_POLICY: ScoringPolicy = {
   coUnitDeductionShare: 0.5,
   accountability: {
     bottomN: 2,
+    minRankedUnits: 5,
+    lowRankBelowScore: 70,
     consecutiveQuartersForReferral: 3,
     interviewsForReferral: 2,
+    interviewWindowQuarters: 4,
     severeDelayWorkingDays: 10,
     longUnrectifiedWorkingDays: 20,
     repeatedUrges: 2,
     difficultyFollowUpWorkingDays: 5,
+  },
+  annual: {
+    bands: [
+      { min: 90, label: '优秀 excellent' },
+      { min: 80, label: '良好 good' },
+      { min: 60, label: '合格 satisfactory' },
+      { min: 0, label: '不合格 unsatisfactory' },
+    ],
   },
 };
 
@@ -176,6 +202,24 @@ const GradePointsCodec = new t.Type<
   t.identity,
 );
 
+const Band = strict('Band', { min: points, label: nonEmptyText(LIMITS.shortTextLength, 'Label') });
+
+/** One to ten bands, best first (their `min` falling); the last is where every score below the others lands. */
+const AnnualBands = new t.Type<Array<t.TypeOf<typeof Band>>, Array<t.TypeOf<typeof Band>>, unknown>(
+  'AnnualBands',
+  (u): u is Array<t.TypeOf<typeof Band>> =>
+    Array.isArray(u) && u.length >= 1 && u.length <= 10 && u.every(Band.is),
+  (u, c) => {
+    if (!Array.isArray(u) || u.length < 1 || u.length > 10)
+      return t.failure(u, c, `must list one to ten bands, got ${shown(u)}`);
+    const decoded = t.array(Band).validate(u, c);
+    if (isLeft(decoded)) return decoded;
+    const falling = decoded.right.every((b, i, all) => i === 0 || b.min < all[i - 1]!.min);
+    return falling ? decoded : t.failure(u, c, 'must list bands best first, each `min` below the one before');
+  },
+  t.identity,
+);
+
 /**
  * A complete scoring policy, every number finite and in range (the ranges are in docs/scoring-policy.md);
  * unknown keys are refused.
@@ -194,13 +238,17 @@ export const ScoringPolicyCodec = strict('ScoringPolicy', {
   coUnitDeductionShare: share,
   accountability: strict('AccountabilityPolicy', {
     bottomN: bounded('Count', { min: 0, max: 100, whole: true }),
+    minRankedUnits: count(1000),
+    lowRankBelowScore: points,
     consecutiveQuartersForReferral: count(20),
     interviewsForReferral: count(100),
+    interviewWindowQuarters: count(40),
     severeDelayWorkingDays: workingDays,
     longUnrectifiedWorkingDays: workingDays,
     repeatedUrges: count(100),
     difficultyFollowUpWorkingDays: workingDays,
   }),
+  annual: strict('AnnualPolicy', { bands: AnnualBands }),
 });
 
 /** A complete scoring policy from outside (a file, a request): every problem names its field and rule. */

@@ -1,10 +1,10 @@
-import { isLeft, isRight } from 'fp-ts/Either';
 import {
   DEFAULT_SCORING_POLICY,
   ScoringPolicyCodec,
   decodePartialScoringPolicy,
   decodeScoringPolicy,
-} from '@duban/engine';
+} from '@duban/domain';
+import { isLeft, isRight } from 'fp-ts/Either';
 
 const problemsOf = (result: ReturnType<typeof decodeScoringPolicy>) =>
   isLeft(result) ? result.left.problems.map((p) => `${p.path}: ${p.message}`) : [];
