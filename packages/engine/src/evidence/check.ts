@@ -22,6 +22,7 @@ export type SealFindingKind =
   | 'rewritten' // a sealed stream hashes otherwise at its sealed head
   | 'inserted' // a sealed stream has events past its sealed head within the sealed range
   | 'unsealed' // a stream within the sealed range that the seal does not know
+  | 'shifted' // sealed events pushed past the seal's end by events added before them
   | 'reordered' // every stream as sealed, head for head: the same events in another global order
   | 'heads' // the seal's heads.root is not that of the sealed events (a seal not made by these rules)
   | 'not-appended'; // after the seal: an event that does not extend its stream
@@ -54,7 +55,7 @@ export interface SealVerdict {
   /** Records read in all. */
   readonly events: number;
   readonly rootMatches: boolean;
-  /** Findings, in the order of the history (those without a place last); the first is the first difference. */
+  /** Findings: the first difference (a block of the index) first, then the rest in the order of the history. */
   readonly findings: readonly SealFinding[];
   /** Events after the seal: how many, in how many streams, and those dated before the seal was made. */
   readonly appended: {
@@ -73,8 +74,13 @@ interface StreamRecord {
   firstLine?: number;
   /** The stream's head within the sealed range (lastRevision/lastHash move on with later appends). */
   sealedHead?: { revision: number; hash: string; position: number; line?: number };
-  /** Within the sealed range: the event at the sealed head's revision, and the first one past it. */
+  /** The highest revision anywhere in the history, and where the stream's last event stands. */
+  maxRevision: number;
+  lastPosition: number;
+  lastLine?: number;
+  /** The event at the sealed head's revision, wherever it stands. */
   atHead?: { hash: string; position: number; line?: number };
+  /** Within the sealed range: the first event past the sealed head. */
   beyond?: { revision: number; position: number; line?: number };
   /** After the seal: the stream stopped being appended to (reported once). */
   broken?: boolean;
@@ -107,6 +113,16 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
   let appendedStreams = 0;
   let backdatedCount = 0;
   const backdated: AppendedEvent[] = [];
+  const shifted = {
+    count: 0,
+    streams: new Set<string>(),
+    first: undefined as { position: number; line?: number | undefined } | undefined,
+  };
+  const seen = (rec: StreamRecord, revision: number, p: number, line: number | undefined) => {
+    rec.maxRevision = Math.max(rec.maxRevision, revision);
+    rec.lastPosition = p;
+    rec.lastLine = line;
+  };
 
   const closeBlock = (endPosition: number, endLine: number | undefined) => {
     const i = Math.floor(blockStart.position / index!.blockSize);
@@ -158,11 +174,14 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
             lastHash: m.hash as string,
             firstPosition: p,
             firstLine: line,
+            maxRevision: revision,
+            lastPosition: p,
           };
           streams.set(streamId, rec);
         }
         rec.lastRevision = revision;
         rec.lastHash = m.hash as string;
+        seen(rec, revision, p, line);
         rec.sealedHead = { revision, hash: m.hash as string, position: p, line };
         const head = sealedHeads.get(streamId);
         if (head) {
@@ -171,6 +190,19 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
         }
         return;
       }
+      if (valid) {
+        // A sealed revision past the seal's end was pushed there: something was added before it.
+        const streamId = m.streamId as string;
+        const revision = m.revision as number;
+        const head = sealedHeads.get(streamId);
+        if (head && revision <= head.revision) {
+          shifted.count += 1;
+          shifted.streams.add(streamId);
+          shifted.first ??= { position: p, line };
+          const rec = streams.get(streamId);
+          if (rec && revision === head.revision) rec.atHead ??= { hash: m.hash as string, position: p, line };
+        }
+      }
       // After the seal: each event must extend its stream as it stood, revision by revision.
       appended += 1;
       if (!valid) return;
@@ -178,9 +210,19 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
       const revision = m.revision as number;
       let rec = streams.get(streamId);
       if (!rec) {
-        rec = { lastRevision: -1, lastHash: GENESIS_HASH, firstPosition: p, firstLine: line };
+        rec = {
+          lastRevision: -1,
+          lastHash: GENESIS_HASH,
+          firstPosition: p,
+          firstLine: line,
+          maxRevision: revision,
+          lastPosition: p,
+        };
         streams.set(streamId, rec);
+        const head = sealedHeads.get(streamId);
+        if (head && revision === head.revision) rec.atHead = { hash: m.hash as string, position: p, line };
       }
+      seen(rec, revision, p, line);
       if (!rec.appended) {
         rec.appended = true;
         appendedStreams += 1;
@@ -244,24 +286,25 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
         if (firstBadBlock) all.push(firstBadBlock);
         for (const [streamId, head] of sealedHeads) {
           const rec = streams.get(streamId);
-          if (rec?.sealedHead === undefined) {
+          const revisions = (from: number, to: number) =>
+            from === to ? `revision ${from} is missing` : `revisions ${from}–${to} are missing`;
+          if (rec === undefined) {
             all.push({
               kind: 'deleted',
               streamId,
               revision: 0,
-              message: `${streamId} was sealed with revisions 0–${head.revision}; none of them is among the first ${seal.size} events: the stream was deleted (or moved past the seal)`,
+              message: `${streamId} was sealed with revisions 0–${head.revision}; none of them is in the history: the stream was deleted`,
             });
             continue;
           }
-          const lastSealed = rec.beyond ? rec.beyond.revision - 1 : rec.sealedHead.revision;
-          if (rec.atHead === undefined && lastSealed < head.revision)
+          if (rec.atHead === undefined && rec.maxRevision < head.revision)
             all.push({
               kind: 'truncated',
               streamId,
-              revision: lastSealed + 1,
-              position: rec.sealedHead.position,
-              ...(rec.sealedHead.line === undefined ? {} : { line: rec.sealedHead.line }),
-              message: `${streamId} ends at revision ${lastSealed} among the sealed events; it was sealed at revision ${head.revision}: revisions ${lastSealed + 1}–${head.revision} are missing`,
+              revision: rec.maxRevision + 1,
+              position: rec.lastPosition,
+              ...(rec.lastLine === undefined ? {} : { line: rec.lastLine }),
+              message: `${streamId} ends at revision ${rec.maxRevision}; it was sealed at revision ${head.revision}: ${revisions(rec.maxRevision + 1, head.revision)}`,
             });
           else if (rec.atHead && rec.atHead.hash !== head.hash)
             all.push({
@@ -279,9 +322,16 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
               revision: rec.beyond.revision,
               position: rec.beyond.position,
               ...(rec.beyond.line === undefined ? {} : { line: rec.beyond.line }),
-              message: `${streamId} revision ${rec.beyond.revision} is among the first ${seal.size} events, but the stream was sealed at revision ${head.revision}: inserted before the seal's end (or moved in because events before it were removed)`,
+              message: `${streamId} revision ${rec.beyond.revision} is among the first ${seal.size} events, but the stream was sealed at revision ${head.revision}: inserted before the seal's end`,
             });
         }
+        if (shifted.count > 0)
+          all.push({
+            kind: 'shifted',
+            position: shifted.first!.position,
+            ...(shifted.first!.line === undefined ? {} : { line: shifted.first!.line }),
+            message: `${shifted.count} sealed event${shifted.count === 1 ? '' : 's'} of ${shifted.streams.size} stream${shifted.streams.size === 1 ? '' : 's'} now ${shifted.count === 1 ? 'lies' : 'lie'} past the seal's end: as many events were added before them`,
+          });
         for (const [streamId, rec] of streams)
           if (rec.sealedHead && !sealedHeads.has(streamId))
             all.push({
@@ -306,11 +356,12 @@ export const createSealCheck = (seal: Seal, options: { index?: SealIndex } = {})
           ...(firstBadBlock?.line === undefined ? {} : { line: firstBadBlock.line }),
           message: `every sealed stream is there as sealed, head for head, and nothing was added: the same events, in another order across streams`,
         });
+      // The first difference first; then what happened, stream by stream, in the order of the history
+      // (a stream cut short is named where its last sealed event still stands, which may come earlier).
       const ordered = all.sort(
         (a, b) =>
-          (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER) ||
-          // At one place, the block (where) before the stream (what).
-          (a.kind === 'block' ? -1 : b.kind === 'block' ? 1 : 0),
+          (a.kind === 'block' ? -1 : b.kind === 'block' ? 1 : 0) ||
+          (a.position ?? Number.MAX_SAFE_INTEGER) - (b.position ?? Number.MAX_SAFE_INTEGER),
       );
       return {
         ok: rootMatches && ordered.length === 0,
