@@ -10,7 +10,8 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },
   moduleNameMapper: {
-    '^@duban/(domain|engine|testing|eventstoredb|postgres|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@duban/(domain|engine|testing|eventstoredb|postgres|cli|esdb-test-server)$':
+      '<rootDir>/packages/$1/src/index.ts',
   },
   testTimeout: 30_000,
   // One PostgreSQL server per run (or DUBAN_PG_URL's); each PostgreSQL test file makes a database on it.

@@ -54,8 +54,10 @@ export const importCommand = async (
   storeSpec: string,
   options: ImportOptions = {},
 ): Promise<number> => {
-  if (parseLocation(io, fileSpec).kind !== 'file')
-    throw usageError(`${fileSpec}: FILE must be an NDJSON file (write one from a store with duban export)`);
+  const file = parseLocation(io, fileSpec);
+  // Named by its label: a connection string given here by mistake may hold a password.
+  if (file.kind !== 'file')
+    throw usageError(`${file.label}: FILE must be an NDJSON file (write one from a store with duban export)`);
   const source = await openSource(io, fileSpec);
   const location = parseLocation(io, storeSpec);
   const store = openStore(location);

@@ -5,6 +5,7 @@ import { demoCommand, DEMO_DEFAULTS } from './demo';
 import { explainCommand } from './explain';
 import { exportCommand } from './export';
 import { importCommand } from './import';
+import { migrateCommand } from './migrate';
 import {
   CliError,
   EXIT,
@@ -162,7 +163,11 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .description(
       'simulate a municipal office for a quarter (and the one before), print the ranking, warnings and flags, write history.ndjson and report.html',
     )
-    .option('--store <url>', 'store to run on: memory: or esdb://…', DEMO_DEFAULTS.store)
+    .option(
+      '--store <url>',
+      'store to run on: memory:, esdb://… or postgres://… (migrated first: duban migrate)',
+      DEMO_DEFAULTS.store,
+    )
     .option('--units <n>', 'units (departments and counties), 2 to 25', integer, DEMO_DEFAULTS.units)
     .option('--tasks <n>', 'tasks assigned per quarter', integer, DEMO_DEFAULTS.tasks)
     .option('--seed <s>', 'seed: the same seed gives the same history', DEMO_DEFAULTS.seed)
@@ -371,11 +376,21 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       'load an NDJSON history into a store, all or nothing: every line decoded and every chain verified before anything is written',
     )
     .argument('<file>', 'NDJSON history')
-    .argument('<store>', 'memory: (a dry run) or esdb://…')
+    .argument('<store>', 'memory: (a dry run), esdb://… or postgres://… (migrated first: duban migrate)')
     .option('--skip-invalid', 'import the valid streams, leave out the invalid ones and report them')
     .option('--limit <n>', 'problems to list', integer, 20)
     .action(async (file: string, store: string, o: { skipInvalid?: boolean; limit: number }) => {
       setExit(await importCommand(io, file, store, o));
+    });
+
+  command('migrate')
+    .description(
+      "create or upgrade a PostgreSQL store's schema (each migration in its own transaction; safe to run again); --print writes the SQL for a DBA instead",
+    )
+    .argument('<store>', 'postgres://user:password@host:5432/db, ?schema=NAME for another schema than duban')
+    .option('--print', 'print the migrations as one SQL script (psql -1 -f) and connect to nothing')
+    .action(async (store: string, o: { print?: boolean }) => {
+      setExit(await migrateCommand(io, store, o));
     });
 
   return program;

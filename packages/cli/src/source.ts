@@ -11,27 +11,27 @@ import { CliError, EXIT, resolvePath, usageError, type CliIO } from './io';
 import { depthProblem, parseStrictJson } from './json';
 import { inline } from './terminal';
 import { looksTruncated, readLines, type ReadLinesOptions } from './ndjson';
+import { openPostgresStore, parsePostgresLocation, POSTGRES_SCHEME, type PostgresLocation } from './postgres';
 
 /**
  * Where history comes from (SOURCE) or goes to (STORE): an NDJSON file, `memory:` (the embedded
  * store, empty at start and gone at exit), `esdb://…` / `esdb+discover://…` (EventStoreDB), and
- * `postgres://…` once that adapter exists.
+ * `postgres://…` / `postgresql://…` (PostgreSQL; `?schema=` names the schema, see postgres.ts).
  */
 export type Location =
   | { readonly kind: 'file'; readonly path: string; readonly label: string }
   | { readonly kind: 'memory'; readonly label: string }
-  | { readonly kind: 'esdb'; readonly url: string; readonly label: string };
+  | { readonly kind: 'esdb'; readonly url: string; readonly label: string }
+  | PostgresLocation;
 
-export const LOCATION_HELP = 'an NDJSON file, memory:, or esdb://host:2113?tls=false';
+export const LOCATION_HELP =
+  'an NDJSON file, memory:, esdb://host:2113?tls=false, or postgres://user:password@host:5432/db?schema=duban';
 
 export const parseLocation = (io: CliIO, spec: string): Location => {
   if (spec === 'memory:' || spec === 'memory') return { kind: 'memory', label: 'memory:' };
   // Labels are printed: a file name is shown with its control characters escaped.
   if (/^esdb(\+discover)?:\/\//i.test(spec)) return { kind: 'esdb', url: spec, label: inline(redact(spec)) };
-  if (/^(postgres|postgresql):\/\//i.test(spec))
-    throw usageError(
-      `${inline(redact(spec))}: the PostgreSQL adapter does not exist yet; use ${LOCATION_HELP}`,
-    );
+  if (POSTGRES_SCHEME.test(spec)) return parsePostgresLocation(spec);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec))
     throw usageError(`${inline(redact(spec))}: unknown store; SOURCE and STORE are ${LOCATION_HELP}`);
   const file = spec.startsWith('file:') ? spec.slice(5) : spec;
@@ -51,9 +51,11 @@ export const openStore = (location: Location): EventStore => {
       } catch (error) {
         throw usageError(`${location.label}: ${error instanceof Error ? error.message : String(error)}`);
       }
+    case 'postgres':
+      return openPostgresStore(location);
     case 'file':
       throw usageError(
-        `${location.label}: a file is not a store; STORE is memory: or esdb://… (write files with duban export)`,
+        `${location.label}: a file is not a store; STORE is memory:, esdb://… or postgres://… (write files with duban export)`,
       );
   }
 };
@@ -142,7 +144,7 @@ export async function* storeRecords(store: EventStore): AsyncGenerator<RawRecord
 /** The stored event as the engine wrote it: no position (it belongs to the store, not the history). */
 export const rawOf = (e: RecordedEvent) => ({ type: e.type, data: e.data, metadata: e.metadata });
 
-/** Opens a SOURCE for reading. Files must exist; stores are connected lazily by their clients. */
+/** Opens a SOURCE for reading. Files must exist; EventStoreDB is connected lazily by its client. */
 export const openSource = async (io: CliIO, spec: string): Promise<HistorySource> => {
   const location = parseLocation(io, spec);
   if (location.kind === 'file') {
@@ -156,6 +158,14 @@ export const openSource = async (io: CliIO, spec: string): Promise<HistorySource
     };
   }
   const store = openStore(location);
+  // PostgreSQL is reached (and its schema checked) now, so a command fails before it writes anything.
+  if (location.kind === 'postgres')
+    try {
+      for await (const _ of store.readAll({ maxCount: 0 }));
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   return {
     label: location.label,
     location,

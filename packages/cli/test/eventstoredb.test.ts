@@ -1,4 +1,4 @@
-import { startEsdbTestServer, type EsdbTestServer } from '@duban/testing';
+import { startEsdbTestServer, type EsdbTestServer } from '@duban/esdb-test-server';
 import { duban, ndjson, read, smallHistory, tempDir, write } from './helpers';
 
 /** The CLI on EventStoreDB, through the real gRPC client, against the in-process protocol test server. */

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { startEsdbTestServer, type EsdbTestServer } from '@duban/testing';
+import { startEsdbTestServer, type EsdbTestServer } from '@duban/esdb-test-server';
 import type { Actor } from '@duban/domain';
 import { duban, historyFrom, ndjson, read, smallHistory, tempDir, write } from './helpers';
 import { copy, officeKeys, parseLines, rehash, streamOf, toNdjson } from './insider';

@@ -126,3 +126,20 @@ export const linesOf = (lines: readonly string[], streamId: string) =>
     .filter((l) => l.value.metadata.streamId === streamId);
 
 export const ndjson = (lines: readonly string[]) => `${lines.join('\n')}\n`;
+
+/**
+ * Re-hashes every chain of a history after an edit, as an insider with the file would: each event's
+ * prevHash to the hash before it, each hash recomputed. The result verifies; only its content lies.
+ */
+export const rehashed = async (lines: readonly string[]): Promise<string[]> => {
+  const { hashEvent, GENESIS_HASH } = await import('@duban/engine');
+  const last = new Map<string, string>();
+  return lines.map((line) => {
+    const e = JSON.parse(line) as { type: string; data: unknown; metadata: Record<string, unknown> };
+    const streamId = String(e.metadata.streamId);
+    const metadata = { ...e.metadata, prevHash: last.get(streamId) ?? GENESIS_HASH };
+    const hash = hashEvent({ type: e.type, data: e.data, metadata });
+    last.set(streamId, hash);
+    return JSON.stringify({ type: e.type, data: e.data, metadata: { ...metadata, hash } });
+  });
+};

@@ -10,6 +10,9 @@ import { duban, ndjson, read, smallHistory, tempDir, write } from './helpers';
  *   finance 76 (T1 co-unit good, T2 lead key basic, written notice −2)
  *   transport 57 (T3 lead poor, late closure −3)
  */
+/** The small history ranks three units: a policy that flags the last two of a field that small, below 80. */
+const SMALL_FIELD = JSON.stringify({ accountability: { minRankedUnits: 2, lowRankBelowScore: 80 } });
+
 describe('duban report', () => {
   let lines: string[];
   let dir: string;
@@ -17,10 +20,13 @@ describe('duban report', () => {
     ({ lines } = await smallHistory());
     dir = tempDir();
     await write(dir, 'h.ndjson', ndjson(lines));
+    await write(dir, 'small-field.json', SMALL_FIELD);
   });
 
   it('prints the ranking, every line of every score, warnings and flags', async () => {
-    const r = await duban(['report', 'h.ndjson', '--quarter', '2022Q1'], { cwd: dir });
+    const r = await duban(['report', 'h.ndjson', '--quarter', '2022Q1', '--policy', 'small-field.json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('通报 Quarterly ranking 2022Q1 — h.ndjson, 23 events');
     const rows = r.stdout.split('\n').filter((l) => /^│ +\d+ │/.test(l));
@@ -267,11 +273,23 @@ describe('CSV for spreadsheets', () => {
     dir = tempDir();
     await write(dir, 'h.ndjson', ndjson(lines));
     await write(dir, 'names.json', JSON.stringify({ 'bureau-of-transport': '市交通运输局, "路桥"' }));
+    await write(dir, 'small-field.json', SMALL_FIELD);
   });
 
   it('writes warnings and flags too, one row each, UTF-8 with a BOM, Chinese names quoted where needed', async () => {
     const flags = await duban(
-      ['report', 'h.ndjson', '--format', 'csv-flags', '--unit-names', 'names.json', '--as-of', '2022-03-31'],
+      [
+        'report',
+        'h.ndjson',
+        '--format',
+        'csv-flags',
+        '--unit-names',
+        'names.json',
+        '--as-of',
+        '2022-03-31',
+        '--policy',
+        'small-field.json',
+      ],
       { cwd: dir },
     );
     expect(flags.code).toBe(0);
@@ -281,7 +299,7 @@ describe('CSV for spreadsheets', () => {
       ),
     ).toBe(true);
     expect(flags.stdout).toContain(
-      '2022Q1,bureau-of-transport,"市交通运输局, ""路桥""",interview,约谈,ranked-low,排名靠后,among the last 2 of 2022Q1\'s ranking,\r\n',
+      '2022Q1,bureau-of-transport,"市交通运输局, ""路桥""",interview,约谈,ranked-low,排名靠后,"among the last 2 of 2022Q1\'s ranking, below 80",\r\n',
     );
     const warnings = await duban(
       ['report', 'h.ndjson', '--format', 'csv-warnings', '--as-of', '2022-03-09'],

@@ -205,9 +205,13 @@ const GradePointsCodec = new t.Type<
 const Band = strict('Band', { min: points, label: nonEmptyText(LIMITS.shortTextLength, 'Label') });
 
 /** One to ten bands, best first (their `min` falling); the last is where every score below the others lands. */
-const AnnualBands = new t.Type<Array<t.TypeOf<typeof Band>>, Array<t.TypeOf<typeof Band>>, unknown>(
+const AnnualBands = new t.Type<
+  ReadonlyArray<t.TypeOf<typeof Band>>,
+  ReadonlyArray<t.TypeOf<typeof Band>>,
+  unknown
+>(
   'AnnualBands',
-  (u): u is Array<t.TypeOf<typeof Band>> =>
+  (u): u is ReadonlyArray<t.TypeOf<typeof Band>> =>
     Array.isArray(u) && u.length >= 1 && u.length <= 10 && u.every(Band.is),
   (u, c) => {
     if (!Array.isArray(u) || u.length < 1 || u.length > 10)

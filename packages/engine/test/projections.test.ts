@@ -277,12 +277,32 @@ describe('task board, warnings and accountability', () => {
       ).toBe(true);
     }
     const model = await rebuild(supervisionProjection, engine.readAll());
-    const flags = accountabilityFlags(model, '2022Q1', DEFAULT_SCORING_POLICY, ctx);
+    // Three units ranked: too few for "ranked low" under the default (at least five), so only the interviews flag.
+    expect(
+      accountabilityFlags(model, '2022Q1', DEFAULT_SCORING_POLICY, ctx).map((f) => [f.unitId, f.reason]),
+    ).toEqual([['bureau-of-transport', 'interviewed-repeatedly']]);
+    // A policy that ranks fields of two and draws the line at 80 flags the last two, both below it.
+    const small = {
+      ...DEFAULT_SCORING_POLICY,
+      accountability: { ...DEFAULT_SCORING_POLICY.accountability, minRankedUnits: 2, lowRankBelowScore: 80 },
+    };
+    const flags = accountabilityFlags(model, '2022Q1', small, ctx);
     expect(flags.map((f) => [f.unitId, f.action, f.reason])).toEqual([
       ['bureau-of-finance', 'interview', 'ranked-low'],
       ['bureau-of-transport', 'interview', 'ranked-low'],
       ['bureau-of-transport', 'referral', 'interviewed-repeatedly'],
     ]);
+    // A line below every score flags nobody for ranking last of a good field.
+    const high = { ...small, accountability: { ...small.accountability, lowRankBelowScore: 40 } };
+    expect(accountabilityFlags(model, '2022Q1', high, ctx).filter((f) => f.reason === 'ranked-low')).toEqual(
+      [],
+    );
+    // Interviews count within the policy's window of quarters: a year later they no longer do.
+    expect(
+      accountabilityFlags(model, '2023Q1', DEFAULT_SCORING_POLICY, ctx).filter(
+        (f) => f.reason === 'interviewed-repeatedly',
+      ),
+    ).toEqual([]);
     expect(flags[2]!.evidence).toEqual([
       { streamId: 'unit-bureau-of-transport', revision: 1, type: 'InterviewRecorded' },
       { streamId: 'unit-bureau-of-transport', revision: 3, type: 'InterviewRecorded' },

@@ -32,6 +32,7 @@ import {
   storeUnavailable,
   wrongExpectedRevision,
 } from './errors';
+import { createGate } from './gate';
 import { countLimit, recordedEvents } from './reads';
 import { wrapSubscription } from './subscription';
 
@@ -42,13 +43,36 @@ export interface EventStoreDbStoreOptions {
    */
   readonly maxAppendSize?: number;
   /**
-   * How long an append may take before it is reported as StoreUnavailable. Default 10 s. The append may
-   * still have happened: retrying it with the same event ids is safe (appends are idempotent by id).
+   * How long an append may wait for the server's answer, counted from when it is handed to the client
+   * (not while it waits its turn, see `maxAppendsInFlight`), before it is reported as StoreUnavailable.
+   * Default 10 s. The append may still have happened: retrying it with the same event ids is safe.
    */
   readonly appendTimeoutMs?: number;
+  /**
+   * Appends handed to the client and not yet answered, at most; more wait their turn, unsent, in arrival
+   * order (back-pressure). Default 8. Keep it at 16 or less: beyond, the client queues BatchAppend writes
+   * itself, and a stream that fails with writes queued there ends in an unhandled promise rejection.
+   * `Infinity` sends every append at once.
+   */
+  readonly maxAppendsInFlight?: number;
+  /**
+   * Stream reads in flight, at most, likewise (a read is fetched in pages of up to 512 events; a place is
+   * held while one page is fetched, never while the caller handles the events). Default 8. Reads of `$all`
+   * and subscriptions are not counted: they are few and long-lived.
+   */
+  readonly maxReadsInFlight?: number;
 }
 
 const DEFAULT_APPEND_TIMEOUT_MS = 10_000;
+// Measured on 2 cores against the protocol test server (docs/eventstoredb.md, "Back-pressure"): with every
+// call of a burst of commands sent at once, the event loop spent seconds per turn on the answers, and the
+// client's BatchAppend stream writes about one append per turn, so appends timed out on a healthy server.
+// 8 keeps turns short and an append's wait once sent to a few turns, with the same throughput on one core;
+// across a network round trip of a few ms it still allows thousands of appends a second.
+const DEFAULT_IN_FLIGHT = 8;
+/** Events fetched per call of a stream read. */
+const READ_PAGE = 512;
+
 const beforeEverything: Position = { commit: 0n, prepare: 0n };
 
 /**
@@ -64,11 +88,16 @@ export const createEventStoreDbStore = (
   connection: string | EventStoreDBClient,
   options: EventStoreDbStoreOptions = {},
 ): EventStore => {
+  // Options are checked before a client is made, so a refused configuration leaves nothing open.
+  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
+  const appendTimeoutMs = options.appendTimeoutMs ?? DEFAULT_APPEND_TIMEOUT_MS;
+  if (!(appendTimeoutMs > 0 && appendTimeoutMs <= 2 ** 31 - 1))
+    throw new RangeError(`appendTimeoutMs must be a number of milliseconds above 0, not ${appendTimeoutMs}`);
+  const appends = createGate(inFlightLimit('maxAppendsInFlight', options.maxAppendsInFlight));
+  const reads = createGate(inFlightLimit('maxReadsInFlight', options.maxReadsInFlight));
   const client =
     typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
   const target = describeTarget(typeof connection === 'string' ? connection : undefined);
-  const maxAppendSize = options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE;
-  const appendTimeoutMs = options.appendTimeoutMs ?? DEFAULT_APPEND_TIMEOUT_MS;
   const openSubscriptions = new Set<() => Promise<void>>();
   let closed = false;
 
@@ -87,6 +116,10 @@ export const createEventStoreDbStore = (
     const size = encoded.reduce((sum, e) => sum + e.size, 0);
     if (size > maxAppendSize) return left(appendTooLarge(streamId, size, maxAppendSize));
     if (encoded.length === 0) return emptyAppend(streamId, expected);
+
+    const turn = await appends.enter();
+    if (turn.refused !== undefined)
+      return left(storeUnavailable(target, `append to ${streamId} was not sent: ${turn.refused}`));
 
     const attempt = async (): Promise<Either<AppendError, AppendResult>> => {
       try {
@@ -111,14 +144,19 @@ export const createEventStoreDbStore = (
         return left(appendFailure(error, { streamId, expected, size, target }));
       }
     };
-    return withTimeout(attempt(), appendTimeoutMs, () =>
-      left(
-        storeUnavailable(
-          target,
-          `no answer to the append to ${streamId} within ${appendTimeoutMs} ms; it may or may not have been written`,
+    try {
+      // The clock starts now that the append is sent, so waiting for a turn never counts against it.
+      return await withTimeout(attempt(), appendTimeoutMs, () =>
+        left(
+          storeUnavailable(
+            target,
+            `no answer to the append to ${streamId} within ${appendTimeoutMs} ms of sending it; it may or may not have been written`,
+          ),
         ),
-      ),
-    );
+      );
+    } finally {
+      turn.leave();
+    }
   };
 
   // EventStoreDB's answer to an empty append does not say where the stream is, so an empty append is
@@ -127,11 +165,16 @@ export const createEventStoreDbStore = (
     streamId: string,
     expected: ExpectedRevision,
   ): Promise<Either<AppendError, AppendResult>> => {
+    const turn = await reads.enter();
+    if (turn.refused !== undefined)
+      return left(storeUnavailable(target, `append to ${streamId} was not sent: ${turn.refused}`));
     let last: RecordedEvent | undefined;
     try {
       last = await eventAt(streamId, 'end');
     } catch (error) {
       return left(appendFailure(error, { streamId, expected, size: 0, target }));
+    } finally {
+      turn.leave();
     }
     const ok =
       expected === 'any' ||
@@ -155,20 +198,48 @@ export const createEventStoreDbStore = (
     return undefined;
   };
 
+  /** A read in turn; one refused (the store closed while it waited) rejects, as reads fail. */
+  const readTurn = async <T>(read: () => Promise<T>): Promise<T> => {
+    const turn = await reads.enter();
+    if (turn.refused !== undefined) throw new Error(`${target}: ${turn.refused}`);
+    try {
+      return await read();
+    } finally {
+      turn.leave();
+    }
+  };
+
   async function* readStream(
     streamId: string,
     readOptions: ReadStreamOptions = {},
   ): AsyncGenerator<RecordedEvent> {
     ensureOpen();
-    const maxCount = countLimit(readOptions.maxCount);
-    if (maxCount === 0) return;
+    let remaining = countLimit(readOptions.maxCount);
     const backwards = readOptions.direction === 'backwards';
-    const read = client.readStream(streamId, {
-      direction: backwards ? BACKWARDS : FORWARDS,
-      fromRevision: readOptions.fromRevision ?? (backwards ? END : START),
-      ...(Number.isFinite(maxCount) ? { maxCount } : {}),
-    });
-    yield* recordedEvents(read, target, `reading ${streamId}`);
+    let from: bigint | typeof START | typeof END = readOptions.fromRevision ?? (backwards ? END : START);
+    // Page by page, each fetched whole while holding a place, so the caller's own work between events
+    // never holds one (a caller that reads another stream meanwhile cannot deadlock the gate).
+    while (remaining > 0) {
+      const maxCount = Math.min(remaining, READ_PAGE);
+      const page = await readTurn(() =>
+        collect(
+          recordedEvents(
+            client.readStream(streamId, {
+              direction: backwards ? BACKWARDS : FORWARDS,
+              fromRevision: from,
+              maxCount,
+            }),
+            target,
+            `reading ${streamId}`,
+          ),
+        ),
+      );
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < maxCount || !last || (backwards && last.revision === 0n)) return;
+      remaining -= page.length;
+      from = backwards ? last.revision - 1n : last.revision + 1n;
+    }
   }
 
   async function* readAll(readOptions: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
@@ -232,11 +303,25 @@ export const createEventStoreDbStore = (
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
+    appends.close('the event store is closed');
+    reads.close('the event store is closed');
     await Promise.all([...openSubscriptions].map((end) => end()));
     await client.dispose();
   };
 
   return { appendToStream, readStream, readAll, subscribeToAll, close };
+};
+
+const inFlightLimit = (name: string, value: number | undefined): number => {
+  const limit = value ?? DEFAULT_IN_FLIGHT;
+  if (limit === Infinity || (Number.isInteger(limit) && limit > 0)) return limit;
+  throw new RangeError(`${name} must be a whole number above 0 (or Infinity), not ${limit}`);
+};
+
+const collect = async <T>(source: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const item of source) out.push(item);
+  return out;
 };
 
 const toClientRevision = (expected: ExpectedRevision): AppendExpectedRevision =>

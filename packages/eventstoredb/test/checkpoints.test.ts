@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isRight } from 'fp-ts/Either';
 import { createInMemoryEventStore, type EventStore, type Position } from '@duban/engine';
-import { startEsdbTestServer, type EsdbTestServer } from '@duban/testing';
+import { startEsdbTestServer, type EsdbTestServer } from '@duban/esdb-test-server';
 import {
   CHECKPOINT_EVENT_TYPE,
   checkpointStreamId,

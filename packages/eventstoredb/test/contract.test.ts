@@ -1,4 +1,5 @@
-import { describeStoreContract, startEsdbTestServer } from '@duban/testing';
+import { startEsdbTestServer } from '@duban/esdb-test-server';
+import { describeStoreContract } from '@duban/testing';
 import { createEventStoreDbStore } from '../src';
 
 // The store contract against the adapter and the real client, over gRPC, on the protocol test server:

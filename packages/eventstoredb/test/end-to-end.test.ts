@@ -7,12 +7,8 @@ import {
   type Engine,
   type Envelope,
 } from '@duban/engine';
-import {
-  runQuarterScenario,
-  runSeedWorkflow,
-  SEED_WORKFLOW_EVENTS,
-  startEsdbTestServer,
-} from '@duban/testing';
+import { startEsdbTestServer } from '@duban/esdb-test-server';
+import { runQuarterScenario, runSeedWorkflow, SEED_WORKFLOW_EVENTS } from '@duban/testing';
 import { createEventStoreDbStore } from '../src';
 
 const history = async (engine: Engine) => {

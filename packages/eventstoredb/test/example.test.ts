@@ -1,4 +1,4 @@
-import { startEsdbTestServer } from '@duban/testing';
+import { startEsdbTestServer } from '@duban/esdb-test-server';
 import { main } from '../../../examples/eventstoredb';
 
 // The example in examples/ must keep working: run it against the protocol test server.

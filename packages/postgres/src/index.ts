@@ -18,6 +18,13 @@ export {
   type SqlReadModelsOptions,
 } from './read-models';
 export { PostgresStoreError, type PostgresFailure } from './errors';
-export { DEFAULT_SCHEMA, LATEST_VERSION, MIGRATIONS, migrationSql, type Migration } from './schema';
+export {
+  checkSchemaName,
+  DEFAULT_SCHEMA,
+  LATEST_VERSION,
+  MIGRATIONS,
+  migrationSql,
+  type Migration,
+} from './schema';
 /** Re-exported for callers who configure the adapter alone; one value for every store of the port. */
 export { DEFAULT_MAX_APPEND_SIZE } from '@duban/engine';

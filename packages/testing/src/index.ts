@@ -1,4 +1,3 @@
-export * from './esdb-test-server';
 export * from './decider-spec';
 export * from './task-fixture';
 export * from './store-contract';
@@ -6,3 +5,4 @@ export * from './engine-contract';
 export * from './faulty-store';
 export * from './scenarios';
 export * from './or-throw';
+export * from './office-fixture';

@@ -1,7 +1,7 @@
-import { dueTimes, type DomainContext } from '@duban/domain';
+import { dueTimes, OFFICE_STREAM_ID, scoringPolicyFor, type DomainContext } from '@duban/domain';
 import type { ScoringPolicy } from '@duban/domain';
 import type { SupervisionModel } from './supervision-model';
-import { previousQuarter, quarterEnd } from './quarters';
+import { previousQuarter, quarterEnd, quarterStart } from './quarters';
 import { quartersOf, unitScorecard, type Evidence } from './unit-scorecard';
 
 /**
@@ -33,30 +33,43 @@ export const accountabilityFlags = (
   const flags: AccountabilityFlag[] = [];
   const end = quarterEnd(quarter, ctx);
   const known = new Set(quartersOf(model, ctx));
-  const bottom = (q: string) => {
-    const ranking = unitScorecard(model, q, policy, ctx);
-    return new Set(ranking.slice(Math.max(0, ranking.length - p.bottomN)).map((s) => s.unitId));
+  /**
+   * Ranked low: among the last `bottomN` of a ranking of at least `minRankedUnits`, and below the line —
+   * in the published 通报 when the quarter has one (what the units were told), else as computed now.
+   */
+  const low = (q: string): Map<string, Evidence[]> => {
+    const published = model.office.rankings[q];
+    const ranking: ReadonlyArray<{ unitId: string; score: number }> = published
+      ? published.units
+      : unitScorecard(model, q, scoringPolicyFor(model.office, q).policy, ctx);
+    const out = new Map<string, Evidence[]>();
+    if (ranking.length < p.minRankedUnits) return out;
+    const evidence: Evidence[] = published
+      ? [{ streamId: OFFICE_STREAM_ID, revision: published.revision, type: 'QuarterlyRankingPublished' }]
+      : [];
+    for (const s of ranking.slice(Math.max(0, ranking.length - p.bottomN)))
+      if (s.score < p.lowRankBelowScore) out.set(s.unitId, evidence);
+    return out;
   };
 
-  const low = bottom(quarter);
-  for (const unitId of low) {
+  for (const [unitId, evidence] of low(quarter)) {
     let run = 1;
-    for (let q = previousQuarter(quarter); known.has(q) && bottom(q).has(unitId); q = previousQuarter(q))
+    for (let q = previousQuarter(quarter); known.has(q) && low(q).has(unitId); q = previousQuarter(q))
       run += 1;
     flags.push({
       unitId,
       action: 'interview',
       reason: 'ranked-low',
-      text: `among the last ${p.bottomN} of ${quarter}'s ranking`,
-      evidence: [],
+      text: `among the last ${p.bottomN} of ${quarter}'s ranking, below ${p.lowRankBelowScore}`,
+      evidence,
     });
     if (run >= p.consecutiveQuartersForReferral)
       flags.push({
         unitId,
         action: 'referral',
         reason: 'ranked-low-repeatedly',
-        text: `among the last ${p.bottomN} for ${run} consecutive quarters`,
-        evidence: [],
+        text: `among the last ${p.bottomN}, below ${p.lowRankBelowScore}, for ${run} consecutive quarters`,
+        evidence,
       });
   }
 
@@ -111,14 +124,21 @@ export const accountabilityFlags = (
     }
   }
 
+  // 多次被约谈: counted within a window of quarters ending with this one, so a unit is not flagged
+  // every quarter for ever once it was interviewed twice.
+  let first = quarter;
+  for (let k = 1; k < p.interviewWindowQuarters; k++) first = previousQuarter(first);
+  const windowStart = Date.parse(quarterStart(first, ctx));
   for (const [unitId, unit] of Object.entries(model.units)) {
-    const held = unit.interviewsHeld.filter((i) => Date.parse(i.at) <= Date.parse(end));
+    const held = unit.interviewsHeld.filter(
+      (i) => Date.parse(i.at) <= Date.parse(end) && Date.parse(i.at) >= windowStart,
+    );
     if (held.length >= p.interviewsForReferral)
       flags.push({
         unitId,
         action: 'referral',
         reason: 'interviewed-repeatedly',
-        text: `interviewed ${held.length} times`,
+        text: `interviewed ${held.length} times from ${first} to ${quarter}`,
         evidence: held.map((i) => ({
           streamId: `unit-${unitId}`,
           revision: i.revision,

@@ -136,6 +136,10 @@ export const quarterScorecard = (
   quarter: string,
   policy: ScoringPolicy,
   ctx: DomainContext,
+  options: {
+    /** The instant the quarter is scored as of; default its end, or the history's latest event before it. */
+    readonly asOf?: string;
+  } = {},
 ): QuarterScorecard => {
   const units = new Map<string, Acc>();
   const acc = (unitId: string): Acc => {
@@ -156,7 +160,7 @@ export const quarterScorecard = (
   };
   const start = Date.parse(quarterStart(quarter, ctx));
   // A quarter the history has not finished is scored as far as the history goes.
-  const end = cutOf(quarter, model, ctx);
+  const end = options.asOf ?? cutOf(quarter, model, ctx);
   const endMs = Date.parse(end);
   const onTrack = new Map<string, number>();
 

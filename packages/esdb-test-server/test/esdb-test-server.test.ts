@@ -17,8 +17,8 @@ import {
 } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import { startEsdbTestServer, type EsdbTestServer } from '../src';
-import { streamIdentifier } from '../src/esdb-test-server/records';
-import { uuidFromMessage, uuidToMessage } from '../src/esdb-test-server/uuid';
+import { streamIdentifier } from '../src/records';
+import { uuidFromMessage, uuidToMessage } from '../src/uuid';
 
 // The real client, over real gRPC, against the protocol test server: once with BatchAppend advertised
 // (the client then appends through it) and once without (plain Append).
@@ -353,6 +353,51 @@ describe.each([
     } finally {
       await discovering.dispose();
     }
+  });
+});
+
+describe.each([
+  { mode: 'with BatchAppend', batchAppend: true },
+  { mode: 'without BatchAppend', batchAppend: false },
+])('EventStoreDB protocol test server with a slow writer, $mode', ({ batchAppend }) => {
+  let server: EsdbTestServer;
+  let client: EventStoreDBClient;
+
+  beforeEach(async () => {
+    server = await startEsdbTestServer({ batchAppend, writeDelayMs: 5 });
+    client = EventStoreDBClient.connectionString(server.connectionString);
+  });
+
+  afterEach(async () => {
+    await client.dispose();
+    await server.stop();
+  });
+
+  it('writes concurrent appends one at a time, each once, and counts the appends in flight', async () => {
+    const ids = Array.from({ length: 30 }, () => randomUUID());
+    const results = await Promise.all(
+      ids.map((id, i) => client.appendToStream(`task-${i % 3}`, event('Created', { i }, id))),
+    );
+    expect(results.every((r) => r.success)).toBe(true);
+    const written = (await collect(client.readAll())).filter((e) => e.event?.streamId.startsWith('task-'));
+    expect(written.map((e) => e.event!.id).sort()).toEqual([...ids].sort());
+    for (const stream of ['task-0', 'task-1', 'task-2'])
+      expect((await collect(client.readStream(stream))).map((e) => e.event!.revision)).toEqual(
+        Array.from({ length: 10 }, (_, r) => BigInt(r)),
+      );
+    // All thirty were sent at once and the writer takes them one by one: many waited together.
+    expect(server.maxAppendsInFlight()).toBeGreaterThan(1);
+    expect(server.maxAppendsInFlight()).toBeLessThanOrEqual(30);
+    expect(server.appendsInFlight()).toBe(0);
+  });
+
+  it('counts the appends of a client that went away as no longer in flight, and stops with appends waiting', async () => {
+    const appends = Array.from({ length: 20 }, (_, i) => client.appendToStream('task-1', event('E', { i })));
+    await waitUntil(() => server.appendsInFlight() > 0);
+    await client.dispose();
+    await Promise.allSettled(appends);
+    await waitUntil(() => server.appendsInFlight() === 0);
+    await server.stop(); // appends still waiting at the writer are dropped; nothing throws
   });
 });
 

@@ -8,6 +8,7 @@ import { GossipService, ServerFeaturesService, StreamsService } from './proto';
 import { readHandler } from './read';
 import { supportedMethodsHandler } from './server-features';
 import { newUuid } from './uuid';
+import { createWriter } from './writer';
 
 export interface EsdbTestServerOptions {
   /** Advertise and serve Streams.BatchAppend (the client then appends through it). Default true. */
@@ -16,6 +17,12 @@ export interface EsdbTestServerOptions {
   readonly maxAppendSize?: number;
   /** Default 0: a free port chosen by the system. */
   readonly port?: number;
+  /**
+   * Milliseconds the server's single writer spends on each append before committing and answering it, as
+   * a disk flush would; appends wait their turn in arrival order. Default 0: written as soon as complete.
+   * Makes the server the bottleneck under load, to see how a client copes.
+   */
+  readonly writeDelayMs?: number;
 }
 
 export interface EsdbTestServer {
@@ -28,6 +35,10 @@ export interface EsdbTestServer {
   callCounts(): Readonly<Record<string, number>>;
   /** Reads, subscriptions and BatchAppend streams not yet finished or cancelled. */
   openCalls(): number;
+  /** Appends received (their first message) and not yet answered. */
+  appendsInFlight(): number;
+  /** The most appends in flight at one moment since the server started: a client's concurrency, seen here. */
+  maxAppendsInFlight(): number;
   /** Force shutdown: open calls (BatchAppend, subscriptions) are cancelled. Dispose clients first. */
   stop(): Promise<void>;
 }
@@ -40,8 +51,9 @@ const defaultMaxAppendSize = 1024 * 1024;
  * built on the service definitions shipped with `@eventstore/db-client`, so the real client talks to it.
  */
 export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): Promise<EsdbTestServer> => {
-  const { batchAppend = true, maxAppendSize = defaultMaxAppendSize } = options;
+  const { batchAppend = true, maxAppendSize = defaultMaxAppendSize, writeDelayMs = 0 } = options;
   const log = createEsdbLog();
+  const writer = createWriter(writeDelayMs);
   const server = new Server();
   let port = 0;
   const calls: Record<string, number> = {};
@@ -64,12 +76,12 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
   // Unlisted methods (Delete, Tombstone, and BatchAppend when disabled) answer UNIMPLEMENTED.
   server.addService(StreamsService, {
     read: counted(StreamsService.read.path, tracked(readHandler(log))),
-    append: counted(StreamsService.append.path, appendHandler(log, maxAppendSize)),
+    append: counted(StreamsService.append.path, appendHandler(log, maxAppendSize, writer)),
     ...(batchAppend
       ? {
           batchAppend: counted(
             StreamsService.batchAppend.path,
-            tracked(batchAppendHandler(log, maxAppendSize)),
+            tracked(batchAppendHandler(log, maxAppendSize, writer)),
           ),
         }
       : {}),
@@ -119,6 +131,11 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
     seedSystemEvent,
     callCounts: () => ({ ...calls }),
     openCalls: () => open.size,
-    stop: async () => server.forceShutdown(),
+    appendsInFlight: writer.inFlight,
+    maxAppendsInFlight: writer.maxInFlight,
+    stop: async () => {
+      writer.stop();
+      server.forceShutdown();
+    },
   };
 };

@@ -10,15 +10,23 @@ import {
 } from './log';
 import { shared, streams } from './proto';
 import { missingMetadata, streamName, toProposedRecord } from './records';
+import type { Writer } from './writer';
 
 /**
  * Streams.Append: a client stream of one Options message followed by one ProposedMessage per event.
  * Size and metadata problems end the call with trailers as soon as they are seen; a wrong expected
- * version is not an RPC error here but a field of the response body.
+ * version is not an RPC error here but a field of the response body. The write waits its turn at the
+ * server's single writer.
  */
 export const appendHandler =
-  (log: EsdbLog, maxAppendSize: number): handleClientStreamingCall<streams.AppendReq, streams.AppendResp> =>
+  (
+    log: EsdbLog,
+    maxAppendSize: number,
+    writer: Writer,
+  ): handleClientStreamingCall<streams.AppendReq, streams.AppendResp> =>
   (call, callback) => {
+    const answered = writer.begin();
+    call.once('cancelled', answered);
     let options: streams.AppendReq.Options | undefined;
     const records: ProposedRecord[] = [];
     let size = 0;
@@ -26,6 +34,7 @@ export const appendHandler =
     const fail = (error: ServiceError) => {
       if (done) return;
       done = true;
+      answered();
       callback(error);
     };
 
@@ -51,8 +60,15 @@ export const appendHandler =
       const expected = options && expectedFromAppend(options);
       if (!options || !expected) return fail(invalidArgumentError('Missing append options.'));
       done = true;
-      const outcome = log.append(streamName(options.getStreamIdentifier()), expected, records);
-      callback(null, appendResponse(outcome, expected));
+      const streamId = streamName(options.getStreamIdentifier());
+      writer.submit(
+        () => log.append(streamId, expected, records),
+        (outcome) => {
+          answered();
+          // A call the client gave up on is still written (as on a real server), just not answered.
+          if (!call.cancelled) callback(null, appendResponse(outcome, expected));
+        },
+      );
     });
   };
 
