@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { startEsdbTestServer, type EsdbTestServer } from '@duban/esdb-test-server';
 import type { Actor } from '@duban/domain';
+import { describePostgres } from '../../postgres/test/support/database';
 import { duban, historyFrom, ndjson, read, smallHistory, tempDir, write } from './helpers';
 import { copy, officeKeys, parseLines, rehash, streamOf, toNdjson } from './insider';
 
@@ -445,14 +446,17 @@ describe('seals, heads and proofs on the command line', () => {
   });
 });
 
-/** On a store the seal is recorded on the office's stream: the history lists every seal it was given. */
-describe('duban seal on a store', () => {
-  let server: EsdbTestServer;
+/**
+ * On a store the seal is recorded on the office's stream: the history lists every seal it was given.
+ * The same cases on EventStoreDB (the protocol test server) and on PostgreSQL (the run's server).
+ */
+const sealOnStore = (open: () => Promise<{ url: string; close(): Promise<void> }>) => {
+  let store: { url: string; close(): Promise<void> } | undefined;
   let dir: string;
   let keys: Awaited<ReturnType<typeof officeKeys>>;
   const mayor: Actor = { id: 'mayor', kind: 'main-leader' };
   beforeAll(async () => {
-    server = await startEsdbTestServer();
+    store = await open();
     dir = tempDir('duban-seal-store-');
     keys = await officeKeys(dir);
     const { lines } = await smallHistory();
@@ -472,15 +476,15 @@ describe('duban seal on a store', () => {
       },
     ]);
     await write(dir, 'h.ndjson', ndjson([...lines, ...office]));
-    const imported = await duban(['import', 'h.ndjson', server.connectionString], { cwd: dir });
+    const imported = await duban(['import', 'h.ndjson', store.url], { cwd: dir });
     expect(imported.code).toBe(0);
   });
   afterAll(async () => {
-    await server?.stop();
+    await store?.close();
   });
 
   it('signs what the store holds, records it as SealRecorded, and the export verifies against it', async () => {
-    const url = server.connectionString;
+    const url = store!.url;
     const at = '2022-04-02T10:00:00+08:00';
     const r = await duban(
       ['seal', url, '--key', keys.key, '--actor', 'main-leader:mayor', '--at', at, '--out', 'seal.json'],
@@ -516,7 +520,7 @@ describe('duban seal on a store', () => {
   });
 
   it('refuses to record a seal for another office, or by someone else; the seal file is kept', async () => {
-    const url = server.connectionString;
+    const url = store!.url;
     const other = await duban(
       ['seal', url, '--key', keys.key, '--actor', 'main-leader:mayor', '--office', 'taiyuan'],
       { cwd: dir },
@@ -550,4 +554,19 @@ describe('duban seal on a store', () => {
     expect(impostor.stderr).toContain('(kept.json holds the seal all the same)');
     expect(JSON.parse(await read(dir, 'kept.json'))).toMatchObject({ office: 'changzhi' });
   });
-});
+};
+
+describe('duban seal on EventStoreDB', () =>
+  sealOnStore(async () => {
+    const server: EsdbTestServer = await startEsdbTestServer();
+    return { url: server.connectionString, close: () => server.stop() };
+  }));
+
+describePostgres('duban seal on PostgreSQL', (database) =>
+  sealOnStore(async () => {
+    const url = new URL(database().url);
+    url.searchParams.set('schema', 'sealed');
+    expect((await duban(['migrate', url.toString()], { cwd: tempDir() })).code).toBe(0);
+    return { url: url.toString(), close: async () => undefined };
+  }),
+);
