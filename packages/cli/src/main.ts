@@ -78,7 +78,7 @@ export const processIO = (): CliIO => ({
 });
 
 /** A repeatable option: every value, in order. */
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const integer = (value: string): number => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
@@ -220,19 +220,17 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       '--seal <file>',
       'a seal (duban seal): the first events must be exactly those sealed, the rest appended; twice: the newer seal must extend the older',
       collect,
-      [] as string[],
     )
     .option(
       '--pubkey <file>',
       "the office's Ed25519 public key (PEM or JWK) the seal is checked with",
       collect,
-      [] as string[],
     )
     .option('--limit <n>', 'problems to list', integer, 20)
     .action(
       async (
         source: string,
-        o: { json?: boolean; heads?: boolean | string; seal: string[]; pubkey: string[]; limit: number },
+        o: { json?: boolean; heads?: boolean | string; seal?: string[]; pubkey?: string[]; limit: number },
       ) => {
         setExit(await verifyCommand(io, source, o));
       },
@@ -246,7 +244,7 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .requiredOption('--key <file>', "the office's Ed25519 private key (PEM or JWK); never written anywhere")
     .option(
       '--out <file>',
-      'write the seal here (and its index beside it, FILE.index.json) instead of stdout',
+      'write the seal here (and its index beside it: SEAL.json, SEAL.index.json) instead of stdout',
     )
     .option(
       '--office <id>',
@@ -289,11 +287,11 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       "check an inclusion proof (duban prove) with the office's public key alone, without the history",
     )
     .argument('<proof>', 'the proof file')
-    .option('--pubkey <file>', "the office's Ed25519 public key (PEM or JWK)", collect, [] as string[])
+    .option('--pubkey <file>', "the office's Ed25519 public key (PEM or JWK)", collect)
     .option('--json', 'machine-readable result')
     .option('--limit <n>', 'problems to list', integer, 20)
-    .action(async (proof: string, o: { pubkey: string[]; json?: boolean; limit: number }) => {
-      setExit(await verifyProofCommand(io, proof, o));
+    .action(async (proof: string, o: { pubkey?: string[]; json?: boolean; limit: number }) => {
+      setExit(await verifyProofCommand(io, proof, { ...o, pubkey: o.pubkey ?? [] }));
     });
 
   command('report')
