@@ -253,6 +253,21 @@ describe('seals, heads and proofs on the command line', () => {
       expect(forked.stdout).toContain(
         'early.json → later.json: NOT CONSISTENT — the seal of 818 events made 2022-04-02T10:00:00+08:00 does not extend the seal of 300 events made 2022-01-01T10:00:00+08:00: the history sealed then was changed before the newer seal was made',
       );
+      // A history neither seal covers gives no proof about them.
+      const neither = await run(
+        'verify',
+        'rewritten.ndjson',
+        '--seal',
+        'early.json',
+        '--seal',
+        'seal.json',
+        '--pubkey',
+        keys.pub,
+      );
+      expect(neither.code).toBe(1);
+      expect(neither.stdout).toContain(
+        'early.json → seal.json: NOT CHECKED — the history is not the one seal.json seals, so no proof can be made from it',
+      );
       const json = await run(
         'verify',
         'demo/history.ndjson',
