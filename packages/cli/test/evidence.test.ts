@@ -532,6 +532,13 @@ const sealOnStore = (open: () => Promise<{ url: string; close(): Promise<void> }
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('seal.json: AS SEALED — the first 24 events are exactly those sealed');
     expect(v.stdout).toContain('  then 2 events in 1 stream, each appended to its stream after the seal');
+    // A history holding its seals reads as any other.
+    expect((await duban(['verify', 'after.ndjson'], { cwd: dir })).code).toBe(0);
+    const report = await duban(['report', 'after.ndjson', '--quarter', '2022Q1', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(report.stderr).toBe('');
+    expect(report.code).toBe(0);
   });
 
   it('refuses to record a seal for another office, or by someone else; the seal file is kept', async () => {
