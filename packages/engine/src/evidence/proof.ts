@@ -78,7 +78,8 @@ export const createProver = (seal: Seal, options: ProverOptions): Prover => {
   const chosen = new Map<string, ProvenEvent[]>();
   const decided = new Set<string>();
   const heads = idRecord<{ revision: number; hash: string }>();
-  const leaves = Buffer.allocUnsafe(seal.size * HASH_BYTES);
+  // Grown as events arrive: a seal's size is not trusted to size an allocation.
+  let leaves = Buffer.allocUnsafe(64 * HASH_BYTES);
   const root = new RootAccumulator();
   let position = 0;
   return {
@@ -86,6 +87,11 @@ export const createProver = (seal: Seal, options: ProverOptions): Prover => {
       const p = position++;
       if (p >= seal.size) return; // the proof is as of the seal
       const leaf = eventLeaf(event);
+      if ((p + 1) * HASH_BYTES > leaves.length) {
+        const bigger = Buffer.allocUnsafe(leaves.length * 2);
+        leaves.copy(bigger, 0, 0, p * HASH_BYTES);
+        leaves = bigger;
+      }
       leaf.copy(leaves, p * HASH_BYTES);
       root.push(leaf);
       const m = event?.metadata as { streamId?: unknown; revision?: unknown; hash?: unknown } | undefined;
@@ -123,7 +129,7 @@ export const createProver = (seal: Seal, options: ProverOptions): Prover => {
             `the first ${seal.size} events do not hash to the seal's root: this is not the sealed history (duban verify --seal names the difference)`,
           ),
         );
-      const tree = MerkleTree.fromLeafHashes(leaves);
+      const tree = MerkleTree.fromLeafHashes(leaves.subarray(0, seal.size * HASH_BYTES));
       const sorted = sortedHeads(heads);
       const headsTree = MerkleTree.fromLeafHashes(Buffer.concat(sorted.map(headLeaf)));
       const headProof = (i: number): HeadProof => ({
