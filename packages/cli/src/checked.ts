@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
-import { OFFICE_STREAM_ID, aggregateOf, decodeEvent, decodeWith } from '@duban/domain';
+import { decodeEvent, decodeWith, streamIdOf } from '@duban/domain';
 import {
   CURRENT_SCHEMA_VERSIONS,
   DEFAULT_MAX_APPEND_SIZE,
@@ -157,7 +157,7 @@ export const createHistoryChecker = (
     }
 
     if (streamId !== undefined && !DOMAIN_STREAM_PREFIXES.some((p) => streamId.startsWith(p)))
-      problem('envelope', 'metadata.streamId', 'must name a task-… or unit-… stream, or the office stream');
+      problem('envelope', 'metadata.streamId', 'must name a task-…, unit-… or the office stream');
 
     if (typeof value.type === 'string' && isObject(value.data) && isLeft(decodedMetadata) === false) {
       const meta = (decodedMetadata as { right: Envelope['metadata'] }).right;
@@ -177,21 +177,9 @@ export const createHistoryChecker = (
         if (isLeft(decoded))
           for (const p of decoded.left.problems) problem('event', p.path || '(event)', p.message);
         else {
-          const aggregate = aggregateOf(value.type);
-          // The office keeps one record, the stream `office`; tasks and units have a stream each.
-          const id =
-            aggregate === 'office'
-              ? undefined
-              : (value.data as Record<string, unknown>)[aggregate === 'unit' ? 'unitId' : 'taskId'];
-          const expected = aggregate === 'office' ? OFFICE_STREAM_ID : `${aggregate}-${String(id)}`;
+          const expected = streamIdOf(value.type, value.data);
           if (streamId !== expected)
-            problem(
-              'envelope',
-              'metadata.streamId',
-              aggregate === 'office'
-                ? `a ${value.type} belongs in the office's stream ${OFFICE_STREAM_ID}`
-                : `a ${value.type} of ${String(id)} belongs in stream ${expected}`,
-            );
+            problem('envelope', 'metadata.streamId', `a ${value.type} belongs in stream ${expected}`);
         }
         // A line holds data and metadata and a little more: measure exactly only when it is near the limit.
         const size =

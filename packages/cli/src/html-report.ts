@@ -13,7 +13,7 @@ import {
   localTime,
   type UnitNames,
 } from './labels';
-import type { QuarterReport, ReportData } from './reporting';
+import type { AnnualReport, QuarterReport, ReportData } from './reporting';
 import { stateText, summarize } from './tables';
 
 /**
@@ -26,6 +26,7 @@ export const renderHtmlReport = (
   data: ReportData,
   envelopes: readonly Envelope[],
   ctx: DomainContext,
+  annual?: AnnualReport,
 ): string => {
   const names = data.names;
   const ordered = [
@@ -54,8 +55,10 @@ export const renderHtmlReport = (
 <header>
 <h1>督办季度通报 <span class="en">Duban quarterly report</span> ${esc(data.quarter)}</h1>
 <p class="meta">来源 Source: <code>${esc(data.source)}</code> · 事件 Events: ${data.events} · 截至 As of: ${esc(localTime(data.asOf, ctx))} (${esc(data.asOf)}) · 哈希链已校验 every hash chain verified ✓</p>
+<p class="meta rules">依据 Rules: ${esc(data.rules.text)}</p>
 ${data.notes.map((n) => `<p class="note">注意 Note: ${esc(n)}</p>`).join('\n')}
 <nav>${[
+    ...(annual ? [link(`#year-${annual.year}`, `${annual.year} 年度评价 Annual evaluation`)] : []),
     ...ordered.map((q) => link(`#q-${q.quarter}`, `${q.quarter} 排名 Ranking`)),
     link('#trend', '趋势 Trend'),
     link('#warnings', `预警 Warnings (${data.warnings.length})`),
@@ -64,7 +67,8 @@ ${data.notes.map((n) => `<p class="note">注意 Note: ${esc(n)}</p>`).join('\n')
   ].join(' · ')}</nav>
 </header>
 <main>
-${ordered.map((q) => quarterSection(q, names, data.quarter === q.quarter)).join('\n')}
+${annual ? annualSection(annual, names, ctx) : ''}
+${ordered.map((q) => quarterSection(q, names, data.quarter === q.quarter, ctx)).join('\n')}
 ${trendSection(data, names)}
 ${warningsSection(data, names, ctx)}
 ${boardSection(data, names, ctx)}
@@ -120,7 +124,13 @@ const grades = (s: UnitScore) =>
   (['excellent', 'good', 'basic', 'poor', 'very-poor'] as const).map((g) => s.tasksByGrade[g]).join(' / ');
 
 /** Horizontal bars, one per ranked unit, on a 0–100 scale. */
-const barChart = (q: QuarterReport, names: UnitNames) => {
+const barChart = (
+  q: {
+    readonly quarter: string;
+    readonly ranking: ReadonlyArray<{ unitId: string; rank: number; score: number }>;
+  },
+  names: UnitNames,
+) => {
   const rowH = 26;
   const labelW = 190;
   const barW = 320;
@@ -175,16 +185,60 @@ const quarterSection = (
   q: QuarterReport,
   names: UnitNames,
   selected: boolean,
+  ctx: DomainContext,
 ) => `<section class="quarter${selected ? ' selected' : ''}" id="q-${esc(q.quarter)}" data-quarter="${esc(q.quarter)}">
 <h2>${esc(q.quarter)} 评分排名 <span class="en">Ranking</span> <small>按季度通报</small></h2>
+<p class="meta published">${
+  q.published
+    ? `已通报 Published ${esc(localTime(q.published.at, ctx))} (office record revision ${q.published.revision}), scoring policy ${esc(q.published.policy)}: shown as published`
+    : `未通报 Not published: computed from the history, scoring policy ${esc(q.policy)}`
+}</p>
 ${
   q.ranking.length === 0
-    ? `<p class="none">本季度无办结事项 No task was closed in ${esc(q.quarter)}.</p>`
+    ? `<p class="none">本季度无评分事项 Nothing was closed in ${esc(q.quarter)} or overdue at its end.</p>`
     : `<div class="pair">${rankingTable(q, names)}<figure>${barChart(q, names)}<figcaption>${esc(q.quarter)} 得分 <span class="en">scores</span>, 0–100</figcaption></figure></div>
 <details${selected ? ' open' : ''}><summary>评分说明 <span class="en">How each score was computed</span></summary>${explanationList(q, names)}</details>`
 }
+${
+  q.unranked.length === 0
+    ? ''
+    : `<h3>未评分 <span class="en">Not ranked (work in hand, nothing graded)</span></h3><ul class="unranked">${q.unranked.map((u) => `<li>${unitCell(u.unitId, names)}: ${esc(u.reason)}</li>`).join('')}</ul>`
+}
 <h3>约谈问责 <span class="en">Accountability flags</span></h3>
 ${flagsTable(q, names)}
+</section>`;
+
+/** 年度评价: the year's table and chart, how each score was added up, and to whom it was sent. */
+const annualSection = (
+  a: AnnualReport,
+  names: UnitNames,
+  ctx: DomainContext,
+) => `<section class="annual" id="year-${a.year}" data-year="${a.year}">
+<h2>${a.year} 年度评价 <span class="en">Annual evaluation</span></h2>
+<p class="meta">${
+  a.published
+    ? `已发布 Published ${esc(localTime(a.published.at, ctx))} (office record revision ${a.published.revision})`
+    : '未发布 Not published: computed from the quarters as this report shows them'
+} · ${esc(a.evaluation.rule)}</p>
+<div class="pair"><table class="annual"><thead><tr><th>名次 <span class="en">Rank</span></th><th>单位 <span class="en">Unit</span></th><th>年度得分 <span class="en">Score</span></th><th>等次 <span class="en">Band</span></th><th>说明 <span class="en">How</span></th></tr></thead><tbody>
+${a.evaluation.units
+  .map(
+    (u) =>
+      `<tr class="band-${scoreBand(u.score)}"><td class="num">${u.rank}</td><td>${unitCell(u.unitId, names)}</td><td class="num score">${u.score.toFixed(2)}</td><td>${esc(u.band)}</td><td>${esc(u.text)}</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table>
+<figure>${barChart({ quarter: String(a.year), ranking: a.evaluation.units }, names)}<figcaption>${a.year} 年度得分 <span class="en">annual scores</span>, 0–100</figcaption></figure></div>
+<p class="meta">报送 Sent: ${
+  a.sent.length === 0
+    ? '尚未报送 not yet'
+    : a.sent
+        .map(
+          (r) =>
+            `${esc(r.recipient === 'organization-personnel' ? '组织人事部门' : '市委考核部门')} <span class="en">${esc(r.recipient)}</span> ${esc(localTime(r.at, ctx))} (${esc(r.reference)})`,
+        )
+        .join(' · ')
+}</p>
 </section>`;
 
 const PALETTE = [

@@ -303,6 +303,10 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       '--quarter <quarter>',
       'e.g. 2022Q1 (default: the last quarter with a closure); a quarter that begins after the history ends is refused',
     )
+    .option(
+      '--year <year>',
+      "the year's evaluation (年度评价) instead: each unit's mean of its published quarterly scores, its band, and to whom it was sent",
+    )
     .addOption(
       new Option('--format <format>', REPORT_FORMAT_HELP).choices([...REPORT_FORMATS]).default('table'),
     )
@@ -318,6 +322,7 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
         source: string,
         o: {
           quarter?: string;
+          year?: string;
           format: ReportFormat;
           out?: string;
           asOf?: string;

@@ -22,8 +22,14 @@ import {
   type CliIO,
 } from './io';
 import { FLAG_LABELS, WARNING_LABELS, localDate, localTime, type UnitNames } from './labels';
-import { buildReport, selectedQuarter, type ReportData } from './reporting';
-import { explanations, flagsTable, rankingTable, warningsTable } from './tables';
+import {
+  buildAnnualReport,
+  buildReport,
+  selectedQuarter,
+  type AnnualReport,
+  type ReportData,
+} from './reporting';
+import { annualTable, explanations, flagsTable, rankingTable, unrankedLines, warningsTable } from './tables';
 import { inline, jsonText } from './terminal';
 
 /**
@@ -40,6 +46,8 @@ export const REPORT_FORMAT_HELP =
 
 export interface ReportOptions {
   readonly quarter?: string;
+  /** The year's evaluation instead of a quarter's ranking. */
+  readonly year?: string;
   readonly format?: ReportFormat;
   readonly out?: string;
   readonly asOf?: string;
@@ -57,6 +65,11 @@ export const reportCommand = async (
   const format = options.format ?? 'table';
   if (!REPORT_FORMATS.includes(format))
     throw usageError(`--format ${inline(format)}: one of ${REPORT_FORMATS.join(', ')}`);
+  if (options.year !== undefined && options.quarter !== undefined)
+    throw usageError("--year and --quarter: give one (a year's evaluation, or a quarter's ranking)");
+  const year = options.year === undefined ? undefined : parseYear(options.year);
+  if (year !== undefined && (format === 'csv-warnings' || format === 'csv-flags'))
+    throw usageError(`--year: the formats are table, json, csv and html`);
   const asked = options.quarter === undefined ? undefined : parseQuarter(options.quarter);
   const asOfOption = options.asOf === undefined ? undefined : parseInstant(options.asOf);
   const history = await loadHistory(io, spec, {
@@ -64,7 +77,19 @@ export const reportCommand = async (
     ...(format === 'html' ? { keep: () => true } : {}),
   });
   const { asOf, note } = asOfOf(history, asOfOption, ctx);
-  const quarter = asked ?? quartersOf(history.model, ctx).at(-1) ?? ctx.calendar.quarterOf(asOf);
+  // A year reads up to its last quarter the history reaches; a quarter defaults to the last one scored.
+  const lastQuarter = ctx.calendar.quarterOf(history.lastAt!);
+  const quarter =
+    asked ??
+    (year !== undefined
+      ? `${year}Q4` <= lastQuarter
+        ? `${year}Q4`
+        : lastQuarter.startsWith(`${year}Q`)
+          ? lastQuarter
+          : `${year}Q4`
+      : undefined) ??
+    quartersOf(history.model, ctx).at(-1) ??
+    ctx.calendar.quarterOf(asOf);
   const notes = [
     ...(note ? [note] : []),
     ...quarterNotes(history, quarter, asOf, asOfOption !== undefined, ctx),
@@ -81,7 +106,19 @@ export const reportCommand = async (
   });
   // Only the table carries its notes in its text: elsewhere a person reads them on stderr.
   if (format !== 'table') for (const n of notes) writeLine(io.stderr, `note: ${n}`);
+  const annual = year === undefined ? undefined : buildAnnualReport(data, history.model, year);
   const render = (): string => {
+    if (annual)
+      switch (format) {
+        case 'json':
+          return `${jsonText({ source: data.source, asOf: data.asOf, rules: data.rules, notes, ...annual })}\n`;
+        case 'csv':
+          return annualCsv(annual, data.names);
+        case 'html':
+          return renderHtmlReport(data, history.kept, ctx, annual);
+        default:
+          return annualText(data, annual, ctx);
+      }
     switch (format) {
       case 'json':
         return `${jsonText(reportJson(data))}\n`;
@@ -100,7 +137,10 @@ export const reportCommand = async (
   const text = render();
   if (options.out) {
     await writeFileAtomically(resolvePath(io, options.out), options.out, (out) => writeAll(out, text));
-    writeLine(io.stderr, `wrote the ${data.quarter} report (${format}) to ${options.out}`);
+    writeLine(
+      io.stderr,
+      `wrote the ${annual ? `${annual.year} evaluation` : `${data.quarter} report`} (${format}) to ${options.out}`,
+    );
   } else if (format === 'table') await writeText(io.stdout, text);
   else await writeAll(io.stdout, text); // JSON and HTML escape on their own; CSV fields are escaped
   return EXIT.ok;
@@ -144,12 +184,24 @@ export const reportTable = (
   out.push(
     `通报 Quarterly ranking ${q.quarter} — ${inline(data.source)}, ${data.events} events, as of ${localTime(data.asOf, ctx)}`,
   );
+  out.push(inline(data.rules.text));
+  out.push(
+    q.published
+      ? `Published ${localTime(q.published.at, ctx)} (office record, revision ${q.published.revision}) under the ${inline(q.published.policy)} scoring policy: shown as published; a later change of grade is booked as a correction in the quarter it is recorded`
+      : `Not published: computed from the history under the ${inline(q.policy)} scoring policy`,
+  );
   for (const n of data.notes) out.push(`Note: ${n}`);
   out.push(
     q.ranking.length > 0
       ? rankingTable(q.ranking, data.names)
-      : `No task was closed in ${q.quarter}: nobody to rank.`,
+      : `Nothing was closed in ${q.quarter} or overdue at its end: nobody to rank.`,
   );
+  if (q.unranked.length > 0)
+    out.push(
+      '',
+      `未评分 Not ranked in ${q.quarter} (work in hand, nothing graded):`,
+      unrankedLines(q.unranked, data.names),
+    );
   if (options.explain !== false && q.ranking.length > 0) {
     out.push(
       '',
@@ -172,7 +224,10 @@ export const reportJson = (data: ReportData) => {
     events: data.events,
     quarter: q.quarter,
     notes: data.notes,
+    rules: data.rules,
+    published: q.published ?? null,
     ranking: q.ranking,
+    unranked: q.unranked,
     warnings: data.warnings,
     accountabilityFlags: q.flags,
     quarters: data.quarters.map((x) => x.quarter),
@@ -270,3 +325,60 @@ export const flagsCsv = (data: ReportData): string => {
     ]),
   ]);
 };
+
+const parseYear = (value: string): number => {
+  if (!/^\d{4}$/.test(value.trim()) || Number(value) < 2000 || Number(value) > 2099)
+    throw usageError(`--year ${inline(value)}: must be a year like 2022`);
+  return Number(value);
+};
+
+const RECIPIENTS: Readonly<Record<string, string>> = {
+  'organization-personnel': '组织人事部门 the personnel department',
+  'party-assessment': '市委考核部门 the municipal party assessment office',
+};
+
+/** 年度评价 as text: the table, how each score was added up, and to whom it was sent. */
+export const annualText = (data: ReportData, a: AnnualReport, ctx: DomainContext): string => {
+  const out: string[] = [];
+  out.push(
+    `年度评价 Annual evaluation ${a.year} — ${inline(data.source)}, ${data.events} events, as of ${localTime(data.asOf, ctx)}`,
+  );
+  out.push(inline(data.rules.text));
+  out.push(
+    a.published
+      ? `Published ${localTime(a.published.at, ctx)} (office record, revision ${a.published.revision}): shown as published`
+      : `Not published: computed from the quarters as they stand (${a.quarters.map((q) => `${q.quarter} ${q.published ? 'published' : 'computed'}`).join(', ') || 'none'})`,
+  );
+  out.push(`Rule: ${inline(a.evaluation.rule)}`);
+  for (const n of data.notes) out.push(`Note: ${n}`);
+  out.push(
+    a.evaluation.units.length > 0
+      ? annualTable(a.evaluation.units, data.names)
+      : `No unit was ranked in ${a.year}.`,
+  );
+  if (a.evaluation.units.length > 0) {
+    out.push('', '评分说明 How each score was added up');
+    for (const u of a.evaluation.units) out.push(`  #${u.rank} ${inline(u.unitId)}: ${inline(u.text)}`);
+  }
+  out.push(
+    '',
+    `报送 Sent: ${a.sent.length === 0 ? 'not yet' : a.sent.map((r) => `${RECIPIENTS[r.recipient] ?? inline(r.recipient)} on ${localTime(r.at, ctx)} (${inline(r.reference)})`).join('; ')}`,
+  );
+  return `${out.join('\n')}\n`;
+};
+
+/** One row per unit of the year. */
+export const annualCsv = (a: AnnualReport, names: UnitNames): string =>
+  csv([
+    ['year', 'rank', 'unit', 'unit_name', 'score', 'band', 'quarters', 'how'],
+    ...a.evaluation.units.map((u) => [
+      a.year,
+      u.rank,
+      u.unitId,
+      nameOf(names, u.unitId),
+      u.score,
+      u.band,
+      u.quarters.map((q) => `${q.quarter} ${q.score}`).join('; '),
+      u.text,
+    ]),
+  ]);

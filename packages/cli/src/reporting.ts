@@ -1,12 +1,21 @@
-import { DEFAULT_SCORING_POLICY, type ScoringPolicy } from '@duban/domain';
-import type { DomainContext } from '@duban/domain';
+import {
+  defaultContext,
+  scoringPolicyFor,
+  type AnnualEvaluation,
+  type DomainContext,
+  type ScoringPolicy,
+} from '@duban/domain';
 import {
   accountabilityFlags,
+  annualEvaluationOf,
+  contextOf,
+  quarterEnd,
+  quarterScorecard,
   quartersOf,
   taskBoard,
-  unitScorecard,
   warnings,
   type AccountabilityFlag,
+  type UnrankedUnit,
   type SupervisionModel,
   type TaskCard,
   type UnitScore,
@@ -16,13 +25,20 @@ import { NO_NAMES, type UnitNames } from './labels';
 
 /**
  * Everything a quarterly report (通报) shows, computed once from the supervision model with the
- * engine's projections: rankings with explained scores per quarter, trends, warnings, flags, the
- * task board. The table, JSON, CSV and HTML renderings all read this one value.
+ * engine's projections: rankings with explained scores per quarter (the published 通报 where the office
+ * published one), trends, warnings, flags, the task board, the rules it was scored under. The table, JSON,
+ * CSV and HTML renderings all read this one value.
  */
 export interface QuarterReport {
   readonly quarter: string;
   readonly ranking: readonly UnitScore[];
+  /** Units with work in the quarter and nothing graded, with why. */
+  readonly unranked: readonly UnrankedUnit[];
   readonly flags: readonly AccountabilityFlag[];
+  /** The 通报 as published (frozen), when the office published this quarter. */
+  readonly published?: { readonly at: string; readonly revision: number; readonly policy: string };
+  /** The scoring policy the quarter was (or would be) scored under. */
+  readonly policy: string;
 }
 
 export interface TrendLine {
@@ -34,6 +50,17 @@ export interface TrendLine {
   }>;
 }
 
+/** Where the rules a report was computed under come from, in one line a reader can check. */
+export interface RulesSource {
+  /** The office's record, or none: then the defaults. */
+  readonly office?: {
+    readonly officeId: string;
+    readonly name: string;
+    readonly calendars: readonly number[];
+  };
+  readonly text: string;
+}
+
 export interface ReportData {
   readonly source: string;
   /** The instant warnings and the board are read at. */
@@ -41,13 +68,15 @@ export interface ReportData {
   readonly events: number;
   /** The quarter asked for: the one the table, CSV and the demo print. */
   readonly quarter: string;
-  /** Every quarter with closures (and the one asked for), in order. */
+  /** Every quarter with something graded (and the one asked for), in order. */
   readonly quarters: readonly QuarterReport[];
   readonly trend: readonly TrendLine[];
   readonly warnings: readonly Warning[];
   readonly board: readonly TaskCard[];
   readonly names: UnitNames;
+  /** The policy of the quarter asked for. */
   readonly policy: ScoringPolicy;
+  readonly rules: RulesSource;
   /** What a reader must know to read the report right (a quarter not over, an --as-of past the end). */
   readonly notes: readonly string[];
 }
@@ -56,24 +85,59 @@ export interface BuildReportOptions {
   readonly source: string;
   readonly model: SupervisionModel;
   readonly asOf: string;
+  /** The defaults, for a history that keeps no office record. */
   readonly ctx: DomainContext;
   readonly quarter?: string;
+  /** A policy given on the command line: used for every quarter instead of the office's. */
   readonly policy?: ScoringPolicy;
   readonly names?: UnitNames;
   readonly notes?: readonly string[];
 }
 
+/** The rules a report is read under: the office's record when the history keeps one, else the defaults. */
+export const rulesSource = (model: SupervisionModel, override?: boolean): RulesSource => {
+  const o = model.office;
+  const policy = override ? '; scoring policy from --policy' : '';
+  if (!o.established)
+    return {
+      text: `No office record in this history: the default calendar (Monday to Friday, UTC+8, no 调休), the 13710 time limits and the default scoring policy${policy}`,
+    };
+  const years = [...new Set(o.calendars.map((c) => c.year))].sort();
+  return {
+    office: { officeId: o.officeId, name: o.name, calendars: years },
+    text: `Rules from the office's record (${o.name}): ${years.length > 0 ? `calendar ${years.join(', ')}` : 'no calendar adopted (Monday to Friday)'}, ${o.profiles.length > 0 ? `time-limit profile ${o.profiles.at(-1)!.profile.name}` : '13710 time limits'}, ${o.scoringPolicies.length > 0 ? `scoring policies ${o.scoringPolicies.map((p) => `${p.name} from ${p.fromQuarter}`).join(', ')}` : 'the default scoring policy'}${policy}`,
+  };
+};
+
+const fromPublished = (p: NonNullable<SupervisionModel['office']['rankings'][string]>): UnitScore[] =>
+  p.units.map((u) => ({ ...u, quarter: p.quarter, lines: u.lines.map((l) => ({ ...l })) }));
+
 export const buildReport = (options: BuildReportOptions): ReportData => {
-  const { model, ctx } = options;
-  const policy = options.policy ?? DEFAULT_SCORING_POLICY;
-  const known = quartersOf(model, ctx);
-  const quarter = options.quarter ?? known.at(-1) ?? ctx.calendar.quarterOf(options.asOf);
+  const { model } = options;
+  const defaults = options.ctx;
+  const at = (instant: string) => contextOf(model, instant, defaults);
+  const policyOf = (q: string) => options.policy ?? scoringPolicyFor(model.office, q).policy;
+  const ctxNow = at(options.asOf);
+  const known = quartersOf(model, ctxNow);
+  const quarter = options.quarter ?? known.at(-1) ?? ctxNow.calendar.quarterOf(options.asOf);
   const all = [...new Set([...known, quarter])].sort();
-  const quarters = all.map((q) => ({
-    quarter: q,
-    ranking: unitScorecard(model, q, policy, ctx),
-    flags: accountabilityFlags(model, q, policy, ctx),
-  }));
+  const quarters = all.map((q): QuarterReport => {
+    const end = quarterEnd(q, ctxNow);
+    const ctx = at(Date.parse(end) < Date.parse(options.asOf) ? end : options.asOf);
+    const published = options.policy ? undefined : model.office.rankings[q];
+    const inForce = scoringPolicyFor(model.office, q);
+    const card = published ? undefined : quarterScorecard(model, q, policyOf(q), ctx);
+    return {
+      quarter: q,
+      ranking: published ? fromPublished(published) : card!.ranked,
+      unranked: published ? published.unranked.map((u) => ({ ...u, quarter: q })) : card!.unranked,
+      flags: accountabilityFlags(model, q, policyOf(q), ctx),
+      ...(published
+        ? { published: { at: published.at, revision: published.revision, policy: published.policy.name } }
+        : {}),
+      policy: options.policy ? '--policy' : inForce.name,
+    };
+  });
   const units = [...new Set(quarters.flatMap((q) => q.ranking.map((s) => s.unitId)))].sort();
   const trend = units.map((unitId) => ({
     unitId,
@@ -82,6 +146,7 @@ export const buildReport = (options: BuildReportOptions): ReportData => {
       return s ? { quarter: q.quarter, score: s.score, rank: s.rank } : { quarter: q.quarter };
     }),
   }));
+  const policy = policyOf(quarter);
   return {
     source: options.source,
     asOf: options.asOf,
@@ -89,13 +154,70 @@ export const buildReport = (options: BuildReportOptions): ReportData => {
     quarter,
     quarters,
     trend,
-    warnings: warnings(model, options.asOf, policy.accountability, ctx),
-    board: taskBoard(model, options.asOf, ctx),
+    warnings: warnings(model, options.asOf, policy.accountability, ctxNow),
+    board: taskBoard(model, options.asOf, ctxNow),
     names: options.names ?? NO_NAMES,
     policy,
+    rules: rulesSource(model, options.policy !== undefined),
     notes: options.notes ?? [],
   };
 };
 
 export const selectedQuarter = (data: ReportData): QuarterReport =>
   data.quarters.find((q) => q.quarter === data.quarter)!;
+
+/** A year's evaluation (年度评价): as published, or as the published (else computed) quarters give it. */
+export interface AnnualReport {
+  readonly year: number;
+  readonly evaluation: AnnualEvaluation;
+  readonly published?: { readonly at: string; readonly revision: number };
+  readonly sent: ReadonlyArray<{
+    readonly recipient: string;
+    readonly reference: string;
+    readonly at: string;
+  }>;
+  /** How the quarters behind it stand: published, or computed as of the report. */
+  readonly quarters: ReadonlyArray<{ readonly quarter: string; readonly published: boolean }>;
+}
+
+export const buildAnnualReport = (data: ReportData, model: SupervisionModel, year: number): AnnualReport => {
+  const own = model.office.annual[String(year)];
+  const sent = model.office.resultsSent
+    .filter((r) => r.year === year)
+    .map((r) => ({ recipient: r.recipient, reference: r.reference, at: r.at }));
+  const quarters = data.quarters
+    .filter((q) => q.quarter.startsWith(`${year}Q`))
+    .map((q) => ({ quarter: q.quarter, published: q.published !== undefined }));
+  if (own) {
+    const { revision, at, ...evaluation } = own;
+    return { year, evaluation, published: { at, revision }, sent, quarters };
+  }
+  // Not published: the same rule, over the quarters as the report shows them (published or computed).
+  const office = structuredClone(model.office);
+  for (const q of data.quarters.filter((x) => x.quarter.startsWith(`${year}Q`) && !x.published))
+    office.rankings[q.quarter] = {
+      quarter: q.quarter,
+      asOf: data.asOf,
+      policy: { name: q.policy, revision: -1 },
+      units: q.ranking.map((s) => ({
+        unitId: s.unitId,
+        rank: s.rank,
+        score: s.score,
+        average: s.average,
+        deductions: s.deductions,
+        weights: s.weights,
+        overdue: s.overdue,
+        tasksByGrade: { ...s.tasksByGrade },
+        lines: [],
+      })),
+      unranked: [],
+      revision: -1,
+      at: data.asOf,
+    };
+  return {
+    year,
+    evaluation: annualEvaluationOf({ ...model, office }, year, defaultContext()),
+    sent,
+    quarters,
+  };
+};

@@ -1,6 +1,13 @@
 import Table from 'cli-table3';
-import type { DomainContext, Grade } from '@duban/domain';
-import type { AccountabilityFlag, TaskCard, TimelineEntry, UnitScore, Warning } from '@duban/engine';
+import type { AnnualEvaluation, DomainContext, Grade } from '@duban/domain';
+import type {
+  AccountabilityFlag,
+  TaskCard,
+  TimelineEntry,
+  UnitScore,
+  UnrankedUnit,
+  Warning,
+} from '@duban/engine';
 import {
   ACTOR_LABELS,
   FLAG_LABELS,
@@ -66,6 +73,29 @@ export const rankingTable = (ranking: readonly UnitScore[], names: UnitNames): s
       s.deductions.toFixed(2),
       gradeCounts(s),
       s.overdue,
+    ]);
+  return t.toString();
+};
+
+/** Units listed in a quarter without a score (only open tasks within their deadlines), with why. */
+export const unrankedLines = (unranked: readonly UnrankedUnit[], names: UnitNames): string =>
+  unranked.map((u) => `  ${unitLabel(u.unitId, names)}: ${inline(u.reason)}`).join('\n');
+
+/** 年度评价: each unit's year from its quarters, its band, and how it was added up. */
+export const annualTable = (units: AnnualEvaluation['units'], names: UnitNames): string => {
+  const t = table(
+    ['名次\nRank', '单位\nUnit', '年度得分\nScore', '等次\nBand', '各季度\nQuarters (score, rank)'],
+    {
+      colAligns: ['right', 'left', 'right', 'left', 'left'],
+    },
+  );
+  for (const u of units)
+    t.push([
+      u.rank,
+      unitLabel(u.unitId, names),
+      u.score.toFixed(2),
+      inline(u.band),
+      u.quarters.map((q) => `${q.quarter} ${q.score} (#${q.rank})`).join(', '),
     ]);
   return t.toString();
 };

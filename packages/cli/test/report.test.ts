@@ -100,7 +100,8 @@ describe('duban report', () => {
   it('says there is nobody to rank in a quarter without closures, and refuses a bad quarter', async () => {
     const r = await duban(['report', 'h.ndjson', '--quarter', '2021Q4'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('No task was closed in 2021Q4: nobody to rank.');
+    expect(r.stdout).toContain('Nothing was closed in 2021Q4 or overdue at its end: nobody to rank.');
+    expect(r.stdout).toContain('No office record in this history: the default calendar');
     const bad = await duban(['report', 'h.ndjson', '--quarter', 'spring'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--quarter spring: must be a quarter like 2022Q1');

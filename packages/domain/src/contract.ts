@@ -29,6 +29,24 @@ export const aggregateOf = (type: string): Aggregate | undefined =>
 
 export const isTaskCommand = (c: Command): c is TaskCommand => has(TaskCommands, c.type);
 
+/**
+ * The stream a command or event of the contract belongs to: `task-<taskId>`, `unit-<unitId>`, or the
+ * office's record `office`; undefined for a type outside the contract.
+ */
+export const streamIdOf = (type: string, data: unknown): string | undefined => {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as { taskId?: unknown; unitId?: unknown };
+  switch (aggregateOf(type)) {
+    case 'task':
+      return `task-${String(d.taskId)}`;
+    case 'unit':
+      return `unit-${String(d.unitId)}`;
+    case 'office':
+      return 'office';
+    default:
+      return undefined;
+  }
+};
+
 /** Decodes any command of the contract, reporting every problem with its path. */
 export const decodeCommand = (input: unknown): Either<ValidationError, Command> =>
   decodeTagged(Commands, input, 'command');

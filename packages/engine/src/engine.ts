@@ -15,6 +15,7 @@ import {
   initialTaskState,
   initialUnitState,
   OFFICE_STREAM_ID,
+  streamIdOf,
   taskStreamId,
   toProblems,
   unitStreamId,
@@ -162,16 +163,7 @@ const AGGREGATES: Readonly<Record<Aggregate, AggregateModel>> = {
 };
 
 /** The stream a command is decided on: `task-<id>`, `unit-<id>`, or the office's record. */
-const streamOf = (command: Command): string => {
-  switch (aggregateOf(command.type)) {
-    case 'task':
-      return taskStreamId((command.data as { taskId: string }).taskId);
-    case 'unit':
-      return unitStreamId((command.data as { unitId: string }).unitId);
-    default:
-      return OFFICE_STREAM_ID;
-  }
-};
+const streamOf = (command: Command): string => streamIdOf(command.type, command.data)!;
 
 // Committed results carry no position (an append reports only its last), also when replayed.
 const withoutPosition = ({ position: _p, ...envelope }: Envelope): Envelope => envelope;

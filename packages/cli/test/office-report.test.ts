@@ -1,0 +1,139 @@
+import { officeFixture, runQuarterScenario, taskFixture } from '@duban/testing';
+import { DOMAIN_STREAM_PREFIXES, createEngine, createInMemoryEventStore, type Engine } from '@duban/engine';
+import { isLeft } from 'fp-ts/Either';
+import type { Command } from '@duban/domain';
+import { envelopeLine } from '../src/export';
+import { duban, read, tempDir, write } from './helpers';
+
+/**
+ * A history that keeps its office record: the organisation, 2022's calendar, the quarter published on
+ * 2 April, a criticism in August that regrades T1 after publication, and the year published and sent.
+ */
+const o = officeFixture();
+let n = 0;
+const exec = async (engine: Engine, c: Command) => {
+  const r = await engine.execute(
+    { type: c.type, data: c.data },
+    { actor: c.actor, at: c.at, commandId: `c-${++n}` },
+  );
+  if (isLeft(r)) throw new Error(`${c.type}: ${r.left.message}`);
+};
+const officeHistory = async (withYear: boolean): Promise<string> => {
+  const engine = createEngine({ store: createInMemoryEventStore() });
+  for (const c of [...o.setup(), o.stateCouncilCalendar(2022)]) await exec(engine, c);
+  await runQuarterScenario(engine);
+  await exec(engine, o.publish('2022Q1', '2022-04-02T09:00:00.000+08:00'));
+  await exec(engine, taskFixture({ taskId: 'T1' }).criticise('C-9', '2022-08-01T09:00:00.000+08:00'));
+  if (withYear) {
+    await exec(engine, o.publishYear(2022, '2023-01-05T09:00:00.000+08:00'));
+    await exec(
+      engine,
+      o.command(
+        'RecordAnnualResultsSent',
+        { year: 2022, recipient: 'organization-personnel', reference: 'CZ-2023-4' },
+        o.inspectionOffice,
+        '2023-01-06T09:00:00.000+08:00',
+      ),
+    );
+  }
+  const lines: string[] = [];
+  for await (const e of engine.store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }))
+    lines.push(envelopeLine({ type: e.type, data: e.data, metadata: e.metadata }));
+  return lines.join('');
+};
+
+describe('reports on a history that keeps its office record', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = tempDir();
+    await write(dir, 'office.ndjson', await officeHistory(false));
+    await write(dir, 'year.ndjson', await officeHistory(true));
+  });
+
+  it('a published quarter shows as published, under the rules on record, whatever was recorded since', async () => {
+    const r = await duban(['report', 'office.ndjson', '--quarter', '2022Q1'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "Rules from the office's record (长治市人民政府办公室): calendar 2022, 13710 time limits, the default scoring policy",
+    );
+    expect(r.stdout).toMatch(
+      /Published 2022-04-02 09:00 \(office record, revision \d+\) under the default scoring policy/,
+    );
+    const rows = r.stdout
+      .split('\n')
+      .filter((l) => /^│ +\d+ │/.test(l))
+      .map((l) =>
+        l
+          .split('│')
+          .map((c) => c.trim())
+          .slice(1, 4),
+      );
+    expect(rows).toEqual([
+      ['1', 'bureau-of-commerce', '78.50'],
+      ['2', 'bureau-of-finance', '76.00'],
+      ['3', 'bureau-of-transport', '57.00'],
+    ]);
+  });
+
+  it('the regrade after publication is booked in the quarter it was recorded', async () => {
+    const r = await duban(['report', 'office.ndjson', '--quarter', '2022Q3', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as {
+      published: unknown;
+      unranked: Array<{ unitId: string; reason: string }>;
+    };
+    expect(json.published).toBeNull();
+    expect(json.unranked.map((u) => [u.unitId, /a correction of (-?[\d.]+)/.exec(u.reason)?.[1]])).toEqual([
+      ['bureau-of-commerce', '-33.33'],
+      ['bureau-of-finance', '-10'],
+    ]);
+  });
+
+  it('--year: the evaluation as computed before it is published, as published after, and to whom it was sent', async () => {
+    const before = await duban(['report', 'office.ndjson', '--year', '2022'], { cwd: dir });
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain('年度评价 Annual evaluation 2022');
+    expect(before.stdout).toContain(
+      'Not published: computed from the quarters as they stand (2022Q1 published, 2022Q3 computed)',
+    );
+    expect(before.stdout).toContain('Sent: not yet');
+    const after = await duban(['report', 'year.ndjson', '--year', '2022'], { cwd: dir });
+    expect(after.stdout).toMatch(
+      /Published 2023-01-05 09:00 \(office record, revision \d+\): shown as published/,
+    );
+    expect(after.stdout).toMatch(/1 │ bureau-of-commerce +│ +78\.50 │ 合格 satisfactory/);
+    expect(after.stdout).toContain(
+      'Sent: 组织人事部门 the personnel department on 2023-01-06 09:00 (CZ-2023-4)',
+    );
+    const html = await duban(
+      ['report', 'year.ndjson', '--year', '2022', '--format', 'html', '--out', 'year.html'],
+      { cwd: dir },
+    );
+    expect(html.code).toBe(0);
+    const page = await read(dir, 'year.html');
+    expect(page).toContain('id="year-2022"');
+    expect(page).toContain('<svg class="bar-chart" data-quarter="2022"');
+    expect(page).toContain('组织人事部门');
+    const csv = await duban(['report', 'year.ndjson', '--year', '2022', '--format', 'csv'], { cwd: dir });
+    expect(csv.stdout).toContain('2022,1,bureau-of-commerce,,78.5,合格 satisfactory,2022Q1 78.5,');
+    const both = await duban(['report', 'year.ndjson', '--year', '2022', '--quarter', '2022Q1'], {
+      cwd: dir,
+    });
+    expect(both.code).toBe(2);
+  });
+
+  it('a history without an office record says in one line that the defaults apply', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    await runQuarterScenario(engine);
+    const lines: string[] = [];
+    for await (const e of engine.store.readAll()) lines.push(envelopeLine(e));
+    await write(dir, 'plain.ndjson', lines.join(''));
+    const r = await duban(['report', 'plain.ndjson', '--quarter', '2022Q1'], { cwd: dir });
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('No office record in this history'))).toHaveLength(
+      1,
+    );
+    expect(r.stdout).toContain('Not published: computed from the history under the default scoring policy');
+  });
+});
