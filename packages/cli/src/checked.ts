@@ -11,6 +11,7 @@ import {
   type ChainProblem,
   type Envelope,
   type Hashable,
+  type StreamHeads,
   type UpcasterRegistry,
   type VerifyReport,
 } from '@duban/engine';
@@ -82,11 +83,16 @@ export const chainProblem = (b: ChainBreak, line: number | undefined): Problem =
 });
 
 export const createHistoryChecker = (
-  options: { upcasters?: UpcasterRegistry; maxEventBytes?: number } = {},
+  options: {
+    upcasters?: UpcasterRegistry;
+    maxEventBytes?: number;
+    /** Stream heads recorded earlier: a stream cut short of its head, or rewritten up to it, is broken. */
+    heads?: StreamHeads;
+  } = {},
 ): HistoryChecker => {
   const upcasters = options.upcasters ?? createUpcasterRegistry();
   const maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_APPEND_SIZE;
-  const verifier = createChainVerifier();
+  const verifier = createChainVerifier(options.heads ? { heads: options.heads } : {});
   /** Lines of the records at which a chain break was found (verifier index → file line). */
   const breakLines = new Map<number, number | undefined>();
   let knownBreaks = 0;

@@ -26,6 +26,8 @@ import { OFFICE_UNIT_NAMES } from './simulation/office';
 import { LOCATION_HELP } from './source';
 import { inline, terminalText } from './terminal';
 import { verifyCommand } from './verify';
+import { sealCommand } from './seal';
+import { proveCommand, verifyProofCommand } from './prove';
 
 /**
  * The `duban` command line. `run(argv, io)` parses `argv` (without `node` and the script), runs one
@@ -74,6 +76,9 @@ export const processIO = (): CliIO => ({
   stderr: process.stderr,
   cwd: process.cwd(),
 });
+
+/** A repeatable option: every value, in order. */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const integer = (value: string): number => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
@@ -142,7 +147,7 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
   };
   const program = new Command('duban')
     .description(
-      'Duban 督办: replay, verify, report on and move the history of government task supervision.\n' +
+      'Duban 督办: replay, verify, report on, seal and move the history of government task supervision.\n' +
         `SOURCE and STORE are ${LOCATION_HELP}.\n` +
         'As of: every view (board, warnings, lights, grades, reports) is read at one instant: --as-of when given, ' +
         "otherwise the business time of the history's last event; never the machine's clock.",
@@ -203,17 +208,90 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
 
   command('verify')
     .description(
-      'check every hash chain and read every event; exit 0 when intact, 1 naming the first broken stream, revision and problem',
+      'check every hash chain and read every event; exit 0 when intact, 1 naming the first broken stream, revision and problem; with --seal, that the history is the one sealed',
     )
     .argument('<source>', 'history to verify')
     .option('--json', 'machine-readable result')
     .option(
-      '--heads',
-      "also print each stream's last revision and hash (to compare with a copy kept elsewhere)",
+      '--heads [file]',
+      "without FILE: print each stream's last revision and hash as TSV on stdout (the verdict goes to stderr), to keep elsewhere; with FILE: check against heads kept earlier",
+    )
+    .option(
+      '--seal <file>',
+      'a seal (duban seal): the first events must be exactly those sealed, the rest appended; twice: the newer seal must extend the older',
+      collect,
+    )
+    .option(
+      '--pubkey <file>',
+      "the office's Ed25519 public key (PEM or JWK) the seal is checked with",
+      collect,
     )
     .option('--limit <n>', 'problems to list', integer, 20)
-    .action(async (source: string, o: { json?: boolean; heads?: boolean; limit: number }) => {
-      setExit(await verifyCommand(io, source, o));
+    .action(
+      async (
+        source: string,
+        o: { json?: boolean; heads?: boolean | string; seal?: string[]; pubkey?: string[]; limit: number },
+      ) => {
+        setExit(await verifyCommand(io, source, o));
+      },
+    );
+
+  command('seal')
+    .description(
+      "sign the Merkle tree of the whole history with the office's Ed25519 key; on a store, record the seal on the office's stream",
+    )
+    .argument('<store>', 'history to seal (a store, or a file: then the seal is only written out)')
+    .requiredOption('--key <file>', "the office's Ed25519 private key (PEM or JWK); never written anywhere")
+    .option(
+      '--out <file>',
+      'write the seal here (and its index beside it: SEAL.json, SEAL.index.json) instead of stdout',
+    )
+    .option(
+      '--office <id>',
+      'the office the history belongs to (default: the office on record in the history)',
+    )
+    .option('--actor <kind:id>', 'who records the seal on a store: inspection-office:ID or main-leader:ID')
+    .option('--at <instant>', "when the seal is made (default: this machine's clock)")
+    .option('--limit <n>', 'problems to list when the history does not verify', integer, 20)
+    .action(
+      async (
+        store: string,
+        o: { key: string; out?: string; office?: string; actor?: string; at?: string; limit: number },
+      ) => {
+        setExit(await sealCommand(io, store, o));
+      },
+    );
+
+  command('prove')
+    .description(
+      "write an inclusion proof, checkable alone, of one task's events (or of a unit's tasks and its own stream) as sealed",
+    )
+    .argument('<source>', 'the sealed history')
+    .option('--task <id>', 'one task, by id or stream id')
+    .option('--unit <id>', "every task the unit leads or co-operates on, and the unit's own stream")
+    .requiredOption('--seal <file>', 'the seal the proof is made against')
+    .option('--pubkey <file>', "check the seal's signature first with this public key")
+    .option('--out <file>', 'write the proof here instead of stdout')
+    .option('--limit <n>', 'problems to list when the history does not verify', integer, 20)
+    .action(
+      async (
+        source: string,
+        o: { task?: string; unit?: string; seal: string; pubkey?: string; out?: string; limit: number },
+      ) => {
+        setExit(await proveCommand(io, source, o));
+      },
+    );
+
+  command('verify-proof')
+    .description(
+      "check an inclusion proof (duban prove) with the office's public key alone, without the history",
+    )
+    .argument('<proof>', 'the proof file')
+    .option('--pubkey <file>', "the office's Ed25519 public key (PEM or JWK)", collect)
+    .option('--json', 'machine-readable result')
+    .option('--limit <n>', 'problems to list', integer, 20)
+    .action(async (proof: string, o: { pubkey?: string[]; json?: boolean; limit: number }) => {
+      setExit(await verifyProofCommand(io, proof, { ...o, pubkey: o.pubkey ?? [] }));
     });
 
   command('report')

@@ -129,7 +129,8 @@ async function* fileRecords(file: string, options: ReadLinesOptions): AsyncGener
   }
 }
 
-async function* storeRecords(store: EventStore): AsyncGenerator<RawRecord> {
+/** A store's history as records, in its global order (the domain streams only). */
+export async function* storeRecords(store: EventStore): AsyncGenerator<RawRecord> {
   for await (const e of store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES })) {
     const value = rawOf(e);
     // The store's client parsed it; nesting is bounded here as for a file, before anything recurses.

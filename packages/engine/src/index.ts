@@ -12,3 +12,4 @@ export * from './errors';
 export * from './engine';
 export * from './projections';
 export * from './sweeper';
+export * from './evidence';

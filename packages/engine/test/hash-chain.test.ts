@@ -99,6 +99,26 @@ describe('hash chain (tamper evidence)', () => {
     expect(verifyStream(t1, heads).ok).toBe(true);
   });
 
+  it('checks a recorded head where the stream passes it: a rewritten stream that then grew is caught', async () => {
+    const { t1 } = await history();
+    const heads = await streamHeads(t1.slice(0, 4)); // recorded when T1 had 4 events
+    const rewritten = clone(t1);
+    (rewritten[2]!.data as { summary?: string; deployment?: string }).deployment = 'rewritten';
+    for (let i = 2; i < rewritten.length; i++) {
+      (rewritten[i]!.metadata as { prevHash: string }).prevHash = rewritten[i - 1]!.metadata.hash;
+      (rewritten[i]!.metadata as { hash: string }).hash = hashEvent(rewritten[i]!);
+    }
+    expect(verifyStream(rewritten).ok).toBe(true);
+    expect(verifyStream(rewritten, heads).firstBreak).toMatchObject({
+      revision: 3,
+      problem: 'changed',
+      index: 3,
+      detail: expect.stringContaining('the stream was rewritten: revision 3 hashes to'),
+    });
+    // The same history, untouched, grew past its recorded heads: intact.
+    expect(verifyStream(t1, heads).ok).toBe(true);
+  });
+
   it('finds reordered events', async () => {
     const { t1 } = await history();
     const swapped = [t1[0]!, t1[2]!, t1[1]!, ...t1.slice(3)];

@@ -5,6 +5,7 @@ import { SupervisionPolicyCodec } from '../policy';
 import { ScoringPolicyCodec } from '../scoring-policy';
 import { TimeLimitProfileCodec } from '../time-limits';
 import { CalendarDays, LeaderRole, Person, Recipient, RuleApproval, StaffRole, UnitKind } from './vocabulary';
+import { Seal } from './seal';
 
 /**
  * Commands on the office's own stream (`office`): its organisation and its rules — calendar, time
@@ -90,6 +91,11 @@ export const OfficeCommands = {
     recipient: Recipient,
     reference: ShortText,
   }),
+  /**
+   * A seal of the history (docs/auditing.md, "Seals"), kept on the record so the history lists every
+   * seal it was given: by the inspection office or the main leader, no approval needed.
+   */
+  RecordSeal: command('RecordSeal', { seal: Seal }),
 };
 
 export type OfficeCommandType = keyof typeof OfficeCommands;

@@ -293,6 +293,25 @@ const handlers: { readonly [K in OfficeCommandType]: Handler<K> } = {
       return nothing;
     return emit({ type: 'AnnualResultsSent', data: { ...data, at } });
   },
+  RecordSeal({ data, at }, s) {
+    const { seal } = data;
+    if (seal.office !== s.officeId)
+      return fail(
+        'OfficeMismatch',
+        `the seal names office ${seal.office}; this history keeps the record of office ${s.officeId}`,
+        'data.seal.office',
+      );
+    if (Date.parse(seal.at) > Date.parse(at))
+      return fail(
+        'RecordOutOfOrder',
+        `the seal was made at ${seal.at}, after the time it is recorded (${at})`,
+        'data.seal.at',
+      );
+    // The same seal twice is one fact. Two different seals of one size are both kept: if they disagree,
+    // the record shows the office signed two histories.
+    if (s.seals.some((r) => r.seal.signature === seal.signature && r.seal.root === seal.root)) return nothing;
+    return emit({ type: 'SealRecorded', data: { officeId: data.officeId, at, seal } });
+  },
 };
 
 const adoptCalendar = (
@@ -358,6 +377,14 @@ const authorise = (command: OfficeCommand, s: OfficeState): OfficeDecision | und
       : fail(
           'NotAuthorized',
           `${actor.kind} ${actor.id} may not record the hand-over: the inspection office does`,
+          'actor',
+        );
+  if (command.type === 'RecordSeal')
+    return actor.kind === 'inspection-office' || (actor.kind === 'main-leader' && actor.id === main)
+      ? undefined
+      : fail(
+          'NotAuthorized',
+          `${actor.kind} ${actor.id} may not record a seal: the inspection office or the main leader on record does`,
           'actor',
         );
   if (actor.kind === 'main-leader')

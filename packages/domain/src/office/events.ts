@@ -18,6 +18,7 @@ import { ScoringPolicyCodec } from '../scoring-policy';
 import { TimeLimitProfileCodec } from '../time-limits';
 import { LeaderApproval } from '../task/vocabulary';
 import { CalendarDays, LeaderRole, Person, Recipient, StaffRole, UnitKind } from './vocabulary';
+import { Seal } from './seal';
 
 /** Events of the office's own stream: the versioned storage contract (schema version 1). */
 const event = eventCodec({ officeId: Id });
@@ -165,6 +166,8 @@ export const OfficeEvents = {
     Approval,
   ),
   AnnualResultsSent: event('AnnualResultsSent', { year: Year, recipient: Recipient, reference: ShortText }),
+  /** A seal given to the history, as signed (its signature is checked by the engine, not here). */
+  SealRecorded: event('SealRecorded', { seal: Seal }),
 };
 
 export type OfficeEventType = keyof typeof OfficeEvents;

@@ -14,6 +14,7 @@ export * from './state';
 export * from './rules';
 export * from './state-council-calendars';
 export * from './actors';
+export * from './seal';
 export { decideOffice, type OfficeDecision, type OfficeFacts } from './decide';
 
 export type OfficeDecider = Decider<OfficeCommand, OfficeEvent, OfficeState>;

@@ -13,6 +13,7 @@ import type {
   PublishedRanking,
 } from './events';
 import type { LeaderRole, StaffRole } from './vocabulary';
+import type { Seal } from './seal';
 
 /** A span of dates something holds: from a date, until a date (exclusive) when it ended. */
 export interface Tenure {
@@ -57,6 +58,8 @@ export interface OfficeState {
   /** Published 年度评价, by year. */
   annual: Record<string, AnnualEvaluation & Fact>;
   resultsSent: Array<Fact & { year: number; recipient: string; reference: string }>;
+  /** Seals given to the history, in the order recorded (docs/auditing.md, "Seals"). */
+  seals: Array<Fact & { seal: Seal }>;
 }
 
 export const initialOfficeState = (): OfficeState => ({
@@ -78,6 +81,7 @@ export const initialOfficeState = (): OfficeState => ({
   rankings: idRecord(),
   annual: idRecord(),
   resultsSent: [],
+  seals: [],
 });
 
 type Recipe<K extends OfficeEventType> = (draft: OfficeState, event: OfficeEventOf<K>) => void;
@@ -197,6 +201,9 @@ export const officeRecipes: { readonly [K in OfficeEventType]: Recipe<K> } = {
       recipient: data.recipient,
       reference: data.reference,
     });
+  },
+  SealRecorded(s, { data }) {
+    s.seals.push({ revision: s.version, at: data.at, seal: { ...data.seal, heads: { ...data.seal.heads } } });
   },
 };
 

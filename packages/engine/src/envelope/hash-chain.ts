@@ -91,6 +91,11 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
   const breaks: ChainBreak[] = [];
   let index = 0;
 
+  const recordedHead = (streamId: string) =>
+    options.heads && Object.prototype.hasOwnProperty.call(options.heads, streamId)
+      ? options.heads[streamId]
+      : undefined;
+
   const brk = (cursor: StreamCursor, b: ChainBreak): ChainBreak => {
     cursor.broken = b;
     breaks.push(b);
@@ -178,6 +183,17 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
       }
       cursor.lastHash = m.hash;
       cursor.nextRevision = revision + 1;
+      // A head recorded earlier is checked where the stream passes it, so a stream that was rewritten
+      // and then grew is caught too, not only one that stayed at its recorded head.
+      const head = recordedHead(streamId);
+      if (head && head.revision === revision && head.hash !== m.hash)
+        return brk(cursor, {
+          streamId,
+          revision,
+          problem: 'changed',
+          detail: `the stream was rewritten: revision ${revision} hashes to ${m.hash.slice(0, 12)}…, the recorded head is ${head.hash.slice(0, 12)}…`,
+          index: i,
+        });
       return undefined;
     },
     report() {
