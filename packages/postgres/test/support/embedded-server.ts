@@ -103,11 +103,32 @@ const SUPERVISOR = [
   'exit $status',
 ].join('\n');
 
+/**
+ * The binaries where the server's user can run them. As root the server runs as `postgres`, which cannot
+ * enter a checkout under a folder only root may read (a `mktemp -d` clone, mode 0700): then the binaries
+ * are copied once into a fresh temporary folder everyone may read.
+ */
+const reachableBin = (bin: string, user: { uid?: number; gid?: number }): string => {
+  if (user.uid === undefined) return bin;
+  const probe = spawnSync('test', ['-x', join(bin, 'initdb')], { uid: user.uid, gid: user.gid! });
+  if (probe.status === 0) return bin;
+  const copy = mkdtempSync(join(tmpdir(), 'duban-pg-bin-'));
+  chmodSync(copy, 0o755);
+  const native = join(bin, '..');
+  const copied = spawnSync('cp', ['-a', `${native}/.`, copy], { encoding: 'utf8' });
+  if (copied.status !== 0)
+    throw new EmbeddedPostgresError(
+      `copying the PostgreSQL binaries where the postgres user can run them failed: ${copied.stderr.trim()}`,
+    );
+  spawnSync('chmod', ['-R', 'a+rX', copy]);
+  return join(copy, 'bin');
+};
+
 export const startEmbeddedPostgres = async (
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> => {
-  const bin = binDir();
   const user = serverUser();
+  const bin = reachableBin(binDir(), user);
   const dataDir = mkdtempSync(join(tmpdir(), 'duban-pg-'));
   chmodSync(dataDir, 0o777);
   const password = `pw-${randomBytes(12).toString('hex')}`;
