@@ -23,6 +23,14 @@ export const baselineInitial = (): TaskState => ({
   taskForceId: undefined,
   deputyInCharge: undefined,
   timeLimits: undefined,
+  reportingCadence: undefined,
+  project: undefined,
+  partialClosure: undefined,
+  coUnitDuties: [],
+  coUnitReports: [],
+  planMilestones: [],
+  leadReportTimes: [],
+  difficulties: [],
   origin: { kind: 'main-leader', leaderId: '' },
   sectionId: '',
   supervisor: { kind: 'inspection-office' },
@@ -50,7 +58,7 @@ export const baselineInitial = (): TaskState => ({
   closureRejections: [],
   closed: undefined,
   grade: undefined,
-  signalled: { approaching: [], missed: [], milestones: [] },
+  signalled: { approaching: [], missed: [], milestones: [], replies: [], noticeResponses: [] },
   deadlinesMissed: [],
   milestonesMissed: [],
   rectifications: [],
@@ -84,6 +92,10 @@ export const baselineApply = (s: TaskState, e: TaskEvent): TaskState => {
           due: l.due,
           metBy: l.metBy.slice(),
         }));
+      if (d.reportingCadence !== undefined) s.reportingCadence = { every: { ...d.reportingCadence.every } };
+      if (d.coUnitDuties !== undefined)
+        s.coUnitDuties = d.coUnitDuties.map((x) => ({ unitId: x.unitId, duty: x.duty }));
+      if (d.project !== undefined) s.project = d.project;
       s.origin = { kind: d.origin.kind, leaderId: d.origin.leaderId };
       s.sectionId = d.sectionId;
       s.supervisor = { ...d.supervisor };
@@ -100,20 +112,36 @@ export const baselineApply = (s: TaskState, e: TaskEvent): TaskState => {
       const dated = e.data.milestones.length > 0;
       s.workPlan = { revision, at: e.data.at, version: e.data.version, datedMilestones: dated };
       if (dated && !s.planWithMilestones) s.planWithMilestones = { revision, at: e.data.at };
+      const before = s.planMilestones;
+      s.planMilestones = e.data.milestones.map((m) => {
+        const met = before.find((b) => b.name === m.name)?.met;
+        return met ? { name: m.name, due: m.due, met } : { name: m.name, due: m.due };
+      });
       break;
     }
     case 'ProgressReported': {
       const d = e.data;
+      const f = { revision, at: d.at };
       if (d.role === 'co-unit') {
         s.contributions += 1;
+        const own = s.coUnitReports.find((r) => r.unitId === d.unitId);
+        if (own) {
+          own.last = f;
+          own.count += 1;
+        } else s.coUnitReports.push({ unitId: d.unitId, first: f, last: f, count: 1 });
         break;
       }
-      const f = { revision, at: d.at };
       s.leadReports += 1;
+      s.leadReportTimes.push(f);
       if (!s.firstLeadReport) s.firstLeadReport = f;
       s.lastLeadReport = { revision, at: d.at, status: d.status };
       s.percentComplete = d.percentComplete ?? 0;
       s.openDifficulty = d.status === 'difficulty' ? f : undefined;
+      if (d.status === 'difficulty') s.difficulties.push({ revision, at: d.at });
+      for (const name of d.milestonesMet ?? []) {
+        const m = s.planMilestones.find((x) => x.name === name);
+        if (m && !m.met) m.met = { revision, at: d.at };
+      }
       break;
     }
     case 'TaskUrged':
@@ -123,14 +151,41 @@ export const baselineApply = (s: TaskState, e: TaskEvent): TaskState => {
       s.warnings.push({ revision, at: e.data.at, level: e.data.level });
       break;
     case 'SupervisionNoticeIssued':
-      s.notices.push({ revision, at: e.data.at, noticeNo: e.data.noticeNo });
+      s.notices.push({
+        revision,
+        at: e.data.at,
+        noticeNo: e.data.noticeNo,
+        ...(e.data.respondBy === undefined ? {} : { respondBy: e.data.respondBy }),
+      });
+      break;
+    case 'NoticeResponded': {
+      const n = s.notices.find((x) => x.noticeNo === e.data.noticeNo);
+      if (n && !n.responded) n.responded = { revision, at: e.data.at };
+      break;
+    }
+    case 'NoticeResponseMissed':
+      s.signalled.noticeResponses.push(e.data.noticeNo);
+      break;
+    case 'DifficultyAnswered': {
+      const x = s.difficulties.find((d) => d.revision === e.data.reportRevision);
+      if (x && !x.answered) x.answered = { revision, at: e.data.at };
+      if (s.openDifficulty?.revision === e.data.reportRevision) s.openDifficulty = undefined;
+      break;
+    }
+    case 'ExtensionReplyOverdue':
+      if (s.pendingExtension) s.signalled.replies.push(s.pendingExtension.revision);
       break;
     case 'TaskEscalated':
       s.supervisor = { ...e.data.to };
       s.escalation = { revision, at: e.data.at };
       break;
     case 'ExtensionRequested':
-      s.pendingExtension = { revision, at: e.data.at, requestedDeadline: e.data.requestedDeadline };
+      s.pendingExtension = {
+        revision,
+        at: e.data.at,
+        requestedDeadline: e.data.requestedDeadline,
+        currentDeadline: e.data.currentDeadline,
+      };
       break;
     case 'ExtensionApproved':
       s.pendingExtension = undefined;
@@ -140,10 +195,12 @@ export const baselineApply = (s: TaskState, e: TaskEvent): TaskState => {
     case 'ExtensionRejected':
       s.pendingExtension = undefined;
       s.extensions.push({ revision, at: e.data.at, outcome: 'rejected' });
+      s.deadline = e.data.deadline;
       break;
     case 'ClosureRequested':
       s.status = 'closure-requested';
       s.closureRequest = { revision, at: e.data.at };
+      s.partialClosure = e.data.partial !== undefined ? true : undefined;
       if (!s.firstClosureRequest) s.firstClosureRequest = s.closureRequest;
       break;
     case 'ClosureReviewed':
@@ -152,12 +209,19 @@ export const baselineApply = (s: TaskState, e: TaskEvent): TaskState => {
       break;
     case 'TaskClosed':
       s.status = 'closed';
-      s.closed = { revision, at: e.data.at, suggestedGrade: e.data.suggestedGrade, grade: e.data.grade };
+      s.closed = {
+        revision,
+        at: e.data.at,
+        suggestedGrade: e.data.suggestedGrade,
+        grade: e.data.grade,
+        ...(e.data.coUnitGrades === undefined ? {} : { coUnitGrades: structuredClone(e.data.coUnitGrades) }),
+      };
       s.grade = e.data.grade;
       break;
     case 'ClosureRejected':
       s.status = 'in-progress';
       s.closureRequest = undefined;
+      s.partialClosure = undefined;
       s.closureReview = undefined;
       s.closureRejections.push({ revision, at: e.data.at });
       break;

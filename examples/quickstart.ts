@@ -29,6 +29,7 @@ const steps: Array<[Actor, string, string, Record<string, unknown>]> = [
       source: 'government-meeting-decisions',
       leadUnit: 'bureau-of-commerce',
       coUnits: ['bureau-of-finance'],
+      coUnitDuties: [{ unitId: 'bureau-of-finance', duty: 'Waive the registration fees' }],
       deadline: '2022-03-31T17:00:00+08:00',
       approval: { ref: 'CZ-GOV-2022-017', by: 'mayor' },
       origin: { kind: 'deputy-leader', leaderId: 'vice-mayor-li' },

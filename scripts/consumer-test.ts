@@ -328,7 +328,7 @@ const viceMayor = { id: 'vice-mayor-li', kind: 'deputy-leader' };
 const steps = [
   [section, '2022-03-01T09:00:00+08:00', 'AssignTask', {
     title: 'Cut business registration to 3 working days', source: 'government-meeting-decisions',
-    leadUnit: 'bureau-of-commerce', coUnits: ['bureau-of-finance'], deadline: '2022-03-31T17:00:00+08:00',
+    leadUnit: 'bureau-of-commerce', coUnits: ['bureau-of-finance'], coUnitDuties: [{ unitId: 'bureau-of-finance', duty: 'Waive the fees' }], deadline: '2022-03-31T17:00:00+08:00',
     approval: { ref: 'CZ-GOV-2022-017', by: 'mayor' }, origin: { kind: 'deputy-leader', leaderId: 'vice-mayor-li' },
     sectionId: 'section-2' }],
   [commerce, '2022-03-01T15:00:00+08:00', 'AcceptTask', { deployment: 'Task force set up' }],

@@ -84,7 +84,8 @@ export const WARNING_LABELS = labels({
   overdue: '逾期',
   approaching: '临近期限',
   'repeatedly-urged': '多次催办',
-  'difficulty-unanswered': '困难未解决',
+  'difficulty-unanswered': '困难未答复',
+  'reply-overdue': '延期批复逾期',
 });
 
 export const FLAG_LABELS = labels({

@@ -247,7 +247,7 @@ describe('docs/verify_seal.py agrees with duban', () => {
     );
     // With the JWK, and the seal alone.
     expect((await python(['seal', 'seal.json', keys.jwk], dir)).stdout).toMatch(
-      /^VALID: seal of 818 events, office changzhi/,
+      /^VALID: seal of \d+ events, office changzhi/,
     );
   }, 60_000);
 

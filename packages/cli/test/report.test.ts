@@ -7,7 +7,7 @@ import { duban, ndjson, read, smallHistory, tempDir, write } from './helpers';
 /*
  * The small history ranks, for 2022Q1 (numbers as in the engine's scorecard test):
  *   commerce 78.5 (T1 lead good, T3 co-unit poor, half of T3's late closure)
- *   finance 76 (T1 co-unit good, T2 lead key basic, written notice −2)
+ *   finance 70 (T1 co-unit poor on its own part — it never reported —, T2 lead key basic, written notice −2)
  *   transport 57 (T3 lead poor, late closure −3)
  */
 /** The small history ranks three units: a policy that flags the last two of a field that small, below 80. */
@@ -39,10 +39,10 @@ describe('duban report', () => {
       ),
     ).toEqual([
       ['1', 'bureau-of-commerce', '78.50'],
-      ['2', 'bureau-of-finance', '76.00'],
+      ['2', 'bureau-of-finance', '70.00'],
       ['3', 'bureau-of-transport', '57.00'],
     ]);
-    expect(r.stdout).toContain('#2 bureau-of-finance: 76.00');
+    expect(r.stdout).toContain('#2 bureau-of-finance: 70.00');
     expect(r.stdout).toMatch(/-2 +T2 as lead unit: written supervision notice DB-2022-09 .* \[task-T2@4\]/);
     expect(r.stdout).toContain('约谈问责 Accountability flags for 2022Q1');
     expect(r.stdout).toMatch(/bureau-of-transport +│ interview 约谈 +│ ranked-low 排名靠后/);
@@ -78,7 +78,7 @@ describe('duban report', () => {
       '2022Q1,1,bureau-of-commerce,,78.5,80,1.5,1,average,,80,weighted average: 120 / 1.5 = 80,',
     );
     expect(rows.find((l) => l.includes('T2 as lead unit, key task'))).toBe(
-      '2022Q1,2,bureau-of-finance,,76,78,2,0,grade,T2,150,"T2 as lead unit, key task: basic = 75 points × weight 2",task-T2@7',
+      '2022Q1,2,bureau-of-finance,,70,72,2,0,grade,T2,150,"T2 as lead unit, key task: basic = 75 points × weight 2",task-T2@7',
     );
   });
 
@@ -300,7 +300,7 @@ describe('CSV for spreadsheets', () => {
       ),
     ).toBe(true);
     expect(flags.stdout).toContain(
-      '2022Q1,bureau-of-transport,"市交通运输局, ""路桥""",interview,约谈,ranked-low,排名靠后,"among the last 2 of 2022Q1\'s ranking, below 80",\r\n',
+      '2022Q1,bureau-of-transport,"市交通运输局, ""路桥""",interview,约谈,ranked-low,排名靠后,"among the last 2 of 2022Q1\'s ranking, below 80",task-T3@6\r\n',
     );
     const warnings = await duban(
       ['report', 'h.ndjson', '--format', 'csv-warnings', '--as-of', '2022-03-09'],

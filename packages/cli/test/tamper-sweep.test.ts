@@ -202,7 +202,7 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
       },
       plain: 0,
       heads: 0,
-      finding: /is among the first 818 events, but the stream was sealed at revision \d+: inserted/,
+      finding: /is among the first \d+ events, but the stream was sealed at revision \d+: inserted/,
     },
     {
       name: 'a replayed old event (renumbered as the next revision)',
@@ -246,7 +246,7 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
       },
       plain: 0,
       heads: 0,
-      finding: /task-DB2022-099 is among the first 818 events, but the seal knows no such stream/,
+      finding: /task-DB2022-099 is among the first \d+ events, but the seal knows no such stream/,
     },
   ];
 
@@ -265,7 +265,7 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
     const sealed = await duban(['verify', file, '--seal', 'seal.json', '--pubkey', keys.pub], { cwd: dir });
     expect(sealed.code).toBe(1);
     expect(sealed.stdout).toContain(
-      'seal.json: NOT AS SEALED — the first 818 events are not those sealed by office changzhi',
+      `seal.json: NOT AS SEALED — the first ${original.length} events are not those sealed by office changzhi`,
     );
     // The first difference, to the line, then what happened to which stream.
     const findings = sealed.stdout.split('\n').filter((l) => l.startsWith(`  ${file}:`));
@@ -283,11 +283,13 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
     });
     // The sealed history is intact: what the seal covers is what was sealed; the forged event is not covered.
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('seal.json: AS SEALED — the first 818 events are exactly those sealed');
+    expect(r.stdout).toContain(
+      `seal.json: AS SEALED — the first ${original.length} events are exactly those sealed`,
+    );
     expect(r.stdout).toContain('then 1 event in 1 stream, each appended to its stream after the seal');
     expect(r.stdout).toContain(
       `1 of them is dated before the seal was made: ${s} revision ${revisionOf(head) + 1}`,
     );
-    expect(r.stdout).toContain('(line 819)');
+    expect(r.stdout).toContain(`(line ${original.length + 1})`);
   });
 });

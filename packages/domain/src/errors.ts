@@ -62,6 +62,27 @@ export const RULES = {
     zh: '严格控制督查规模、范围、频次和时限，切实减轻基层负担',
   },
   InterviewNotScheduled: { en: 'An interview is recorded after it was scheduled', zh: '约谈' },
+  InterviewNotYetHeld: {
+    en: 'An interview is recorded once held: not before the date it was scheduled for',
+    zh: '约谈',
+  },
+  CoUnitDutyMissing: {
+    en: "Each co-unit's part is stated at assignment, once, and only for a co-unit",
+    zh: '明确牵头单位和配合单位，细化各自职责',
+  },
+  PlanMilestoneUnknown: {
+    en: 'A report meets milestones of the standing work plan, by name',
+    zh: '工作矩阵图',
+  },
+  NoticeNotFound: { en: 'A reply answers a written notice issued on this task', zh: '书面督办通知书' },
+  DifficultyNotFound: {
+    en: 'An answer answers a difficulty the lead unit reported on this task',
+    zh: '困难和问题、意见建议',
+  },
+  ReferralNeedsGrounds: {
+    en: 'A referral is approved by the main leader and names its evidence; a judicial one names the suspected offence',
+    zh: '视情节移交纪检监察机关问责，涉嫌违法犯罪的移送司法机关',
+  },
   OfficeNotEstablished: {
     en: "The office's record begins with its establishment, naming its main leader",
     zh: '市政府办公室',

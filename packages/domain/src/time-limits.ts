@@ -30,11 +30,21 @@ export interface TimeLimitProfile {
   readonly milestones: readonly MilestoneRule[];
   /** A task whose deadline lies within this many working days is ordinary unless marked otherwise. */
   readonly ordinaryWithinWorkingDays: number;
+  /** The section's reply to an extension request is due within this many working days (及时反馈批复意见). */
+  readonly extensionReplyWorkingDays?: number;
+  /** Periodic reports owed until closure by tasks of this complexity (跟踪到底、销号清零). */
+  readonly reporting?: {
+    readonly every: { readonly months: number } | { readonly workingDays: number };
+    readonly appliesTo: 'all' | Complexity;
+  };
 }
 
 export const PROFILE_13710: TimeLimitProfile = {
   name: '13710',
   ordinaryWithinWorkingDays: 7,
+  extensionReplyWorkingDays: 3,
+  // The 0 of 1·3·7·1·0, 跟踪到底: a major item reports every month until it is closed.
+  reporting: { every: { months: 1 }, appliesTo: 'major' },
   milestones: [
     {
       id: 'deploy',
@@ -48,7 +58,8 @@ export const PROFILE_13710: TimeLimitProfile = {
       label: { en: 'first feedback within 3 working days', zh: '3天内反馈办理情况' },
       after: { workingDays: 3 },
       appliesTo: 'all',
-      metBy: ['progress-reported'],
+      // A closure request is feedback too: a unit that finishes on day 1 has reported (反馈办理结果).
+      metBy: ['progress-reported', 'closure-requested'],
     },
     {
       id: 'resolve',
@@ -113,11 +124,25 @@ export const MilestoneRuleCodec = t.strict(
 );
 
 /** The codec of a time-limit profile (13710 or an office's own). */
-export const TimeLimitProfileCodec = t.strict(
-  {
-    name: ShortText,
-    milestones: list(MilestoneRuleCodec, 'Milestones', 20),
-    ordinaryWithinWorkingDays: intRange(1, 250, 'WorkingDays'),
-  },
+export const TimeLimitProfileCodec = t.intersection(
+  [
+    t.strict({
+      name: ShortText,
+      milestones: list(MilestoneRuleCodec, 'Milestones', 20),
+      ordinaryWithinWorkingDays: intRange(1, 250, 'WorkingDays'),
+    }),
+    t.exact(
+      t.partial({
+        extensionReplyWorkingDays: intRange(1, 30, 'WorkingDays'),
+        reporting: t.strict({
+          every: t.union([
+            t.strict({ months: intRange(1, 12, 'Months') }),
+            t.strict({ workingDays: intRange(1, 250, 'WorkingDays') }),
+          ]),
+          appliesTo: t.keyof({ all: null, ordinary: null, major: null }),
+        }),
+      }),
+    ),
+  ],
   'TimeLimitProfile',
 );

@@ -30,6 +30,10 @@ describe('立项/交办: AssignTask', () => {
             taskForceId: 'TF-registration',
             // The deputy leader who decided it is in charge of it (分管), and approves its closure.
             deputyInCharge: 'vice-mayor-li',
+            // A major item reports every month until closure (跟踪到底).
+            reportingCadence: { every: { months: 1 } },
+            // Each co-unit's part (细化各自职责).
+            coUnitDuties: [{ unitId: 'bureau-of-finance', duty: 'bureau-of-finance: fees and funding for the reform' }],
             // 13710, set now with today's calendar and kept: 1 and 3 working days (the one-month limit of
             // a major item falls after its deadline, 20 working days away, so the deadline asks it).
             timeLimits: [
@@ -43,7 +47,7 @@ describe('立项/交办: AssignTask', () => {
                 id: 'first-feedback',
                 label: { en: 'first feedback within 3 working days', zh: '3天内反馈办理情况' },
                 due: f.day(3),
-                metBy: ['progress-reported'],
+                metBy: ['progress-reported', 'closure-requested'],
               },
             ],
           },

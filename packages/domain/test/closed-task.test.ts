@@ -84,6 +84,8 @@ describe('a closed task (已办结)', () => {
     ['OpenRectification', f.openRectification('R-2', f.day(15), f.supervisor, f.day(20))],
     ['SubmitRectificationPlan', f.planRectification('R-1', f.day(15))],
     ['CompleteRectification', f.completeRectification('R-1', f.day(15))],
+    ['RespondToNotice', f.respondToNotice('DB-2022-09', f.day(15))],
+    ['AnswerDifficulty', f.answerDifficulty(3, f.day(15))],
   ];
 
   it('lists every other task command below', () => {

@@ -160,6 +160,22 @@ describe('审定办结: ApproveClosure', () => {
               },
             ],
             approvedBy: { kind: 'deputy-leader', id: 'vice-mayor-li' },
+            // The co-unit never reported on its part: graded on that part, not on the lead unit's.
+            coUnitGrades: [
+              {
+                unitId: 'bureau-of-finance',
+                grade: 'poor',
+                suggestedGrade: 'poor',
+                reasons: [
+                  {
+                    grade: 'poor',
+                    rule: 'co-unit-no-report',
+                    text: 'never reported on its part (bureau-of-finance: fees and funding for the reform) (协办单位未报告配合工作情况)',
+                    events: [{ type: 'TaskAssigned', revision: 0 }],
+                  },
+                ],
+              },
+            ],
           },
         },
       ]);

@@ -33,12 +33,14 @@ const NATIONAL_DAY_2022 = createCalendar({
 });
 
 describe('13710 time limits (1天部署、3天反馈、一般事项7天办结、重大复杂问题1个月办结或拿出阶段性方案)', () => {
-  it('are 1, 3 working days and one month after assignment for a major item, then the deadline', () => {
+  it('are 1, 3 working days and one month after assignment for a major item, a monthly report, then the deadline', () => {
     const long = taskFixture({ deadlineInWorkingDays: 40 });
     expect(limits(long.history(long.assign()))).toEqual([
       ['deploy', '2022-03-02T09:00:00.000+08:00', undefined],
       ['first-feedback', '2022-03-04T09:00:00.000+08:00', undefined],
       ['resolve-or-plan', '2022-04-01T09:00:00.000+08:00', undefined],
+      // 跟踪到底: a major item reports every month until closure (the 0 of 1·3·7·1·0).
+      ['report-1', '2022-04-01T09:00:00.000+08:00', undefined],
       ['deadline', long.deadline, undefined],
     ]);
   });
@@ -90,6 +92,8 @@ describe('13710 time limits (1天部署、3天反馈、一般事项7天办结、
     expect(limits(extended).map(([id, due]) => [id, due])).toEqual([
       ['deploy', f.day(1)],
       ['first-feedback', f.day(3)],
+      // The one-month limit stays left out; the monthly report is owed for as long as the task runs.
+      ['report-1', '2022-04-01T09:00:00.000+08:00'],
       ['deadline', f.day(30, 8)],
     ]);
   });
@@ -263,6 +267,7 @@ describe('CheckDeadlines: each due time becomes an event exactly once', () => {
           long.history(
             ...base,
             long.submitPlan({ milestones: [{ name: 'Pilot', due: long.day(15) }] }, long.day(4)),
+            long.report({ milestonesMet: ['Pilot'] }, long.day(14)),
           ),
         )
         .when(long.checkDeadlines(aMonthOn))

@@ -177,12 +177,27 @@ describe('评估考核: the suggested grade and the events behind it', () => {
       expect(s.reasons[0]).toEqual({
         grade: 'poor',
         rule: 'late-report-after-urging',
-        text: 'did not report on time and was urged (未能按时报告，经催办)',
+        text: 'the first feedback, due 2022-03-04 09:00, came only after urging (未能按时报告，经催办后仍未办理)',
         events: [
           { type: 'ProgressReported', revision: 3 },
           { type: 'TaskUrged', revision: 2 },
         ],
       });
+    });
+
+    it('needs the urge to come after the report was due and before it came: a later urge on another matter does not make it poor', () => {
+      // First report one hour late; an urge a week later about something else.
+      const s = suggest(
+        [f.assign(), f.accept(), f.report({}, f.day(3, 1)), f.urge(f.day(8)), f.requestClosure(f.day(12))],
+        f.day(13),
+      );
+      expect(s.grade).toBe('basic');
+      expect(s.reasons.map((r) => r.rule)).not.toContain('late-report-after-urging');
+      // An urge before the report was even due does not count either.
+      expect(
+        suggest([f.assign(), f.accept(), f.urge(f.day(2)), f.report({}, f.day(3, 1)), f.requestClosure()], f.day(13))
+          .reasons.map((r) => r.rule),
+      ).not.toContain('late-report-after-urging');
     });
 
     it('follows an open task with no report after 3 working days, once urged', () => {

@@ -67,6 +67,7 @@ describe('亮灯: lights are a pure function of the time limits, the progress an
     const planned = [
       ...extended,
       f.submitPlan({ milestones: [{ name: 'Pilot', due: f.day(15) }] }, f.day(12)),
+      f.report({ milestonesMet: ['Pilot'] }, f.day(14)),
     ];
     expect(light(planned, f.day(21))).toBe('green');
     expect(light(planned, f.day(27))).toBe('yellow');

@@ -47,7 +47,8 @@ const offset = fc.oneof(
 const pool = (...ids: string[]) => fc.constantFrom(...ids);
 const grade = fc.constantFrom(...GRADES);
 
-type Make = (at: string, ms: number) => TaskCommand | TaskCommand[];
+/** Makes the next command(s) at a time; it may read the state so far (e.g. which report to answer). */
+type Make = (at: string, ms: number, state: TaskState) => TaskCommand | TaskCommand[];
 const cmd = <K extends TaskCommandType>(
   type: K,
   who: Actor,
@@ -145,6 +146,33 @@ const single: fc.Arbitrary<Make> = fc.oneof(
             noticeNo,
             requirements: 'Report',
             ...(respondBy === undefined ? {} : { respondBy: iso(ms + respondBy * MINUTE) }),
+          }),
+    ),
+  fc.record({ who: actor(A.leadUnit, A.coUnit), noticeNo: pool('DB-1', 'DB-2', 'DB-9') }).map(
+    ({ who, noticeNo }): Make =>
+      (at, _ms, state) =>
+        noticeNo === 'DB-9' || state.notices.length > 0
+          ? cmd('RespondToNotice', who, at, {
+              noticeNo: noticeNo === 'DB-9' ? noticeNo : state.notices.at(-1)!.noticeNo,
+              response: 'Done',
+            })
+          : [
+              cmd('IssueSupervisionNotice', A.section, at, { noticeNo, requirements: 'Reply' }),
+              cmd('RespondToNotice', who, at, { noticeNo, response: 'Done' }),
+            ],
+  ),
+  fc
+    .record({
+      who: actor(A.section, A.inspectionOffice, A.deputyLeader),
+      revision: fc.integer({ min: 0, max: 12 }),
+    })
+    .map(
+      ({ who, revision }): Make =>
+        (at, _ms, state) =>
+          cmd('AnswerDifficulty', who, at, {
+            // mostly the latest difficulty reported, sometimes any revision at all
+            reportRevision: revision % 3 === 0 ? revision : (state.difficulties.at(-1)?.revision ?? revision),
+            decision: 'Coordinated',
           }),
     ),
   fc.record({ who: actor(A.section, A.inspectionOffice, A.mainLeader), consent: fc.boolean() }).map(
@@ -381,17 +409,19 @@ const same = (actual: unknown, expected: unknown) => {
 
 const run = (registered: boolean, steps: Array<[number, Make]>) => {
   let ms = BASE;
-  const script: TaskCommand[] = registered ? [f.assign()] : [];
-  for (const [dt, make] of steps) {
-    ms += dt * MINUTE;
-    script.push(...[make(iso(ms), ms)].flat());
-  }
-
   let immutable = taskDecider.initialState();
   const inPlace = taskDecider.initialState();
   const history: TaskEvent[] = [];
+  // Each step's commands are made when the step comes, from the state reached by then.
+  const script = function* (): Generator<TaskCommand> {
+    if (registered) yield f.assign();
+    for (const [dt, make] of steps) {
+      ms += dt * MINUTE;
+      yield* [make(iso(ms), ms, structuredClone(immutable))].flat();
+    }
+  };
 
-  for (const command of script) {
+  for (const command of script()) {
     // every generated command is valid input: the decider sees what the codec lets through
     const decoded = decodeCommand(command);
     if (isLeft(decoded)) throw new Error(`generator made invalid input: ${decoded.left.message}`);

@@ -46,11 +46,18 @@ const schedule = (interviewId = 'IV-1', at = f.day(5), actor: Actor = mainLeader
   });
 const hold = (interviewId = 'IV-1', at = f.day(8), actor: Actor = mainLeader) =>
   command('RecordInterview', actor, at, { interviewId, summary: 'Director committed to a plan' });
-const refer = (actor: Actor = mainLeader) =>
+const grounds = [
+  { streamId: 'unit-bureau-of-commerce', revision: 1, type: 'InterviewRecorded' },
+  { streamId: 'task-T-2022-001', revision: 9, type: 'DeadlineMissed' },
+];
+const refer = (actor: Actor = mainLeader, over: Partial<UnitCommandOf<'ReferToDiscipline'>['data']> = {}) =>
   command('ReferToDiscipline', actor, f.day(9), {
     referralId: 'REF-1',
     to: 'discipline-inspection',
     reason: 'Repeated failures',
+    approval: { ref: 'Mayor approved referral 2022-4', by: 'mayor' },
+    evidence: grounds,
+    ...over,
   });
 const commend = (actor: Actor = mainLeader) =>
   command('PublishCommendation', actor, f.day(9), { commendationId: 'CM-1', reason: 'Model practice' });
@@ -214,6 +221,43 @@ describe('约谈问责: accountability acts on the unit stream', () => {
       .thenRejects('InterviewNotScheduled');
   });
 
+  it('an interview is recorded once held, never before its scheduled date; a past one with its real date', () => {
+    const scheduled = history(unitDecider, schedule()); // for f.day(8)
+    unit
+      .given(scheduled)
+      .when(hold('IV-1', f.day(7)))
+      .thenRejects('InterviewNotYetHeld', 'scheduled for');
+    const late = hold('IV-1', f.day(12));
+    unit
+      .given(scheduled)
+      .when({ ...late, data: { ...late.data, heldAt: f.day(8) } })
+      .thenEvents(([e]) => expect(e!.data).toMatchObject({ heldAt: f.day(8) }));
+    unit
+      .given(scheduled)
+      .when({ ...late, data: { ...late.data, heldAt: f.day(13) } })
+      .thenRejects('InterviewNotYetHeld', 'after the time it is recorded');
+  });
+
+  it('a referral rests on grounds: the main leader’s approval, its evidence, and for the judiciary the suspected offence', () => {
+    unit
+      .given([])
+      .when(refer(mainLeader, { to: 'judicial' }))
+      .thenRejects('ReferralNeedsGrounds');
+    unit
+      .given([])
+      .when(refer(inspectionOffice, { to: 'judicial', offence: 'dereliction-of-duty' }))
+      .thenEvents(([e]) => expect(e!.data).toMatchObject({ to: 'judicial', offence: 'dereliction-of-duty' }));
+    // The codec refuses a referral without evidence or approval before any decider sees it.
+    const bare = refer();
+    expect(decodeCommand({ ...bare, data: { ...bare.data, evidence: [] } })).toMatchObject({
+      left: { problems: [{ path: 'data.evidence', message: 'must list at least one item' }] },
+    });
+    const { approval: _a, ...unapproved } = bare.data;
+    expect(decodeCommand({ ...bare, data: unapproved })).toMatchObject({
+      left: { problems: [{ path: 'data.approval', message: 'is required' }] },
+    });
+  });
+
   it('refers to the discipline inspection organs (移交纪检监察机关), commends and criticises publicly', () => {
     unit
       .given([])
@@ -227,6 +271,8 @@ describe('约谈问责: accountability acts on the unit stream', () => {
             referralId: 'REF-1',
             to: 'discipline-inspection',
             reason: 'Repeated failures',
+            approval: { ref: 'Mayor approved referral 2022-4', by: 'mayor' },
+            evidence: grounds,
           },
         },
       ]);

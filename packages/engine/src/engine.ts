@@ -31,6 +31,7 @@ import {
   type OfficeState,
   type TaskCommand,
   type UnitCommand,
+  type UnitFacts,
   type Problem,
   type TaskState,
   type UnitState,
@@ -140,7 +141,7 @@ interface AggregateModel {
     command: Command,
     state: unknown,
     ctx: DomainContext,
-    facts: OfficeFacts,
+    facts: OfficeFacts & UnitFacts,
   ) => Either<DomainError, Event[]>;
 }
 
@@ -153,7 +154,7 @@ const AGGREGATES: Readonly<Record<Aggregate, AggregateModel>> = {
   unit: {
     initialState: initialUnitState,
     apply: applyUnit as AggregateModel['apply'],
-    decide: (c, s, ctx) => decideUnit(c as UnitCommand, s as UnitState, ctx),
+    decide: (c, s, ctx, facts) => decideUnit(c as UnitCommand, s as UnitState, ctx, facts),
   },
   office: {
     initialState: initialOfficeState,
@@ -352,7 +353,22 @@ export const createEngine = (options: EngineOptions): Engine => {
   };
 
   /** What a publication needs from the whole history: the quarter's ranking, the year's evaluation. */
-  const publicationFacts = async (command: Command): Promise<Either<EngineError, OfficeFacts>> => {
+  /**
+   * What a decision needs from other streams: the tasks an inspection names (are they on record?), and for a
+   * publication the quarter's ranking or the year's evaluation, computed from the whole history.
+   */
+  const factsFor = async (command: Command): Promise<Either<EngineError, OfficeFacts & UnitFacts>> => {
+    if (command.type === 'RecordInspection') {
+      const tasksOnRecord = new Set<string>();
+      try {
+        for (const taskId of new Set(command.data.taskIds))
+          for await (const _ of store.readStream(taskStreamId(taskId), { maxCount: 1 }))
+            tasksOnRecord.add(taskId);
+      } catch (error) {
+        return left(storeError('reading the tasks an inspection names failed', error));
+      }
+      return right({ tasksOnRecord });
+    }
     if (command.type !== 'PublishQuarterlyRanking' && command.type !== 'PublishAnnualEvaluation')
       return right({});
     let model: SupervisionModel;
@@ -415,7 +431,7 @@ export const createEngine = (options: EngineOptions): Engine => {
       return office;
     }
     const ctx = contextAt(office.right, command.at, context);
-    const facts = await publicationFacts(command);
+    const facts = await factsFor(command);
     if (isLeft(facts)) {
       keep();
       return facts;

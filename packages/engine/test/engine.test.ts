@@ -315,7 +315,7 @@ describe('reading one task or unit without a projection', () => {
     ok(r);
     const unit = await engine.unitState('bureau-of-commerce');
     expect(isRight(unit) && unit.right.interviews).toEqual([
-      { id: 'IV-1', status: 'scheduled', revision: 0 },
+      { id: 'IV-1', status: 'scheduled', revision: 0, scheduledFor: f.day(8) },
     ]);
   });
 

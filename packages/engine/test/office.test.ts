@@ -123,7 +123,7 @@ describe('published 通报 are facts', () => {
     expect(expected.policy).toEqual({ name: 'default', revision: -1 });
     expect(expected.units.map((u) => [u.rank, u.unitId, u.score])).toEqual([
       [1, 'bureau-of-commerce', 78.5],
-      [2, 'bureau-of-finance', 76],
+      [2, 'bureau-of-finance', 70],
       [3, 'bureau-of-transport', 57],
     ]);
     // Published once: again decides nothing.
@@ -140,7 +140,7 @@ describe('published 通报 are facts', () => {
     // What the units were told stands; Q1 as computed today would differ.
     expect(m.office.rankings['2022Q1']!.units.map((u) => [u.unitId, u.score])).toEqual([
       ['bureau-of-commerce', 78.5],
-      ['bureau-of-finance', 76],
+      ['bureau-of-finance', 70],
       ['bureau-of-transport', 57],
     ]);
     const ctx = contextOf(m, '2022-09-30T18:00:00+08:00', defaults);
@@ -150,10 +150,10 @@ describe('published 通报 are facts', () => {
         ? u.lines.filter((l) => l.kind === 'correction').map((l) => [u.unitId, l.points])
         : [[u.unitId, u.reason]],
     );
-    // T1: good (90) → very-poor (40); commerce led it (weight 1 of 1.5), finance co-led (0.5 of 2.5).
+    // T1: good (90) → very-poor (40); commerce led it (weight 1 of 1.5). Finance, its co-unit, was graded
+    // on its own part, which the criticism of the task does not change: no correction for it.
     expect(corrections).toEqual([
       ['bureau-of-commerce', expect.stringContaining('a correction of -33.33 to an earlier 通报')],
-      ['bureau-of-finance', expect.stringContaining('a correction of -10 to an earlier 通报')],
     ]);
   });
 
@@ -287,7 +287,7 @@ describe('published 通报 are facts', () => {
           band: '合格 satisfactory',
           quarters: [{ quarter: '2022Q1', score: 78.5, rank: 1 }],
         },
-        { unitId: 'bureau-of-finance', rank: 2, score: 76 },
+        { unitId: 'bureau-of-finance', rank: 2, score: 70 },
         { unitId: 'bureau-of-transport', rank: 3, score: 57, band: '不合格 unsatisfactory' },
       ],
     });

@@ -12,7 +12,8 @@ const quarterScenario = async (engine = createEngine({ store: createInMemoryEven
  * Hand-computed ranking for 2022Q1 under the default policy (points 100/90/75/60/40, key ×2,
  * co-unit weight ½, co-units carry ½ of deductions, late closure −3, written notice −2):
  *   commerce : T1 lead good 90×1 = 90; T3 co poor 60×½ = 30 → 120 / 1.5 = 80;  T3 late −3×½ = −1.5 → 78.5
- *   finance  : T1 co good 90×½ = 45;   T2 lead key basic 75×2 = 150 → 195 / 2.5 = 78; notice −2 → 76
+ *   finance  : T1 co-unit, never reported on its part: poor 60×½ = 30; T2 lead key basic 75×2 = 150
+ *              → 180 / 2.5 = 72; notice −2 → 70
  *   transport: T3 lead poor 60×1 = 60 → 60; late closure −3 → 57
  */
 describe('quarterly scorecard and ranking (按季度通报评分排名)', () => {
@@ -23,7 +24,7 @@ describe('quarterly scorecard and ranking (按季度通报评分排名)', () => 
     const ranking = unitScorecard(model, '2022Q1', DEFAULT_SCORING_POLICY, ctx);
     expect(ranking.map((s) => [s.rank, s.unitId, s.average, s.deductions, s.score])).toEqual([
       [1, 'bureau-of-commerce', 80, 1.5, 78.5],
-      [2, 'bureau-of-finance', 78, 2, 76],
+      [2, 'bureau-of-finance', 72, 2, 70],
       [3, 'bureau-of-transport', 60, 3, 57],
     ]);
     const commerce = ranking[0]!;

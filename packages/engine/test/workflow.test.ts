@@ -44,21 +44,22 @@ describe('the whole seed workflow through the engine (工作流程 end to end)',
       urges: 2,
       openRectifications: [],
     });
-    const [co, lead] = unitScorecard(model, '2022Q1', DEFAULT_SCORING_POLICY, ctx);
-    // Key task, excellent: 100 × 2; sent back once (−1), one written notice (−2); the co-unit carries half.
-    expect(co).toMatchObject({
-      rank: 1,
-      unitId: 'bureau-of-finance',
-      average: 100,
-      deductions: 1.5,
-      score: 98.5,
-    });
+    const [lead, co] = unitScorecard(model, '2022Q1', DEFAULT_SCORING_POLICY, ctx);
+    // Key task, excellent: 100 × 2; sent back once (−1), one written notice (−2).
     expect(lead).toMatchObject({
-      rank: 2,
+      rank: 1,
       unitId: 'bureau-of-commerce',
       average: 100,
       deductions: 3,
       score: 97,
+    });
+    // The co-unit never reported on its part: graded poor on it (60), carrying half the deductions.
+    expect(co).toMatchObject({
+      rank: 2,
+      unitId: 'bureau-of-finance',
+      average: 60,
+      deductions: 1.5,
+      score: 58.5,
     });
   });
 });

@@ -67,19 +67,30 @@ export const taskFixture = (options: TaskFixtureOptions = {}) => {
   ): TaskCommandOf<K> => ({ type, actor, at, data: { taskId, ...data } }) as unknown as TaskCommandOf<K>;
 
   const defaults = {
-    assign: (over: Partial<DataOf<'AssignTask'>> = {}, actor: Actor = actors.section, at = assignedAt) =>
-      command('AssignTask', actor, at, {
+    /** Every co-unit gets a duty (细化各自职责) unless `coUnitDuties` is given (to test the rule itself). */
+    assign: (over: Partial<DataOf<'AssignTask'>> = {}, actor: Actor = actors.section, at = assignedAt) => {
+      const coUnits = over.coUnits ?? ['bureau-of-finance'];
+      return command('AssignTask', actor, at, {
         title: 'Cut business registration time to 3 working days',
         source: 'government-meeting-decisions',
         leadUnit: 'bureau-of-commerce',
-        coUnits: ['bureau-of-finance'],
+        coUnits,
         deadline,
         approval: { ref: 'CZ-GOV-2022-017', by: 'mayor' },
         origin: { kind: origin, leaderId: originLeader.id },
         sectionId: 'section-2',
         ...(options.key ? { key: true } : {}),
+        ...(coUnits.length > 0
+          ? {
+              coUnitDuties: coUnits.map((unitId) => ({
+                unitId,
+                duty: `${unitId}: fees and funding for the reform`,
+              })),
+            }
+          : {}),
         ...over,
-      }),
+      });
+    },
     accept: (at = day(0, 2), actor: Actor = actors.leadUnit) =>
       command('AcceptTask', actor, at, { deployment: 'Party group meeting assigned a task force' }),
     submitPlan: (over: Partial<DataOf<'SubmitWorkPlan'>> = {}, at = day(1), actor: Actor = actors.leadUnit) =>
@@ -131,6 +142,16 @@ export const taskFixture = (options: TaskFixtureOptions = {}) => {
         requirements: 'Report the rectification within 3 days',
       }),
     /** Pass `null` as `consent` for an escalation without the main leader's consent on record. */
+    respondToNotice: (noticeNo = 'DB-2022-09', at = day(8), actor: Actor = actors.leadUnit) =>
+      command('RespondToNotice', actor, at, {
+        noticeNo,
+        response: 'Task force met the same week; fees cut from 1 April',
+      }),
+    answerDifficulty: (reportRevision: number, at = day(5), actor: Actor = supervisor) =>
+      command('AnswerDifficulty', actor, at, {
+        reportRevision,
+        decision: 'Finance bureau to release the funds this week; coordination meeting on Friday',
+      }),
     escalate: (
       at = day(8),
       actor: Actor = actors.section,

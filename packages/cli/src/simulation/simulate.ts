@@ -272,12 +272,25 @@ export const simulateOffice = async (options: SimulationOptions): Promise<Simula
       .map((f) => f.at)
       .sort()
       .at(-1);
-  const zhLabel = (d: DueTime): string =>
-    d.kind === 'deadline'
-      ? '办结期限'
-      : (ctx.profile.milestones.find((m) => m.id === d.id)?.label.zh ?? d.id);
+  const zhLabel = (d: DueTime): string => {
+    switch (d.kind) {
+      case 'deadline':
+        return '办结期限';
+      case 'plan-milestone':
+        return `工作方案节点“${d.id.slice('plan:'.length)}”`;
+      case 'report':
+        return `第${d.id.slice('report-'.length)}次定期报告`;
+      case 'notice-response':
+        return `督办通知书${d.id.slice('notice:'.length)}回复`;
+      case 'extension-reply':
+        return '延期批复';
+      case 'milestone':
+        return ctx.profile.milestones.find((m) => m.id === d.id)?.label.zh ?? d.id;
+    }
+  };
+  // Only the unit's own duties are urged; the office's (an extension reply) are the office's to keep.
   const outstanding = (s: TaskState, now: string) =>
-    dueTimes(s, ctx).filter((d) => !d.metBy && Date.parse(now) > Date.parse(d.due));
+    dueTimes(s, ctx).filter((d) => d.owner === 'unit' && !d.metBy && Date.parse(now) > Date.parse(d.due));
   const noticeNo = { n: 0 };
   const interviews = new Map<string, { unitId: string; day: number }>();
 
@@ -307,6 +320,14 @@ export const simulateOffice = async (options: SimulationOptions): Promise<Simula
                 source: p.source,
                 leadUnit: p.lead,
                 coUnits: [...p.coUnits],
+                ...(p.coUnits.length > 0
+                  ? {
+                      coUnitDuties: p.coUnits.map((unitId) => ({
+                        unitId,
+                        duty: '配合牵头单位落实相关工作，按期报送配合情况',
+                      })),
+                    }
+                  : {}),
                 deadline,
                 approval: { ref: `长政办字〔${year}〕${Number(p.taskId.slice(-3))}号`, by: MAYOR.id },
                 origin: p.originMain
@@ -977,6 +998,13 @@ export const simulateOffice = async (options: SimulationOptions): Promise<Simula
                   referralId: `YJ-${quarter}-${flag.reason}`,
                   to: 'discipline-inspection',
                   reason: flag.text,
+                  approval: { ref: `长政办字〔${quarter.slice(0, 4)}〕问责${qi + 1}号`, by: MAYOR.id },
+                  // Every flag names its evidence: the interviews, the graded events, the missed deadlines.
+                  evidence: flag.evidence.map((e) => ({
+                    streamId: e.streamId,
+                    revision: e.revision,
+                    type: e.type,
+                  })),
                 },
                 MAYOR,
                 i,

@@ -1,16 +1,19 @@
 import * as t from 'io-ts';
 import { commandCodec } from '../message';
-import { Id, Instant, NonEmptyString, ShortText, list, nonEmptyArray, text } from '../codec';
+import { Count, Id, Instant, NonEmptyString, ShortText, list, nonEmptyArray, text } from '../codec';
 import { LIMITS } from '../limits';
 import { Grade } from '../grade';
 import {
   ChecklistItem,
+  CoUnitDuty,
+  CoUnitGradeDecision,
   Complexity,
   CriticismSource,
   FalsificationConsequence,
   LeaderApproval,
   LookBackResult,
   Origin,
+  PartialCompletion,
   Percent,
   PlanMilestone,
   ProgressStatus,
@@ -48,6 +51,10 @@ export const TaskCommands = {
       taskForceId: Id,
       /** 分管领导, named by the main leader; otherwise taken from the portfolios on record. */
       deputyInCharge: Id,
+      /** Each co-unit's part (细化各自职责): one duty per co-unit. */
+      coUnitDuties: list(CoUnitDuty, 'CoUnitDuties', LIMITS.coUnits),
+      /** The major special project (重大专项) the task is a stage of, for staged 通报. */
+      project: Id,
     },
   ),
   /** 签收, with its deployment (研究部署) */
@@ -62,7 +69,7 @@ export const TaskCommands = {
   ReportProgress: command(
     'ReportProgress',
     { status: ProgressStatus, summary: NonEmptyString, percentComplete: Percent },
-    { difficulties: text(), proposals: text() },
+    { difficulties: text(), proposals: text(), milestonesMet: list(ShortText, 'MilestonesMet') },
   ),
   /** 催办 */
   UrgeTask: command('UrgeTask', { reason: NonEmptyString }),
@@ -74,6 +81,10 @@ export const TaskCommands = {
     { noticeNo: ShortText, requirements: NonEmptyString },
     { respondBy: Instant },
   ),
+  /** The lead unit's reply to a written notice (书面督办通知书), by its respond-by date. */
+  RespondToNotice: command('RespondToNotice', { noticeNo: ShortText, response: NonEmptyString }),
+  /** The office's answer to a difficulty a unit reported (困难和问题、意见建议): who, when, what was decided. */
+  AnswerDifficulty: command('AnswerDifficulty', { reportRevision: Count, decision: NonEmptyString }),
   /** 督查室立项督办, with the main leader's consent */
   EscalateTask: command('EscalateTask', { reason: NonEmptyString }, { consent: LeaderApproval }),
   /** 延期申请 */
@@ -84,12 +95,19 @@ export const TaskCommands = {
   RequestClosure: command(
     'RequestClosure',
     { summary: NonEmptyString, results: NonEmptyString },
-    { evidence: list(NonEmptyString, 'Evidence') },
+    { evidence: list(NonEmptyString, 'Evidence'), partial: PartialCompletion },
   ),
   /** 初审, proposing one of the five grades */
   ReviewClosure: command('ReviewClosure', { proposedGrade: Grade, opinion: NonEmptyString }),
   /** 审定办结 */
-  ApproveClosure: command('ApproveClosure', { grade: Grade }, { justification: NonEmptyString }),
+  ApproveClosure: command(
+    'ApproveClosure',
+    { grade: Grade },
+    {
+      justification: NonEmptyString,
+      coUnitGrades: list(CoUnitGradeDecision, 'CoUnitGrades', LIMITS.coUnits),
+    },
+  ),
   /** 不予办结: supervision goes on */
   RejectClosure: command('RejectClosure', { reason: NonEmptyString }),
   /** Turns due times into events; `at` is "now". */

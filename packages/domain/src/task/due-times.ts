@@ -3,15 +3,27 @@ import { milestoneDue, type MilestoneEvidence } from '../time-limits';
 import type { Fact, TaskState } from './state';
 import type { TimeLimit } from './vocabulary';
 
-/** A time limit of one task: a profile milestone or the deadline itself, and what met it, if anything. */
+/**
+ * A time limit of one task, and what met it, if anything:
+ * - `milestone`: a profile milestone set at assignment (13710's deploy, first feedback, resolve);
+ * - `plan-milestone`: a dated milestone of the standing work plan (工作矩阵图), met by a report naming it;
+ * - `report`: a periodic report owed until closure (跟踪到底), met by the first report after the one before;
+ * - `notice-response`: the reply a written notice asked for by a date;
+ * - `deadline`: the 办结期限, met by the standing closure request;
+ * - `extension-reply`: the section's answer to a pending extension request — the office's duty.
+ */
 export interface DueTime {
-  readonly kind: 'milestone' | 'deadline';
-  /** The milestone id, or `deadline`. */
+  readonly kind:
+    'milestone' | 'plan-milestone' | 'report' | 'notice-response' | 'deadline' | 'extension-reply';
+  /** Whose duty it is: the unit's (it counts in grading and lights), or the office's. */
+  readonly owner: 'unit' | 'office';
+  /** The milestone id, `plan:<name>`, `report-<n>`, `notice:<no>`, `deadline` or `extension-reply`. */
   readonly id: string;
   readonly label: string;
   readonly due: string;
-  /** The first fact that met it, on time or late. */
+  /** The first fact that met it, on time or late, and the type of the event behind that fact. */
   readonly metBy?: Fact;
+  readonly metByType?: string;
 }
 
 const evidence = (state: TaskState, kind: MilestoneEvidence): Fact | undefined => {
@@ -28,11 +40,26 @@ const evidence = (state: TaskState, kind: MilestoneEvidence): Fact | undefined =
   }
 };
 
-const earliest = (facts: ReadonlyArray<Fact | undefined>): Fact | undefined =>
-  facts.reduce<Fact | undefined>(
-    (a, f) => (f && (!a || Date.parse(f.at) < Date.parse(a.at)) ? f : a),
-    undefined,
-  );
+const EVIDENCE_TYPES: Readonly<Record<MilestoneEvidence, string>> = {
+  accepted: 'TaskAccepted',
+  'progress-reported': 'ProgressReported',
+  'closure-requested': 'ClosureRequested',
+  'plan-with-milestones': 'WorkPlanSubmitted',
+};
+
+/** The earliest of the facts that meet a limit, with the type of its event. */
+const earliest = (
+  state: TaskState,
+  kinds: readonly MilestoneEvidence[],
+): { metBy: Fact; metByType: string } | Record<string, never> => {
+  let found: { metBy: Fact; metByType: string } | undefined;
+  for (const kind of kinds) {
+    const f = evidence(state, kind);
+    if (f && (!found || Date.parse(f.at) < Date.parse(found.metBy.at)))
+      found = { metBy: f, metByType: EVIDENCE_TYPES[kind] };
+  }
+  return found ?? {};
+};
 
 /**
  * The time limits a task gets at assignment under `ctx` (the profile and calendar in force that day):
@@ -62,9 +89,10 @@ export const timeLimitsAt = (
 };
 
 /**
- * Every time limit of an assigned task: the milestones set at its assignment, then the current deadline.
- * Tasks recorded before Duban kept their limits get them computed under `ctx` (extensions never bring
- * back a milestone left out).
+ * Every time limit of an assigned task, in this order: the milestones set at its assignment (tasks
+ * recorded before Duban kept them get them computed under `ctx`; extensions never bring back a milestone
+ * left out), the work plan's milestones, the periodic reports owed until closure, the replies written
+ * notices ask for, the current deadline, and the reply a pending extension request awaits.
  */
 export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
   if (!state.assigned) return [];
@@ -72,23 +100,97 @@ export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
     state.timeLimits ?? timeLimitsAt(state.assigned.at, state.originalDeadline, state.complexity, ctx);
   const times: DueTime[] = [];
   for (const limit of limits) {
-    const metBy = earliest(limit.metBy.map((kind) => evidence(state, kind)));
     times.push({
       kind: 'milestone',
+      owner: 'unit',
       id: limit.id,
       label: `${limit.label.en} (${limit.label.zh})`,
       due: limit.due,
-      ...(metBy ? { metBy } : {}),
+      ...earliest(state, limit.metBy as MilestoneEvidence[]),
     });
   }
+  for (const m of state.planMilestones)
+    times.push({
+      kind: 'plan-milestone',
+      owner: 'unit',
+      id: `plan:${m.name}`,
+      label: `work plan milestone "${m.name}" (工作矩阵图节点)`,
+      due: m.due,
+      ...(m.met ? { metBy: m.met, metByType: 'ProgressReported' } : {}),
+    });
+  times.push(...periodicReports(state, ctx));
+  for (const n of state.notices)
+    if (n.respondBy !== undefined)
+      times.push({
+        kind: 'notice-response',
+        owner: 'unit',
+        id: `notice:${n.noticeNo}`,
+        label: `reply to written notice ${n.noticeNo} (书面督办通知书回复)`,
+        due: n.respondBy,
+        ...(n.responded ? { metBy: n.responded, metByType: 'NoticeResponded' } : {}),
+      });
   times.push({
     kind: 'deadline',
+    owner: 'unit',
     id: 'deadline',
     label: 'closure applied for by the deadline (办结期限)',
     due: state.deadline,
-    ...(state.closureRequest ? { metBy: state.closureRequest } : {}),
+    ...(state.closureRequest ? { metBy: state.closureRequest, metByType: 'ClosureRequested' } : {}),
   });
+  const pending = state.pendingExtension;
+  if (pending && ctx.profile.extensionReplyWorkingDays !== undefined)
+    times.push({
+      kind: 'extension-reply',
+      owner: 'office',
+      id: 'extension-reply',
+      label: `the section's reply to the extension request of ${ctx.calendar.localDateTime(pending.at)} (及时反馈批复意见)`,
+      due: ctx.calendar.addWorkingDays(pending.at, ctx.profile.extensionReplyWorkingDays),
+    });
   return times;
+};
+
+/**
+ * The periodic reports a task owes until closure: one every period after assignment, while the due
+ * time lies before the deadline and before the standing closure request (which is the last report).
+ * Report n is met by the first report of the lead unit made after report n-1 fell due.
+ */
+const periodicReports = (state: TaskState, ctx: DomainContext): DueTime[] => {
+  const cadence = state.reportingCadence;
+  if (!cadence || !state.assigned) return [];
+  const out: DueTime[] = [];
+  const end = Math.min(
+    Date.parse(state.deadline),
+    state.closureRequest ? Date.parse(state.closureRequest.at) : Number.POSITIVE_INFINITY,
+  );
+  const every = cadence.every;
+  let previous = Date.parse(state.assigned.at);
+  for (let n = 1; n <= 400; n++) {
+    const due =
+      'months' in every
+        ? ctx.calendar.addMonths(state.assigned.at, n * every.months)
+        : ctx.calendar.addWorkingDays(state.assigned.at, n * every.workingDays);
+    if (Date.parse(due) >= end) break;
+    const since = previous;
+    const report = state.leadReportTimes.find((r) => Date.parse(r.at) > since);
+    const request =
+      state.closureRequest && Date.parse(state.closureRequest.at) > since ? state.closureRequest : undefined;
+    const met =
+      report && (!request || Date.parse(report.at) <= Date.parse(request.at))
+        ? { metBy: report, metByType: 'ProgressReported' }
+        : request
+          ? { metBy: request, metByType: 'ClosureRequested' }
+          : {};
+    out.push({
+      kind: 'report',
+      owner: 'unit',
+      id: `report-${n}`,
+      label: `periodic report ${n} (${'months' in every ? `every ${every.months} month${every.months === 1 ? '' : 's'}` : `every ${every.workingDays} working days`}, 跟踪到底)`,
+      due,
+      ...met,
+    });
+    previous = Date.parse(due);
+  }
+  return out;
 };
 
 /** Met on time: the evidence came no later than the due time. */
@@ -107,6 +209,7 @@ export const lightOf = (state: TaskState, now: string, ctx: DomainContext): Ligh
   const nowMs = Date.parse(now);
   let light: Light = 'green';
   for (const d of dueTimes(state, ctx)) {
+    if (d.owner !== 'unit') continue; // the office's own delay does not light the unit's task
     if (!d.metBy && nowMs > Date.parse(d.due)) return 'red';
     if (!d.metBy && ctx.calendar.workingDaysBetween(now, d.due) <= ctx.policy.approachingWithinWorkingDays) {
       light = 'yellow';
@@ -117,7 +220,12 @@ export const lightOf = (state: TaskState, now: string, ctx: DomainContext): Ligh
 
 /** A time limit that a deadline check at `now` would turn into an event. */
 export interface DueSignal {
-  readonly type: 'MilestoneMissed' | 'DeadlineMissed' | 'DeadlineApproaching';
+  readonly type:
+    | 'MilestoneMissed'
+    | 'DeadlineMissed'
+    | 'DeadlineApproaching'
+    | 'NoticeResponseMissed'
+    | 'ExtensionReplyOverdue';
   readonly due: DueTime;
   /** For DeadlineApproaching: working days left until the deadline. */
   readonly workingDaysLeft: number;
@@ -135,16 +243,35 @@ export const dueSignals = (state: TaskState, now: string, ctx: DomainContext): D
   for (const d of dueTimes(state, ctx)) {
     const dueMs = Date.parse(d.due);
     const passed = nowMs > dueMs && !(d.metBy && Date.parse(d.metBy.at) <= dueMs);
-    if (d.kind === 'milestone') {
-      if (passed && !state.signalled.milestones.includes(d.id))
-        signals.push({ type: 'MilestoneMissed', due: d, workingDaysLeft: 0 });
-    } else if (passed) {
-      if (!state.signalled.missed.includes(d.due))
-        signals.push({ type: 'DeadlineMissed', due: d, workingDaysLeft: 0 });
-    } else if (!d.metBy && !state.signalled.approaching.includes(d.due)) {
-      const left = ctx.calendar.workingDaysBetween(now, d.due);
-      if (left <= ctx.policy.approachingWithinWorkingDays)
-        signals.push({ type: 'DeadlineApproaching', due: d, workingDaysLeft: left });
+    switch (d.kind) {
+      case 'milestone':
+      case 'plan-milestone':
+      case 'report':
+        if (passed && !state.signalled.milestones.includes(d.id))
+          signals.push({ type: 'MilestoneMissed', due: d, workingDaysLeft: 0 });
+        break;
+      case 'notice-response':
+        if (passed && !state.signalled.noticeResponses.includes(d.id.slice('notice:'.length)))
+          signals.push({ type: 'NoticeResponseMissed', due: d, workingDaysLeft: 0 });
+        break;
+      case 'extension-reply':
+        if (
+          passed &&
+          state.pendingExtension &&
+          !state.signalled.replies.includes(state.pendingExtension.revision)
+        )
+          signals.push({ type: 'ExtensionReplyOverdue', due: d, workingDaysLeft: 0 });
+        break;
+      case 'deadline':
+        if (passed) {
+          if (!state.signalled.missed.includes(d.due))
+            signals.push({ type: 'DeadlineMissed', due: d, workingDaysLeft: 0 });
+        } else if (!d.metBy && !state.signalled.approaching.includes(d.due)) {
+          const left = ctx.calendar.workingDaysBetween(now, d.due);
+          if (left <= ctx.policy.approachingWithinWorkingDays)
+            signals.push({ type: 'DeadlineApproaching', due: d, workingDaysLeft: left });
+        }
+        break;
     }
   }
   return signals;

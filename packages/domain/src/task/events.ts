@@ -19,6 +19,9 @@ import {
   Supervisor,
   TaskSource,
   TimeLimit,
+  CoUnitDuty,
+  PartialCompletion,
+  ReportingCadence,
   WarningLevel,
   WorkMatrix,
 } from './vocabulary';
@@ -41,6 +44,16 @@ export const GradeReason = t.strict(
 export type GradeReason = t.TypeOf<typeof GradeReason>;
 
 const Unit = { unitId: Id };
+
+/** A co-unit's grade on its own part of a closed task. */
+export const CoUnitGrade = t.intersection(
+  [
+    t.strict({ unitId: Id, grade: Grade, suggestedGrade: Grade, reasons: list(GradeReason, 'Reasons') }),
+    t.exact(t.partial({ justification: NonEmptyString })),
+  ],
+  'CoUnitGrade',
+);
+export type CoUnitGrade = t.TypeOf<typeof CoUnitGrade>;
 const Role = t.keyof({ lead: null, 'co-unit': null });
 const Approver = t.strict({ kind: t.keyof({ 'main-leader': null, 'deputy-leader': null }), id: Id });
 
@@ -67,6 +80,10 @@ export const TaskEvents = {
       deputyInCharge: Id,
       /** The time limits set at assignment, besides the deadline (absent in histories before they were kept). */
       timeLimits: list(TimeLimit, 'TimeLimits', 20),
+      /** Periodic reports owed until closure, as the profile set them at assignment. */
+      reportingCadence: ReportingCadence,
+      coUnitDuties: list(CoUnitDuty, 'CoUnitDuties', LIMITS.coUnits),
+      project: Id,
     },
   ),
   TaskAccepted: event('TaskAccepted', Unit, { deployment: text() }),
@@ -79,7 +96,7 @@ export const TaskEvents = {
   ProgressReported: event(
     'ProgressReported',
     { unitId: Id, role: Role, status: ProgressStatus, summary: NonEmptyString, percentComplete: Percent },
-    { difficulties: text(), proposals: text() },
+    { difficulties: text(), proposals: text(), milestonesMet: list(ShortText, 'MilestonesMet') },
   ),
   TaskUrged: event('TaskUrged', { reason: NonEmptyString, count: Count }),
   WarningIssued: event('WarningIssued', { level: WarningLevel, reason: NonEmptyString }),
@@ -88,6 +105,11 @@ export const TaskEvents = {
     { noticeNo: ShortText, requirements: NonEmptyString },
     { respondBy: Instant },
   ),
+  NoticeResponded: event('NoticeResponded', { noticeNo: ShortText, response: NonEmptyString }),
+  NoticeResponseMissed: event('NoticeResponseMissed', { noticeNo: ShortText, respondBy: Instant }),
+  DifficultyAnswered: event('DifficultyAnswered', { reportRevision: Count, decision: NonEmptyString }),
+  /** The section's reply to an extension request is overdue (及时反馈批复意见): the office's duty, not the unit's. */
+  ExtensionReplyOverdue: event('ExtensionReplyOverdue', { requestedAt: Instant, due: Instant }),
   TaskEscalated: event('TaskEscalated', {
     reason: NonEmptyString,
     consent: LeaderApproval,
@@ -108,7 +130,7 @@ export const TaskEvents = {
   ClosureRequested: event(
     'ClosureRequested',
     { summary: NonEmptyString, results: NonEmptyString },
-    { evidence: list(NonEmptyString, 'Evidence') },
+    { evidence: list(NonEmptyString, 'Evidence'), partial: PartialCompletion },
   ),
   ClosureReviewed: event('ClosureReviewed', { proposedGrade: Grade, opinion: NonEmptyString }),
   TaskClosed: event(
@@ -120,7 +142,11 @@ export const TaskEvents = {
       reasons: list(GradeReason, 'Reasons'),
       approvedBy: Approver,
     },
-    { justification: NonEmptyString },
+    {
+      justification: NonEmptyString,
+      /** Each co-unit graded on its own part, with the engine's suggestion and its reasons. */
+      coUnitGrades: list(CoUnitGrade, 'CoUnitGrades', LIMITS.coUnits),
+    },
   ),
   ClosureRejected: event('ClosureRejected', {
     stage: t.keyof({ review: null, approval: null }),

@@ -34,6 +34,11 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
         due: l.due,
         metBy: [...l.metBy],
       }));
+    if (data.reportingCadence !== undefined)
+      s.reportingCadence = { every: { ...data.reportingCadence.every } };
+    if (data.coUnitDuties !== undefined)
+      s.coUnitDuties = data.coUnitDuties.map((d) => ({ unitId: d.unitId, duty: d.duty }));
+    if (data.project !== undefined) s.project = data.project;
     s.origin = { ...data.origin };
     s.sectionId = data.sectionId;
     s.supervisor = { ...data.supervisor };
@@ -49,19 +54,37 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     const datedMilestones = data.milestones.length > 0;
     s.workPlan = { revision: s.version, at: data.at, version: data.version, datedMilestones };
     if (datedMilestones && !s.planWithMilestones) s.planWithMilestones = fact(s, data.at);
+    // A new plan replaces the milestones; one already met under the same name stays met.
+    const before = s.planMilestones;
+    s.planMilestones = data.milestones.map((m) => {
+      const met = before.find((b) => b.name === m.name)?.met;
+      return met ? { name: m.name, due: m.due, met } : { name: m.name, due: m.due };
+    });
   },
   ProgressReported(s, { data }) {
+    const f = fact(s, data.at);
     if (data.role === 'co-unit') {
       s.contributions += 1;
+      const own = s.coUnitReports.find((r) => r.unitId === data.unitId);
+      if (own) {
+        own.last = f;
+        own.count += 1;
+      } else s.coUnitReports.push({ unitId: data.unitId, first: f, last: f, count: 1 });
       return;
     }
-    const f = fact(s, data.at);
     s.leadReports += 1;
+    s.leadReportTimes.push(f);
     if (!s.firstLeadReport) s.firstLeadReport = f;
     s.lastLeadReport = { revision: f.revision, at: f.at, status: data.status };
     s.percentComplete = data.percentComplete;
-    if (data.status === 'difficulty') s.openDifficulty = f;
-    else s.openDifficulty = undefined;
+    if (data.status === 'difficulty') {
+      s.openDifficulty = f;
+      s.difficulties.push({ revision: f.revision, at: f.at });
+    } else s.openDifficulty = undefined;
+    for (const name of data.milestonesMet ?? []) {
+      const m = s.planMilestones.find((x) => x.name === name);
+      if (m && !m.met) m.met = { revision: f.revision, at: f.at };
+    }
   },
   TaskUrged(s, { data }) {
     s.urges.push(fact(s, data.at));
@@ -70,14 +93,39 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.warnings.push({ revision: s.version, at: data.at, level: data.level });
   },
   SupervisionNoticeIssued(s, { data }) {
-    s.notices.push({ revision: s.version, at: data.at, noticeNo: data.noticeNo });
+    s.notices.push({
+      revision: s.version,
+      at: data.at,
+      noticeNo: data.noticeNo,
+      ...(data.respondBy === undefined ? {} : { respondBy: data.respondBy }),
+    });
+  },
+  NoticeResponded(s, { data }) {
+    const n = s.notices.find((x) => x.noticeNo === data.noticeNo);
+    if (n && !n.responded) n.responded = fact(s, data.at);
+  },
+  NoticeResponseMissed(s, { data }) {
+    s.signalled.noticeResponses.push(data.noticeNo);
+  },
+  DifficultyAnswered(s, { data }) {
+    const d = s.difficulties.find((x) => x.revision === data.reportRevision);
+    if (d && !d.answered) d.answered = fact(s, data.at);
+    if (s.openDifficulty?.revision === data.reportRevision) s.openDifficulty = undefined;
+  },
+  ExtensionReplyOverdue(s) {
+    if (s.pendingExtension) s.signalled.replies.push(s.pendingExtension.revision);
   },
   TaskEscalated(s, { data }) {
     s.supervisor = { ...data.to };
     s.escalation = fact(s, data.at);
   },
   ExtensionRequested(s, { data }) {
-    s.pendingExtension = { revision: s.version, at: data.at, requestedDeadline: data.requestedDeadline };
+    s.pendingExtension = {
+      revision: s.version,
+      at: data.at,
+      requestedDeadline: data.requestedDeadline,
+      currentDeadline: data.currentDeadline,
+    };
   },
   ExtensionApproved(s, { data }) {
     s.pendingExtension = undefined;
@@ -87,10 +135,13 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   ExtensionRejected(s, { data }) {
     s.pendingExtension = undefined;
     s.extensions.push({ revision: s.version, at: data.at, outcome: 'rejected' });
+    // A reply that came late gives back the time the timely request waited (不计入单位办理时间).
+    s.deadline = data.deadline;
   },
   ClosureRequested(s, { data }) {
     s.status = 'closure-requested';
     s.closureRequest = fact(s, data.at);
+    s.partialClosure = data.partial !== undefined ? true : undefined;
     if (!s.firstClosureRequest) s.firstClosureRequest = s.closureRequest;
   },
   ClosureReviewed(s, { data }) {
@@ -99,12 +150,21 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   },
   TaskClosed(s, { data }) {
     s.status = 'closed';
-    s.closed = { revision: s.version, at: data.at, suggestedGrade: data.suggestedGrade, grade: data.grade };
+    s.closed = {
+      revision: s.version,
+      at: data.at,
+      suggestedGrade: data.suggestedGrade,
+      grade: data.grade,
+      ...(data.coUnitGrades === undefined
+        ? {}
+        : { coUnitGrades: data.coUnitGrades.map((g) => structuredClone(g)) }),
+    };
     s.grade = data.grade;
   },
   ClosureRejected(s, { data }) {
     s.status = 'in-progress';
     s.closureRequest = undefined;
+    s.partialClosure = undefined;
     s.closureReview = undefined;
     s.closureRejections.push(fact(s, data.at));
   },

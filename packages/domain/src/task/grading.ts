@@ -3,6 +3,7 @@ import type { DomainContext } from '../policy';
 import type { EventRef, GradeReason } from './events';
 import { dueTimes, metOnTime } from './due-times';
 import type { Fact, TaskState } from './state';
+import type { DueTime } from './due-times';
 
 /** The engine's suggested grade with its reasons; the first reason is the decisive one. */
 export interface GradeSuggestion {
@@ -68,18 +69,41 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
     );
 
   const limits = dueTimes(state, ctx);
+  const nowMs = Date.parse(now);
+  const late = (d: DueTime) => (d.metBy ? !metOnTime(d) : nowMs > Date.parse(d.due));
+  // The unit's own time limits short of the deadline: 13710 milestones, plan milestones, periodic reports.
   const lateMilestones = limits.filter(
-    (d) => d.kind === 'milestone' && (d.metBy ? !metOnTime(d) : Date.parse(now) > Date.parse(d.due)),
+    (d) => (d.kind === 'milestone' || d.kind === 'plan-milestone' || d.kind === 'report') && late(d),
   );
-  const feedback = limits.find((d) => d.id === 'first-feedback');
-  const feedbackLate =
-    feedback !== undefined &&
-    (feedback.metBy ? !metOnTime(feedback) : Date.parse(now) > Date.parse(feedback.due));
-  if (feedbackLate && state.urges.length > 0)
-    add('poor', 'late-report-after-urging', 'did not report on time and was urged (未能按时报告，经催办)', [
-      ...(state.firstLeadReport ? [ref('ProgressReported', state.firstLeadReport)] : []),
-      ...state.urges.map((f) => ref('TaskUrged', f)),
-    ]);
+  // 未能按时报告…经催办后仍未办理: a report that was due and had not come when the unit was urged. The
+  // urge must fall after the report was due and before the report came (or still has not).
+  for (const d of limits.filter((x) => (x.id === 'first-feedback' || x.kind === 'report') && late(x))) {
+    const urgedMeanwhile = state.urges.filter(
+      (u) => Date.parse(u.at) > Date.parse(d.due) && (!d.metBy || Date.parse(u.at) < Date.parse(d.metBy.at)),
+    );
+    if (urgedMeanwhile.length > 0) {
+      add(
+        'poor',
+        'late-report-after-urging',
+        `${d.id === 'first-feedback' ? 'the first feedback' : `periodic report ${d.id.slice('report-'.length)}`}, due ${ctx.calendar.localDateTime(d.due)}, ${d.metBy ? 'came only' : 'had not come'} after urging (未能按时报告，经催办后仍未办理)`,
+        [...(d.metBy ? [ref(d.metByType!, d.metBy)] : []), ...urgedMeanwhile.map((f) => ref('TaskUrged', f))],
+      );
+      break;
+    }
+  }
+  // A written notice asked for a reply by a date, and none came by then.
+  for (const d of limits.filter((x) => x.kind === 'notice-response' && late(x))) {
+    const notice = state.notices.find((n) => `notice:${n.noticeNo}` === d.id)!;
+    add(
+      'poor',
+      'notice-unanswered',
+      `did not reply to written notice ${notice.noticeNo} by ${ctx.calendar.localDateTime(d.due)} (书面督办后仍未办理)`,
+      [
+        ref('SupervisionNoticeIssued', notice),
+        ...(notice.responded ? [ref('NoticeResponded', notice.responded)] : []),
+      ],
+    );
+  }
   for (const f of state.lookBacksFailed)
     add('poor', 'rectification-failed', 'rectification look-back failed (整改不到位)', [
       ref('LookBackReviewed', f),
@@ -95,7 +119,14 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
 
   const request = state.closureRequest;
   const extended = state.extensions.filter((e) => e.outcome === 'approved');
-  if (request && !deadlinePassed) {
+  if (request && !deadlinePassed && state.partialClosure)
+    add(
+      'basic',
+      'partial-explained',
+      'not fully completed for objective reasons, explained with the closure request and approved with it (因客观原因未能全面完成，解释说明经批准认同)',
+      [ref('ClosureRequested', request)],
+    );
+  else if (request && !deadlinePassed) {
     const early =
       ctx.calendar.workingDaysBetween(request.at, state.deadline) >= ctx.policy.aheadOfDeadlineWorkingDays;
     // "Proactive" (积极主动): early, unprompted, no extension, and no 13710 limit missed on the way.
@@ -143,4 +174,54 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
   );
   const ordered = [...reasons.filter((r) => r.grade === grade), ...reasons.filter((r) => r.grade !== grade)];
   return { grade, reasons: ordered };
+};
+
+/**
+ * A co-unit (协办单位) graded on its own part (细化各自职责): it reported on its duty on time, late, or
+ * never. On time, it shares a task completed on time (good) or not (basic); late, basic; never, poor
+ * (配合不力). The first report is on time when it came by the task's first-feedback limit — or, with no
+ * such limit, by the closure request.
+ */
+export const suggestCoUnitGrade = (
+  state: TaskState,
+  unitId: string,
+  now: string,
+  ctx: DomainContext,
+): GradeSuggestion => {
+  const own = state.coUnitReports.find((r) => r.unitId === unitId);
+  const duty = state.coUnitDuties.find((d) => d.unitId === unitId)?.duty;
+  const part = duty ? `its part (${duty.length > 60 ? `${duty.slice(0, 57)}...` : duty})` : 'its part';
+  if (!own)
+    return {
+      grade: 'poor',
+      reasons: [
+        {
+          grade: 'poor',
+          rule: 'co-unit-no-report',
+          text: `never reported on ${part} (协办单位未报告配合工作情况)`,
+          events: state.assigned ? [ref('TaskAssigned', state.assigned)] : [],
+        },
+      ],
+    };
+  const feedback = dueTimes(state, ctx).find((d) => d.id === 'first-feedback');
+  const by = feedback?.due ?? state.closureRequest?.at ?? now;
+  const onTime = Date.parse(own.first.at) <= Date.parse(by);
+  const taskOnTime =
+    state.closureRequest !== undefined && Date.parse(state.closureRequest.at) <= Date.parse(state.deadline);
+  const grade: Grade = onTime ? (taskOnTime ? 'good' : 'basic') : 'basic';
+  return {
+    grade,
+    reasons: [
+      {
+        grade,
+        rule: onTime ? (taskOnTime ? 'co-unit-on-time' : 'co-unit-on-time-task-late') : 'co-unit-late',
+        text: onTime
+          ? taskOnTime
+            ? `reported on ${part} in time, and the task was done within its deadline (积极配合)`
+            : `reported on ${part} in time; the task was not done within its deadline`
+          : `first reported on ${part} only on ${ctx.calendar.localDateTime(own.first.at)}, after ${ctx.calendar.localDateTime(by)}`,
+        events: [ref('ProgressReported', own.first)],
+      },
+    ],
+  };
 };

@@ -14,7 +14,7 @@ export * from './state';
 export * from './vocabulary';
 export { taskRecipes, applyTask, evolveTask } from './evolve';
 export { decideTask, ACCEPTED_WHEN_CLOSED, type Decision } from './decide';
-export { suggestGrade, type GradeSuggestion } from './grading';
+export { suggestGrade, suggestCoUnitGrade, type GradeSuggestion } from './grading';
 export {
   dueSignals,
   dueTimes,

@@ -1,5 +1,6 @@
 import type { Grade } from '../grade';
-import type { Complexity, Origin, Supervisor, TaskSource, TimeLimit } from './vocabulary';
+import type { Complexity, Origin, ReportingCadence, Supervisor, TaskSource, TimeLimit } from './vocabulary';
+import type { CoUnitGrade } from './events';
 
 /**
  * The task as the decider sees it: what the events so far establish. Plain data (arrays, no Maps) so
@@ -46,6 +47,14 @@ export interface TaskState {
   deputyInCharge?: string;
   /** Time limits set at assignment; absent for tasks recorded before they were kept (then computed). */
   timeLimits?: TimeLimit[];
+  /** Periodic reports owed until closure, set at assignment. */
+  reportingCadence?: ReportingCadence;
+  /** Each co-unit's part (细化各自职责). */
+  coUnitDuties: Array<{ unitId: string; duty: string }>;
+  /** What each co-unit reported on its part: first and last report, and how many. */
+  coUnitReports: Array<{ unitId: string; first: Fact; last: Fact; count: number }>;
+  /** The major special project (重大专项) the task is a stage of. */
+  project?: string;
   sectionId: string;
   supervisor: Supervisor;
   assigned?: Fact;
@@ -54,35 +63,51 @@ export interface TaskState {
   originalDeadline: string;
   accepted?: Fact;
   workPlan?: Fact & { version: number; datedMilestones: boolean };
+  /** The standing work plan's dated milestones, each met by a report that says so. */
+  planMilestones: Array<{ name: string; due: string; met?: Fact }>;
   /** First work plan with dated milestones: meets the 13710 one-month milestone for a major item. */
   planWithMilestones?: Fact;
   firstLeadReport?: Fact;
   lastLeadReport?: Fact & { status: 'on-track' | 'difficulty' };
   leadReports: number;
+  /** Every report of the lead unit, in order: what periodic reporting is checked against. */
+  leadReportTimes: Fact[];
   contributions: number;
   percentComplete: number;
   /** A difficulty reported by the lead unit and not yet followed by an on-track report. */
   openDifficulty?: Fact;
+  /** Every difficulty reported (by revision of its report) and the office's answer, once given. */
+  difficulties: Array<Fact & { answered?: Fact }>;
   urges: Fact[];
   warnings: Array<Fact & { level: 'yellow' | 'red' }>;
-  notices: Array<Fact & { noticeNo: string }>;
+  notices: Array<Fact & { noticeNo: string; respondBy?: string; responded?: Fact }>;
   escalation?: Fact;
-  pendingExtension?: Fact & { requestedDeadline: string };
+  pendingExtension?: Fact & { requestedDeadline: string; currentDeadline: string };
   extensions: Array<Fact & { outcome: 'approved' | 'rejected' }>;
   /** The closure request that stands: pending, under review or approved; a sent-back one is removed. */
   closureRequest?: Fact;
+  /** The standing closure request completes only part of the task, for reasons explained. */
+  partialClosure?: boolean;
   /** The first closure request ever made, even if sent back (kept for audit and scoring). */
   firstClosureRequest?: Fact;
   closureReview?: Fact & { proposedGrade: Grade };
   closureRejections: Fact[];
   /** The closure: the engine's suggestion and the approver's grade (before any TaskRegraded). */
-  closed?: Fact & { suggestedGrade: Grade; grade: Grade };
+  closed?: Fact & { suggestedGrade: Grade; grade: Grade; coUnitGrades?: CoUnitGrade[] };
   /** The grade that counts: the approver's, changed afterwards only by TaskRegraded. */
   grade?: Grade;
   /** Every change of the grade after closure, in order (a published 通报 books each as a correction). */
   regrades: Array<Fact & { from: Grade; to: Grade }>;
   /** Due times already turned into events, so CheckDeadlines emits each exactly once. */
-  signalled: { approaching: string[]; missed: string[]; milestones: string[] };
+  signalled: {
+    approaching: string[];
+    missed: string[];
+    milestones: string[];
+    /** Extension requests (by revision) whose overdue reply was signalled. */
+    replies: number[];
+    /** Notices whose missed response was signalled. */
+    noticeResponses: string[];
+  };
   deadlinesMissed: Array<Fact & { deadline: string }>;
   milestonesMissed: Array<Fact & { milestone: string }>;
   rectifications: Rectification[];
@@ -98,6 +123,9 @@ export const initialTaskState = (): TaskState => ({
   taskForceId: undefined,
   deputyInCharge: undefined,
   timeLimits: undefined,
+  reportingCadence: undefined,
+  project: undefined,
+  partialClosure: undefined,
   assigned: undefined,
   accepted: undefined,
   workPlan: undefined,
@@ -121,6 +149,11 @@ export const initialTaskState = (): TaskState => ({
   complexity: 'ordinary',
   leadUnit: '',
   coUnits: [],
+  coUnitDuties: [],
+  coUnitReports: [],
+  planMilestones: [],
+  leadReportTimes: [],
+  difficulties: [],
   origin: { kind: 'main-leader', leaderId: '' },
   sectionId: '',
   supervisor: { kind: 'inspection-office' },
@@ -134,7 +167,7 @@ export const initialTaskState = (): TaskState => ({
   notices: [],
   extensions: [],
   closureRejections: [],
-  signalled: { approaching: [], missed: [], milestones: [] },
+  signalled: { approaching: [], missed: [], milestones: [], replies: [], noticeResponses: [] },
   deadlinesMissed: [],
   milestonesMissed: [],
   rectifications: [],

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
-import { Id, Instant, NonEmptyString, ShortText, nonEmptyArray, refine } from '../codec';
+import { Id, Instant, NonEmptyString, ShortText, intRange, nonEmptyArray, refine } from '../codec';
+import { Grade } from '../grade';
 
 /** Shared value codecs of the task aggregate's commands and events. */
 
@@ -87,6 +88,40 @@ export const TimeLimit = t.strict(
   'TimeLimit',
 );
 export type TimeLimit = t.TypeOf<typeof TimeLimit>;
+
+/** 细化各自职责: what one co-unit (协办单位) is to do on a task. */
+export const CoUnitDuty = t.strict({ unitId: Id, duty: NonEmptyString }, 'CoUnitDuty');
+export type CoUnitDuty = t.TypeOf<typeof CoUnitDuty>;
+
+/** A closure that completes part of the task, for objective reasons explained (基本落实, second limb). */
+export const PartialCompletion = t.strict({ explanation: NonEmptyString }, 'PartialCompletion');
+
+/** A co-unit's final grade, when the approver grades it otherwise than suggested (with why). */
+export const CoUnitGradeDecision = t.intersection(
+  [t.strict({ unitId: Id, grade: Grade }), t.exact(t.partial({ justification: NonEmptyString }))],
+  'CoUnitGradeDecision',
+);
+
+/** Periodic reports a long task owes until closure (跟踪到底): every so many months or working days. */
+export const ReportingCadence = t.strict(
+  {
+    every: t.union([
+      t.strict({ months: intRange(1, 12, 'Months') }),
+      t.strict({ workingDays: intRange(1, 250, 'WorkingDays') }),
+    ]),
+  },
+  'ReportingCadence',
+);
+export type ReportingCadence = t.TypeOf<typeof ReportingCadence>;
+
+/** Categories of suspected offence a judicial referral names (移送司法机关, 涉嫌违法犯罪). */
+export const OffenceCategory = t.keyof({
+  'dereliction-of-duty': null, // 玩忽职守、失职
+  'abuse-of-power': null, // 滥用职权
+  'bribery-or-corruption': null, // 贪污贿赂
+  falsification: null, // 弄虚作假、虚报瞒报
+  other: null,
+});
 
 export const PlanMilestone = t.strict({ name: ShortText, due: Instant }, 'PlanMilestone');
 

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { commandCodec } from '../message';
-import { Id, Instant, NonEmptyString, list, nonEmptyArray } from '../codec';
-import { LeaderApproval } from '../task/vocabulary';
+import { Count, Id, Instant, NonEmptyString, ShortText, list, nonEmptyArray } from '../codec';
+import { LeaderApproval, OffenceCategory } from '../task/vocabulary';
 
 /**
  * Commands on a unit (stream `unit-<unitId>`): key inspections (重点督查) and accountability acts
@@ -18,6 +18,9 @@ export const InspectionMethod = t.keyof({
   questionnaires: null, // 问卷调查
   'unannounced-visits': null, // 明察暗访
 });
+
+/** What a referral rests on: an event (stream and revision), e.g. a DeadlineMissed or an InterviewRecorded. */
+export const Grounds = t.strict({ streamId: ShortText, revision: Count, type: ShortText }, 'Grounds');
 
 export const Interviewee = t.keyof({ principal: null, 'deputy-in-charge': null }); // 主要负责人 / 分管负责人
 
@@ -38,13 +41,27 @@ export const UnitCommands = {
     reason: NonEmptyString,
     scheduledFor: Instant,
   }),
-  RecordInterview: command('RecordInterview', { interviewId: Id, summary: NonEmptyString }),
-  /** 移交纪检监察机关 / 移送司法机关 */
-  ReferToDiscipline: command('ReferToDiscipline', {
-    referralId: Id,
-    to: t.keyof({ 'discipline-inspection': null, judicial: null }),
-    reason: NonEmptyString,
-  }),
+  /** A held interview; `heldAt` when recorded later than it was held. */
+  RecordInterview: command(
+    'RecordInterview',
+    { interviewId: Id, summary: NonEmptyString },
+    { heldAt: Instant },
+  ),
+  /**
+   * 移交纪检监察机关 / 移送司法机关: with the main leader's approval, naming the events and flags it rests
+   * on; a judicial referral names the suspected offence (涉嫌违法犯罪).
+   */
+  ReferToDiscipline: command(
+    'ReferToDiscipline',
+    {
+      referralId: Id,
+      to: t.keyof({ 'discipline-inspection': null, judicial: null }),
+      reason: NonEmptyString,
+      approval: LeaderApproval,
+      evidence: nonEmptyArray(Grounds, 'Evidence'),
+    },
+    { offence: OffenceCategory },
+  ),
   /** 通报表扬 */
   PublishCommendation: command('PublishCommendation', { commendationId: Id, reason: NonEmptyString }),
   /** 通报批评 */

@@ -12,13 +12,31 @@ type Handler<K extends UnitCommandType> = (
   command: UnitCommandOf<K>,
   state: UnitState,
   ctx: DomainContext,
+  facts: UnitFacts,
 ) => Decision;
+
+/**
+ * What only the engine can tell the unit decider: which of the tasks an inspection names are on record
+ * (they live in other streams). Without it the names are not checked.
+ */
+export interface UnitFacts {
+  readonly tasksOnRecord?: ReadonlySet<string>;
+}
 
 const nothing: Decision = right([]);
 
 const handlers: { readonly [K in UnitCommandType]: Handler<K> } = {
-  RecordInspection({ data, at }, s, ctx) {
+  RecordInspection({ data, at }, s, ctx, facts) {
     if (s.inspections.some((i) => i.id === data.inspectionId)) return nothing;
+    const missing = facts.tasksOnRecord ? data.taskIds.findIndex((id) => !facts.tasksOnRecord!.has(id)) : -1;
+    if (missing >= 0)
+      return left(
+        domainError(
+          'TaskNotFound',
+          `task ${data.taskIds[missing]} is not on record`,
+          `data.taskIds.${missing}`,
+        ),
+      );
     const org = ctx.organisation;
     if (org && data.approval.by !== org.mainLeader)
       return left(
@@ -82,10 +100,44 @@ const handlers: { readonly [K in UnitCommandType]: Handler<K> } = {
         ),
       );
     if (interview.status === 'held') return nothing;
+    const heldAt = data.heldAt ?? at;
+    if (Date.parse(heldAt) < Date.parse(interview.scheduledFor))
+      return left(
+        domainError(
+          'InterviewNotYetHeld',
+          `interview ${data.interviewId} is scheduled for ${interview.scheduledFor}, after ${heldAt}`,
+          data.heldAt === undefined ? 'at' : 'data.heldAt',
+        ),
+      );
+    if (Date.parse(heldAt) > Date.parse(at))
+      return left(
+        domainError(
+          'InterviewNotYetHeld',
+          `heldAt ${heldAt} is after the time it is recorded`,
+          'data.heldAt',
+        ),
+      );
     return right([{ type: 'InterviewRecorded', data: { ...data, at } }]);
   },
-  ReferToDiscipline({ data, at }, s) {
+  ReferToDiscipline({ data, at }, s, ctx) {
     if (s.referrals.includes(data.referralId)) return nothing;
+    const main = ctx.organisation?.mainLeader;
+    if (ctx.organisation && data.approval.by !== main)
+      return left(
+        domainError(
+          'WrongApprover',
+          `a referral is approved by the main leader: ${data.approval.by} is not the main leader on record (${main ?? 'none'})`,
+          'data.approval.by',
+        ),
+      );
+    if (data.to === 'judicial' && data.offence === undefined)
+      return left(
+        domainError(
+          'ReferralNeedsGrounds',
+          'a judicial referral names the suspected offence',
+          'data.offence',
+        ),
+      );
     return right([{ type: 'ReferredToDiscipline', data: { ...data, at } }]);
   },
   PublishCommendation({ data, at }, s) {
@@ -99,7 +151,12 @@ const handlers: { readonly [K in UnitCommandType]: Handler<K> } = {
 };
 
 /** Only the main leader or the inspection office acts on a unit's record (docs/domain.md). */
-export const decideUnit = (command: UnitCommand, state: UnitState, ctx: DomainContext): Decision => {
+export const decideUnit = (
+  command: UnitCommand,
+  state: UnitState,
+  ctx: DomainContext,
+  facts: UnitFacts = {},
+): Decision => {
   const { actor } = command;
   if (actor.kind === 'auditor')
     return left(
@@ -132,5 +189,5 @@ export const decideUnit = (command: UnitCommand, state: UnitState, ctx: DomainCo
         'actor',
       ),
     );
-  return (handlers[command.type] as Handler<UnitCommandType>)(command as never, state, ctx);
+  return (handlers[command.type] as Handler<UnitCommandType>)(command as never, state, ctx, facts);
 };

@@ -1,8 +1,8 @@
 import * as t from 'io-ts';
 import { eventCodec } from '../message';
 import { Id, Instant, NonEmptyString, ShortText, list } from '../codec';
-import { LeaderApproval } from '../task/vocabulary';
-import { InspectionMethod, Interviewee } from './commands';
+import { LeaderApproval, OffenceCategory } from '../task/vocabulary';
+import { Grounds, InspectionMethod, Interviewee } from './commands';
 
 /** Events of the unit aggregate: the versioned storage contract (schema version 1). */
 const event = eventCodec({ unitId: Id });
@@ -23,12 +23,21 @@ export const UnitEvents = {
     reason: NonEmptyString,
     scheduledFor: Instant,
   }),
-  InterviewRecorded: event('InterviewRecorded', { interviewId: Id, summary: NonEmptyString }),
-  ReferredToDiscipline: event('ReferredToDiscipline', {
-    referralId: Id,
-    to: t.keyof({ 'discipline-inspection': null, judicial: null }),
-    reason: NonEmptyString,
-  }),
+  InterviewRecorded: event(
+    'InterviewRecorded',
+    { interviewId: Id, summary: NonEmptyString },
+    { heldAt: Instant },
+  ),
+  ReferredToDiscipline: event(
+    'ReferredToDiscipline',
+    {
+      referralId: Id,
+      to: t.keyof({ 'discipline-inspection': null, judicial: null }),
+      reason: NonEmptyString,
+    },
+    // Absent in histories recorded before referrals needed their grounds.
+    { approval: LeaderApproval, evidence: list(Grounds, 'Evidence'), offence: OffenceCategory },
+  ),
   CommendationPublished: event('CommendationPublished', { commendationId: Id, reason: NonEmptyString }),
   CriticismPublished: event('CriticismPublished', { criticismId: Id, reason: NonEmptyString }),
 };

@@ -10,7 +10,7 @@ import { applyUnit, evolveUnit, initialUnitState, type UnitState } from './state
 export * from './commands';
 export * from './events';
 export * from './state';
-export { decideUnit } from './decide';
+export { decideUnit, type UnitFacts } from './decide';
 
 export type UnitDecider = Decider<UnitCommand, UnitEvent, UnitState>;
 

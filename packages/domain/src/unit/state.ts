@@ -6,7 +6,7 @@ export interface UnitState {
   version: number;
   unitId: string;
   inspections: Array<{ id: string; quarter: string }>;
-  interviews: Array<{ id: string; status: 'scheduled' | 'held'; revision: number }>;
+  interviews: Array<{ id: string; status: 'scheduled' | 'held'; revision: number; scheduledFor: string }>;
   referrals: string[];
   commendations: string[];
   criticisms: string[];
@@ -31,7 +31,12 @@ export const unitRecipes: { readonly [K in UnitEventType]: Recipe<K> } = {
   },
   InterviewScheduled(s, { data }) {
     s.unitId = data.unitId;
-    s.interviews.push({ id: data.interviewId, status: 'scheduled', revision: s.version });
+    s.interviews.push({
+      id: data.interviewId,
+      status: 'scheduled',
+      revision: s.version,
+      scheduledFor: data.scheduledFor,
+    });
   },
   InterviewRecorded(s, { data }) {
     const i = s.interviews.find((x) => x.id === data.interviewId);

@@ -39,16 +39,28 @@ export const accountabilityFlags = (
    */
   const low = (q: string): Map<string, Evidence[]> => {
     const published = model.office.rankings[q];
-    const ranking: ReadonlyArray<{ unitId: string; score: number }> = published
-      ? published.units
-      : unitScorecard(model, q, scoringPolicyFor(model.office, q).policy, ctx);
+    const ranking: ReadonlyArray<{
+      unitId: string;
+      score: number;
+      lines: ReadonlyArray<{ kind: string; evidence: readonly Evidence[] }>;
+    }> = published ? published.units : unitScorecard(model, q, scoringPolicyFor(model.office, q).policy, ctx);
     const out = new Map<string, Evidence[]>();
     if (ranking.length < p.minRankedUnits) return out;
-    const evidence: Evidence[] = published
-      ? [{ streamId: OFFICE_STREAM_ID, revision: published.revision, type: 'QuarterlyRankingPublished' }]
-      : [];
+    // The evidence: the published 通报 when there is one, else the graded events the score rests on.
     for (const s of ranking.slice(Math.max(0, ranking.length - p.bottomN)))
-      if (s.score < p.lowRankBelowScore) out.set(s.unitId, evidence);
+      if (s.score < p.lowRankBelowScore)
+        out.set(
+          s.unitId,
+          published
+            ? [
+                {
+                  streamId: OFFICE_STREAM_ID,
+                  revision: published.revision,
+                  type: 'QuarterlyRankingPublished',
+                },
+              ]
+            : s.lines.filter((l) => l.kind === 'grade').flatMap((l) => l.evidence),
+        );
     return out;
   };
 

@@ -9,3 +9,4 @@ export * from './accountability';
 export * from './audit-timeline';
 export * from './quarters';
 export * from './publication';
+export * from './project-stages';

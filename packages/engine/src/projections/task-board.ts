@@ -25,6 +25,12 @@ export interface TaskCard {
   readonly percentComplete: number;
   readonly urges: number;
   readonly openRectifications: readonly string[];
+  /** The work plan's dated milestones (工作矩阵图节点): due, and when met. */
+  readonly milestones: ReadonlyArray<{
+    readonly name: string;
+    readonly due: string;
+    readonly metAt?: string;
+  }>;
   readonly suggestedGrade: Grade;
   readonly finalGrade?: Grade;
   readonly closedAt?: string;
@@ -46,6 +52,11 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
   percentComplete: state.percentComplete,
   urges: state.urges.length,
   openRectifications: state.rectifications.filter((r) => r.status !== 'passed').map((r) => r.id),
+  milestones: state.planMilestones.map((m) => ({
+    name: m.name,
+    due: m.due,
+    ...(m.met ? { metAt: m.met.at } : {}),
+  })),
   // For a closed task the suggestion is the one made at closure; for an open one, as of now.
   suggestedGrade: state.closed ? state.closed.suggestedGrade : suggestGrade(state, now, ctx).grade,
   ...(state.grade ? { finalGrade: state.grade } : {}),

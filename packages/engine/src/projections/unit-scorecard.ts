@@ -3,6 +3,7 @@ import {
   metOnTime,
   OFFICE_STREAM_ID,
   scoringPolicyFor,
+  suggestCoUnitGrade,
   suggestGrade,
   type DomainContext,
   type DueTime,
@@ -68,7 +69,7 @@ const taskDeductions = (
       text: `first feedback due ${local(feedback.due)} ${feedback.metBy ? `came ${local(feedback.metBy.at)}` : 'never came'} (未按时反馈)`,
       points: policy.deductions.lateFeedback,
       evidence: feedback.metBy
-        ? [ev('ProgressReported', feedback.metBy.revision)]
+        ? [ev(feedback.metByType ?? 'ProgressReported', feedback.metBy.revision)]
         : [ev('TaskAssigned', t.assigned!.revision)],
     });
   const deadline = times.find((d) => d.kind === 'deadline');
@@ -195,19 +196,28 @@ export const quarterScorecard = (
     ];
     for (const [unitId, role, weight, share] of roles) {
       const a = acc(unitId);
-      a.byGrade[grade] += 1;
-      a.weighted += policy.gradePoints[grade] * weight;
+      // A co-unit is graded on its own part (细化各自职责): its grade at closure, or as suggested now;
+      // closures recorded before co-units were graded carry the task's grade for them.
+      const own =
+        role === 'lead unit'
+          ? grade
+          : provisional
+            ? suggestCoUnitGrade(t, unitId, end, ctx).grade
+            : (t.closed!.coUnitGrades?.find((c) => c.unitId === unitId)?.grade ?? grade);
+      a.byGrade[own] += 1;
+      a.weighted += policy.gradePoints[own] * weight;
       a.weights += weight;
       if (overdue) a.overdue += 1;
+      const onOwnPart = role === 'co-unit' && (provisional || t.closed!.coUnitGrades !== undefined);
       a.lines.push({
         kind: 'grade',
         taskId: t.taskId,
         weight,
-        grade,
-        points: round2(policy.gradePoints[grade] * weight),
+        grade: own,
+        points: round2(policy.gradePoints[own] * weight),
         text: provisional
-          ? `${t.taskId} as ${role}${t.key ? ', key task' : ''}: open past its deadline ${ctx.calendar.localDateTime(t.deadline)} on ${ctx.calendar.localDateTime(end)}, suggested ${grade} = ${policy.gradePoints[grade]} points × weight ${weight} (provisional: 逾期未办结)`
-          : `${t.taskId} as ${role}${t.key ? ', key task' : ''}: ${grade} = ${policy.gradePoints[grade]} points × weight ${weight}`,
+          ? `${t.taskId} as ${role}${t.key ? ', key task' : ''}: open past its deadline ${ctx.calendar.localDateTime(t.deadline)} on ${ctx.calendar.localDateTime(end)}, suggested ${own}${onOwnPart ? ' on its own part' : ''} = ${policy.gradePoints[own]} points × weight ${weight} (provisional: 逾期未办结)`
+          : `${t.taskId} as ${role}${t.key ? ', key task' : ''}: ${own}${onOwnPart ? ' on its own part' : ''} = ${policy.gradePoints[own]} points × weight ${weight}`,
         evidence: [gradeEvidence],
       });
       for (const d of deductions) {

@@ -6,7 +6,12 @@ import type { SupervisionModel } from './supervision-model';
 export interface Warning {
   readonly taskId: string;
   readonly leadUnit: string;
-  readonly kind: 'overdue' | 'approaching' | 'repeatedly-urged' | 'difficulty-unanswered';
+  readonly kind:
+    | 'overdue'
+    | 'approaching'
+    | 'repeatedly-urged'
+    | 'difficulty-unanswered' // the office has not answered a difficulty reported (困难和问题)
+    | 'reply-overdue'; // the section's answer to an extension request is late: the office's own delay
   readonly text: string;
   /** Revisions in the task's stream behind the warning. */
   readonly revisions: readonly number[];
@@ -24,7 +29,8 @@ export const warnings = (
     if (t.status === 'none' || t.status === 'closed') continue;
     const base = { taskId: t.taskId, leadUnit: t.leadUnit };
     const light = lightOf(t, now, ctx);
-    const passed = dueTimes(t, ctx).filter((d) => !d.metBy && nowMs > Date.parse(d.due));
+    const times = dueTimes(t, ctx);
+    const passed = times.filter((d) => d.owner === 'unit' && !d.metBy && nowMs > Date.parse(d.due));
     if (light === 'red' && passed.length > 0)
       out.push({
         ...base,
@@ -46,15 +52,32 @@ export const warnings = (
         text: `urged ${t.urges.length} times`,
         revisions: t.urges.map((u) => u.revision),
       });
-    if (
-      t.openDifficulty &&
-      ctx.calendar.workingDaysBetween(t.openDifficulty.at, now) >= policy.difficultyFollowUpWorkingDays
-    )
+    // A difficulty the office has not answered (nor the unit reported back on track since) after the
+    // policy's working days: the office owes the unit a decision (帮助基层解决困难和问题).
+    const unanswered = t.difficulties.filter(
+      (d) =>
+        !d.answered &&
+        !(
+          t.lastLeadReport &&
+          t.lastLeadReport.revision > d.revision &&
+          t.lastLeadReport.status === 'on-track'
+        ) &&
+        ctx.calendar.workingDaysBetween(d.at, now) >= policy.difficultyFollowUpWorkingDays,
+    );
+    if (unanswered.length > 0)
       out.push({
         ...base,
         kind: 'difficulty-unanswered',
-        text: `difficulty reported on ${ctx.calendar.localDateTime(t.openDifficulty.at)} without an on-track report since`,
-        revisions: [t.openDifficulty.revision],
+        text: `difficulty reported on ${unanswered.map((d) => ctx.calendar.localDateTime(d.at)).join(', ')} has had no answer from the office for ${policy.difficultyFollowUpWorkingDays} working days or more`,
+        revisions: unanswered.map((d) => d.revision),
+      });
+    const reply = times.find((d) => d.kind === 'extension-reply' && nowMs > Date.parse(d.due));
+    if (reply && t.pendingExtension)
+      out.push({
+        ...base,
+        kind: 'reply-overdue',
+        text: `${reply.label} was due ${ctx.calendar.localDateTime(reply.due)}`,
+        revisions: [t.pendingExtension.revision],
       });
   }
   return out;

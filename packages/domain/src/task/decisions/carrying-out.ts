@@ -2,7 +2,7 @@ import { fail, emit, nothing, later, denied, type Handlers } from './shared';
 import { isLeadUnit, isCoUnit } from './roles';
 
 /** 承办 and 反馈: the lead unit accepts, plans and reports; co-units contribute. */
-export const carryingOut: Handlers<'AcceptTask' | 'SubmitWorkPlan' | 'ReportProgress'> = {
+export const carryingOut: Handlers<'AcceptTask' | 'SubmitWorkPlan' | 'ReportProgress' | 'RespondToNotice'> = {
   AcceptTask({ data, actor, at }, s) {
     if (!isLeadUnit(actor, s))
       return denied(actor, `accept task ${s.taskId}: only its lead unit ${s.leadUnit} signs for it`);
@@ -47,6 +47,19 @@ export const carryingOut: Handlers<'AcceptTask' | 'SubmitWorkPlan' | 'ReportProg
       return denied(actor, `report on task ${s.taskId}: the lead unit reports, co-units contribute`);
     if (lead && s.status === 'assigned')
       return fail('TaskNotAccepted', `task ${s.taskId} has not been accepted yet`);
+    const unknown = (data.milestonesMet ?? []).find((name) => !s.planMilestones.some((m) => m.name === name));
+    if (unknown !== undefined)
+      return fail(
+        'PlanMilestoneUnknown',
+        `the work plan has no milestone "${unknown}"`,
+        'data.milestonesMet',
+      );
+    if (!lead && data.milestonesMet?.length)
+      return fail(
+        'PlanMilestoneUnknown',
+        "the lead unit reports the plan's milestones met",
+        'data.milestonesMet',
+      );
     if (data.status === 'difficulty') {
       if (!data.difficulties?.trim())
         return fail('DifficultyNeedsDetails', 'state the difficulties met', 'data.difficulties');
@@ -65,7 +78,24 @@ export const carryingOut: Handlers<'AcceptTask' | 'SubmitWorkPlan' | 'ReportProg
         percentComplete: data.percentComplete,
         ...(data.difficulties === undefined ? {} : { difficulties: data.difficulties }),
         ...(data.proposals === undefined ? {} : { proposals: data.proposals }),
+        ...(data.milestonesMet?.length ? { milestonesMet: [...new Set(data.milestonesMet)] } : {}),
       },
+    });
+  },
+  RespondToNotice({ data, actor, at }, s) {
+    if (!isLeadUnit(actor, s))
+      return denied(actor, `reply to a written notice on task ${s.taskId}: its lead unit ${s.leadUnit} does`);
+    const notice = s.notices.find((n) => n.noticeNo === data.noticeNo);
+    if (!notice)
+      return fail(
+        'NoticeNotFound',
+        `no notice ${data.noticeNo} was issued on task ${s.taskId}`,
+        'data.noticeNo',
+      );
+    if (notice.responded) return nothing;
+    return emit({
+      type: 'NoticeResponded',
+      data: { taskId: s.taskId, at, noticeNo: data.noticeNo, response: data.response },
     });
   },
 };

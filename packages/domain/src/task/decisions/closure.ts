@@ -1,6 +1,7 @@
 import { fail, emit, nothing, denied, type Handlers } from './shared';
 import { isLeadUnit, isTaskSection, mayApproveClosure } from './roles';
-import { suggestGrade } from '../grading';
+import { suggestCoUnitGrade, suggestGrade } from '../grading';
+import type { CoUnitGrade } from '../events';
 
 /** 办结: the lead unit applies, the section reviews (初审), the leader approves with a grade. */
 export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClosure' | 'RejectClosure'> = {
@@ -21,6 +22,7 @@ export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClos
         summary: data.summary,
         results: data.results,
         ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
+        ...(data.partial === undefined ? {} : { partial: { explanation: data.partial.explanation } }),
       },
     });
   },
@@ -63,6 +65,33 @@ export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClos
         `the suggested grade is ${suggestion.grade}; justify the grade ${data.grade}`,
         'data.justification',
       );
+    // Each co-unit on its own part: the suggestion stands unless the approver grades it otherwise, with why.
+    const decided = data.coUnitGrades ?? [];
+    const stranger = decided.find((d) => !s.coUnits.includes(d.unitId));
+    if (stranger)
+      return fail(
+        'CoUnitDutyMissing',
+        `${stranger.unitId} is not a co-unit of task ${s.taskId}`,
+        'data.coUnitGrades',
+      );
+    const coUnitGrades: CoUnitGrade[] = [];
+    for (const unitId of s.coUnits) {
+      const own = suggestCoUnitGrade(s, unitId, at, ctx);
+      const d = decided.find((x) => x.unitId === unitId);
+      if (d && d.grade !== own.grade && !d.justification)
+        return fail(
+          'JustificationRequired',
+          `the suggested grade of co-unit ${unitId} is ${own.grade}; justify the grade ${d.grade}`,
+          'data.coUnitGrades',
+        );
+      coUnitGrades.push({
+        unitId,
+        grade: d?.grade ?? own.grade,
+        suggestedGrade: own.grade,
+        reasons: [...own.reasons],
+        ...(d?.justification === undefined ? {} : { justification: d.justification }),
+      });
+    }
     return emit({
       type: 'TaskClosed',
       data: {
@@ -74,6 +103,7 @@ export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClos
         reasons: [...suggestion.reasons],
         approvedBy: { kind: actor.kind as 'main-leader' | 'deputy-leader', id: actor.id },
         ...(data.justification === undefined ? {} : { justification: data.justification }),
+        ...(coUnitGrades.length === 0 ? {} : { coUnitGrades }),
       },
     });
   },

@@ -22,6 +22,16 @@ export const deadlines: Handlers<'CheckDeadlines'> = {
               type: 'DeadlineApproaching',
               data: { taskId, at, deadline: due, workingDaysLeft: signal.workingDaysLeft },
             };
+          case 'NoticeResponseMissed':
+            return {
+              type: 'NoticeResponseMissed',
+              data: { taskId, at, noticeNo: signal.due.id.slice('notice:'.length), respondBy: due },
+            };
+          case 'ExtensionReplyOverdue':
+            return {
+              type: 'ExtensionReplyOverdue',
+              data: { taskId, at, requestedAt: s.pendingExtension!.at, due },
+            };
         }
       }),
     );

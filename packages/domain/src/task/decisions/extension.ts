@@ -39,6 +39,8 @@ export const extension: Handlers<'RequestExtension' | 'ApproveExtension' | 'Reje
   ApproveExtension({ data, actor, at }, s, ctx) {
     if (!isTaskSection(actor, s))
       return denied(actor, `decide on an extension: section ${s.sectionId} does, with the leader's approval`);
+    if (s.status === 'closure-requested' || s.status === 'closure-reviewed')
+      return fail('TaskNotInProgress', `task ${s.taskId} applied for closure: its extension request lapsed`);
     if (!s.pendingExtension)
       return s.extensions.at(-1)?.outcome === 'approved'
         ? nothing
@@ -72,13 +74,20 @@ export const extension: Handlers<'RequestExtension' | 'ApproveExtension' | 'Reje
   },
   RejectExtension({ data, actor, at }, s) {
     if (!isTaskSection(actor, s)) return denied(actor, `decide on an extension: section ${s.sectionId} does`);
+    if (s.status === 'closure-requested' || s.status === 'closure-reviewed')
+      return fail('TaskNotInProgress', `task ${s.taskId} applied for closure: its extension request lapsed`);
     if (!s.pendingExtension)
       return s.extensions.at(-1)?.outcome === 'rejected'
         ? nothing
         : fail('NoPendingExtension', `task ${s.taskId} has no pending extension request`);
+    // A timely request waited for its answer: if the answer comes after the deadline, the unit keeps the
+    // time it had left when it asked (the wait is not charged to it).
+    const p = s.pendingExtension;
+    const left = Math.max(0, Date.parse(p.currentDeadline) - Date.parse(p.at));
+    const deadline = later(at, s.deadline) ? new Date(Date.parse(at) + left).toISOString() : s.deadline;
     return emit({
       type: 'ExtensionRejected',
-      data: { taskId: s.taskId, at, deadline: s.deadline, reason: data.reason },
+      data: { taskId: s.taskId, at, deadline, reason: data.reason },
     });
   },
 };

@@ -13,6 +13,7 @@ const sameAssignment = (c: TaskCommandOf<'AssignTask'>, s: TaskState) =>
   (c.data.key ?? false) === s.key &&
   (c.data.complexity === undefined || c.data.complexity === s.complexity) &&
   c.data.taskForceId === s.taskForceId &&
+  c.data.project === s.project &&
   c.data.leadUnit === s.leadUnit &&
   c.data.deadline === s.originalDeadline &&
   c.data.sectionId === s.sectionId &&
@@ -53,6 +54,19 @@ export const registration: Handlers<'AssignTask'> = {
       );
     const dup = data.coUnits.find((u, i) => data.coUnits.indexOf(u) !== i);
     if (dup !== undefined) return fail('DuplicateCoUnit', `co-unit ${dup} is named twice`, 'data.coUnits');
+    const duties = data.coUnitDuties ?? [];
+    const undutied = data.coUnits.find((u) => !duties.some((d) => d.unitId === u));
+    if (undutied !== undefined)
+      return fail('CoUnitDutyMissing', `co-unit ${undutied} has no duty stated`, 'data.coUnitDuties');
+    const stray = duties.find(
+      (d, i) => !data.coUnits.includes(d.unitId) || duties.findIndex((x) => x.unitId === d.unitId) !== i,
+    );
+    if (stray !== undefined)
+      return fail(
+        'CoUnitDutyMissing',
+        `${stray.unitId} is ${data.coUnits.includes(stray.unitId) ? 'given two duties' : 'not a co-unit of the task'}`,
+        'data.coUnitDuties',
+      );
     const org = ctx.organisation;
     let deputyInCharge = data.origin.kind === 'deputy-leader' ? data.origin.leaderId : data.deputyInCharge;
     if (org) {
@@ -95,6 +109,14 @@ export const registration: Handlers<'AssignTask'> = {
         ...(data.taskForceId === undefined ? {} : { taskForceId: data.taskForceId }),
         ...(deputyInCharge === undefined ? {} : { deputyInCharge }),
         timeLimits: timeLimitsAt(at, data.deadline, complexity, ctx),
+        ...(ctx.profile.reporting &&
+        (ctx.profile.reporting.appliesTo === 'all' || ctx.profile.reporting.appliesTo === complexity)
+          ? { reportingCadence: { every: { ...ctx.profile.reporting.every } } }
+          : {}),
+        ...(duties.length === 0
+          ? {}
+          : { coUnitDuties: duties.map((d) => ({ unitId: d.unitId, duty: d.duty })) }),
+        ...(data.project === undefined ? {} : { project: data.project }),
       },
     });
   },
