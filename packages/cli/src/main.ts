@@ -28,6 +28,9 @@ import { inline, terminalText } from './terminal';
 import { verifyCommand } from './verify';
 import { sealCommand } from './seal';
 import { proveCommand, verifyProofCommand } from './prove';
+// The build inlines the version from this package's manifest (a changed manifest rebuilds dist/), so
+// the binary reports the version of the package it was built and shipped in, wherever it is installed.
+import { version } from '../package.json';
 
 /**
  * The `duban` command line. `run(argv, io)` parses `argv` (without `node` and the script), runs one
@@ -152,7 +155,7 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
         'As of: every view (board, warnings, lights, grades, reports) is read at one instant: --as-of when given, ' +
         "otherwise the business time of the history's last event; never the machine's clock.",
     )
-    .version('0.1.0')
+    .version(version)
     .exitOverride()
     .showHelpAfterError('(duban --help lists the commands)')
     .configureOutput(output);

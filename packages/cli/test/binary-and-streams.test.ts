@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readLines } from '../src/ndjson';
 import { duban, ndjson, smallHistory, tempDir, write } from './helpers';
@@ -27,6 +28,17 @@ describe('the duban binary', () => {
     const usage = spawnSync(process.execPath, [BIN, 'verify'], { cwd: dir, encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain("error: missing required argument 'source'");
+  });
+
+  it("reports its package's version, from the built binary and in-process alike", async () => {
+    const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')) as {
+      version: string;
+    };
+    const built = spawnSync(process.execPath, [BIN, '--version'], { cwd: dir, encoding: 'utf8' });
+    expect(built.status).toBe(0);
+    expect(built.stdout).toBe(`${version}\n`);
+    const inProcess = await duban(['--version'], { cwd: dir });
+    expect(inProcess).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('pipes an export into another process unchanged', () => {
