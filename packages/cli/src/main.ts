@@ -80,6 +80,18 @@ export const processIO = (): CliIO => ({
   cwd: process.cwd(),
 });
 
+/**
+ * `verify --heads` takes the FILE of heads to check against. Alone it is a mistake for `--print-heads`;
+ * before SOURCE (`verify --heads history.ndjson`) it took the history as the heads file.
+ */
+const headsUsage = (message: string, options: { heads?: unknown }): string | undefined => {
+  if (message.includes("option '--heads <file>' argument missing"))
+    return 'error: --heads needs FILE, the heads kept earlier to check against (duban verify SOURCE --heads FILE); to print the heads, use --print-heads\n';
+  if (message.includes("missing required argument 'source'") && typeof options.heads === 'string')
+    return `error: missing required argument 'source': --heads takes a FILE, so ${inline(options.heads)} was read as the heads to check against; write duban verify SOURCE --heads FILE, or duban verify SOURCE --print-heads to print them\n`;
+  return undefined;
+};
+
 /** A repeatable option: every value, in order. */
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -209,16 +221,17 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       },
     );
 
-  command('verify')
+  const verify = command('verify')
     .description(
       'check every hash chain and read every event; exit 0 when intact, 1 naming the first broken stream, revision and problem; with --seal, that the history is the one sealed',
     )
     .argument('<source>', 'history to verify')
     .option('--json', 'machine-readable result')
     .option(
-      '--heads [file]',
-      "without FILE: print each stream's last revision and hash as TSV on stdout (the verdict goes to stderr), to keep elsewhere; with FILE: check against heads kept earlier",
+      '--print-heads',
+      "print each stream's last revision and hash as TSV on stdout (the verdict goes to stderr), to keep elsewhere",
     )
+    .option('--heads <file>', 'heads kept earlier (--print-heads): check the history against them')
     .option(
       '--seal <file>',
       'a seal (duban seal): the first events must be exactly those sealed, the rest appended; twice: the newer seal must extend the older',
@@ -233,11 +246,23 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .action(
       async (
         source: string,
-        o: { json?: boolean; heads?: boolean | string; seal?: string[]; pubkey?: string[]; limit: number },
+        o: {
+          json?: boolean;
+          heads?: string;
+          printHeads?: boolean;
+          seal?: string[];
+          pubkey?: string[];
+          limit: number;
+        },
       ) => {
         setExit(await verifyCommand(io, source, o));
       },
     );
+  // `--heads` once printed the heads when given alone; the two ways that reads wrong now are named.
+  verify.configureOutput({
+    ...output,
+    outputError: (message, write) => write(terminalText(headsUsage(message, verify.opts()) ?? message)),
+  });
 
   command('seal')
     .description(

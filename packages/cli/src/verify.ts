@@ -28,8 +28,8 @@ import { inline } from './terminal';
  * broken stream, its revision and what is wrong (changed, missing, reordered, inserted, malformed),
  * and the file line where it shows.
  *
- * - `--heads` prints each stream's head as TSV on standard output (the verdict goes to standard error),
- *   to keep elsewhere; `--heads FILE` checks the history against heads kept earlier.
+ * - `--print-heads` prints each stream's head as TSV on standard output (the verdict goes to standard
+ *   error), to keep elsewhere; `--heads FILE` checks the history against heads kept earlier.
  * - `--seal SEAL.json --pubkey PUB` checks the seal's signature, then that the history's first `size`
  *   events are exactly those sealed and that everything after them is appended, naming the first
  *   difference (with the seal's index beside it, SEAL.index.json, also stream by stream). Two `--seal`s
@@ -37,8 +37,10 @@ import { inline } from './terminal';
  */
 export interface VerifyOptions {
   readonly json?: boolean;
-  /** `true`: print the heads as TSV; a file: check against the heads it records. */
-  readonly heads?: boolean | string;
+  /** Check against the heads this file records (as `printHeads` wrote them). */
+  readonly heads?: string;
+  /** Print the heads as TSV on standard output. */
+  readonly printHeads?: boolean;
   readonly seal?: readonly string[];
   readonly pubkey?: readonly string[];
   /** How many problems to list (all are counted). */
@@ -82,9 +84,9 @@ export const verifyCommand = async (
     );
   if (keyFiles.length > 0 && sealFiles.length === 0)
     throw usageError('--pubkey is for checking a seal: give --seal SEAL.json too');
-  const printHeads = options.heads === true;
+  const printHeads = options.printHeads === true;
   const recorded: StreamHeads | undefined =
-    typeof options.heads === 'string' ? await loadHeads(io, options.heads) : undefined;
+    options.heads === undefined ? undefined : await loadHeads(io, options.heads);
   const keys: KeyObject[] = [];
   for (const file of keyFiles) keys.push(await loadKey(io, '--pubkey', file, 'public'));
 
@@ -223,7 +225,7 @@ export const verifyCommand = async (
       out,
       `${source.label}: intact — ${records} events in ${report.streams} streams; every hash chain verifies and every event reads`,
     );
-    if (recorded) writeLine(out, `  ${headsSummary(recorded, heads, options.heads as string)}`);
+    if (recorded) writeLine(out, `  ${headsSummary(recorded, heads, options.heads!)}`);
   } else {
     const first = report.firstBreak
       ? breaks.find((b) => b.streamId === report.firstBreak!.streamId)

@@ -36,7 +36,7 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
       { cwd: dir },
     );
     expect(sealed.code).toBe(0);
-    const heads = await duban(['verify', 'demo/history.ndjson', '--heads'], { cwd: dir });
+    const heads = await duban(['verify', 'demo/history.ndjson', '--print-heads'], { cwd: dir });
     expect(heads.code).toBe(0);
     await write(dir, 'heads.tsv', heads.stdout);
   }, 60_000);
