@@ -6,6 +6,7 @@
 export * from './actor';
 export * from './calendar';
 export * from './codec';
+export * from './instant';
 export * from './decider';
 export * from './errors';
 export * from './grade';
