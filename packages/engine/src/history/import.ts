@@ -58,7 +58,7 @@ export interface ImportSummary {
   };
 }
 
-interface ImportErrorBase {
+export interface ImportErrorBase {
   readonly kind: 'ImportError';
   readonly message: string;
 }
