@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { captureStream } from '../src/io';
 import { readLines } from '../src/ndjson';
 import { duban, ndjson, smallHistory, tempDir, write } from './helpers';
 
@@ -39,6 +40,14 @@ describe('the duban binary', () => {
     expect(built.stdout).toBe(`${version}\n`);
     const inProcess = await duban(['--version'], { cwd: dir });
     expect(inProcess).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    // The manifest is what is read: another version there is another version printed.
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('../package.json', () => ({ version: '9.8.7-next.1' }));
+      const cli = await import('../src/main');
+      const out = captureStream();
+      expect(await cli.run(['--version'], { stdout: out, stderr: captureStream(), cwd: dir })).toBe(0);
+      expect(out.text()).toBe('9.8.7-next.1\n');
+    });
   });
 
   it('pipes an export into another process unchanged', () => {
