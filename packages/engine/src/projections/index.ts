@@ -11,3 +11,4 @@ export * from './quarters';
 export * from './publication';
 export * from './project-stages';
 export * from './read-as';
+export * from './task-work';
