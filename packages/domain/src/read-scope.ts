@@ -16,12 +16,12 @@ export interface TaskParties {
 /**
  * What may be read (在一定范围内):
  * - `task`: a task's whole record — its events, state, card on the board, timeline, warnings about it;
- * - `unit`: a unit's own record — inspections, interviews, referrals on its stream;
+ * - `unit`: a unit's own record — inspections, interviews, referrals, commendations and criticisms
+ *   published about it, on its stream;
  * - `assessment`: the office's assessment of one unit — its score lines and rank, its place in a
  *   project's staged 通报, its accountability flags. `published` when it is part of a 通报 the office
  *   published (QuarterlyRankingPublished, AnnualEvaluationPublished);
- * - `publication`: a published 通报 as a whole (a quarterly ranking, an annual evaluation, a
- *   commendation or criticism published);
+ * - `publication`: a published 通报 as a whole (a quarterly ranking, an annual evaluation);
  * - `office-record`: the organisation, calendars, time-limit profiles and policies every reader works
  *   under.
  */
