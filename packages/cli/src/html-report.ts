@@ -15,7 +15,13 @@ import {
   type UnitNames,
 } from './labels';
 import { readerText } from './reader';
-import type { AnnualReport, ProjectReport, QuarterReport, ReportData } from './reporting';
+import {
+  emptyRankingText,
+  type AnnualReport,
+  type ProjectReport,
+  type QuarterReport,
+  type ReportData,
+} from './reporting';
 import { stateText, summarize } from './tables';
 
 /**
@@ -79,7 +85,7 @@ ${data.notes.map((n) => `<p class="note">注意 Note: ${esc(n)}</p>`).join('\n')
 <main>
 ${annual ? annualSection(annual, names, ctx) : ''}
 ${projects.map((p) => projectSection(p, names, ctx, data.asOf)).join('\n')}
-${ordered.map((q) => quarterSection(q, names, data.quarter === q.quarter, ctx)).join('\n')}
+${ordered.map((q) => quarterSection(q, names, data.quarter === q.quarter, ctx, data)).join('\n')}
 ${trendSection(data, names)}
 ${warningsSection(data, names, ctx)}
 ${boardSection(data, names, ctx)}
@@ -197,6 +203,7 @@ const quarterSection = (
   names: UnitNames,
   selected: boolean,
   ctx: DomainContext,
+  data: ReportData,
 ) => `<section class="quarter${selected ? ' selected' : ''}" id="q-${esc(q.quarter)}" data-quarter="${esc(q.quarter)}">
 <h2>${esc(q.quarter)} 评分排名 <span class="en">Ranking</span> <small>按季度通报</small></h2>
 <p class="meta published">${
@@ -206,7 +213,7 @@ const quarterSection = (
 }</p>
 ${
   q.ranking.length === 0
-    ? `<p class="none">本季度无评分事项 Nothing was closed in ${esc(q.quarter)} or overdue at its end.</p>`
+    ? `<p class="none">本季度无可显示的评分 ${esc(emptyRankingText(data, q))}</p>`
     : `<div class="pair">${rankingTable(q, names)}<figure>${barChart(q, names)}<figcaption>${esc(q.quarter)} 得分 <span class="en">scores</span>, 0–100</figcaption></figure></div>
 <details${selected ? ' open' : ''}><summary>评分说明 <span class="en">How each score was computed</span></summary>${explanationList(q, names)}</details>`
 }

@@ -27,6 +27,7 @@ import {
   buildAnnualReport,
   buildProjectReport,
   buildReport,
+  emptyRankingText,
   projectsOf,
   selectedQuarter,
   type AnnualReport,
@@ -244,11 +245,7 @@ export const reportTable = (
       : `Not published: computed from the history under the ${inline(q.policy)} scoring policy`,
   );
   for (const n of data.notes) out.push(`Note: ${n}`);
-  out.push(
-    q.ranking.length > 0
-      ? rankingTable(q.ranking, data.names)
-      : `Nothing was closed in ${q.quarter} or overdue at its end: nobody to rank.`,
-  );
+  out.push(q.ranking.length > 0 ? rankingTable(q.ranking, data.names) : inline(emptyRankingText(data, q)));
   if (q.unranked.length > 0)
     out.push(
       '',

@@ -1,6 +1,7 @@
 import {
   canRead,
   defaultContext,
+  readsEverything,
   scoringPolicyFor,
   type Actor,
   type AnnualEvaluation,
@@ -174,6 +175,19 @@ export const buildReport = (options: BuildReportOptions): ReportData => {
     notes: options.notes ?? [],
     ...(options.as ? { readAs: options.as } : {}),
   };
+};
+
+/**
+ * What an empty ranking means to its reader: nothing graded, or — read as a unit or section before the
+ * 通报 is published — nothing this reader may read yet.
+ */
+export const emptyRankingText = (data: ReportData, q: QuarterReport): string => {
+  const reader = data.readAs;
+  if (!reader || q.published || readsEverything(reader))
+    return `Nothing was closed in ${q.quarter} or overdue at its end: nobody to rank.`;
+  return reader.kind === 'unit'
+    ? `${reader.unitId ?? reader.id} has no score in ${q.quarter}; other units' scores are read once the 通报 is published.`
+    : `Units' scores for ${q.quarter} are read once the 通报 is published.`;
 };
 
 export const selectedQuarter = (data: ReportData): QuarterReport =>

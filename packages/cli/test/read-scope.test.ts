@@ -177,6 +177,11 @@ describe('duban --as ACTOR (在一定范围内)', () => {
 
     const table = await duban(['report', 'h.ndjson', '--as', 'unit:bureau-of-commerce'], { cwd: dir });
     expect(table.stdout.split('\n')[0]).toMatch(/^Read as unit:bureau-of-commerce \(在一定范围内\)/);
+    expect(table.stdout).toContain(
+      "bureau-of-commerce has no score in 2022Q1; other units' scores are read once the 通报 is published.",
+    );
+    const bySection = await duban(['report', 'h.ndjson', '--as', 'section:section-2'], { cwd: dir });
+    expect(bySection.stdout).toContain("Units' scores for 2022Q1 are read once the 通报 is published.");
     const plain = await duban(['report', 'h.ndjson'], { cwd: dir });
     expect(plain.stdout).not.toContain('Read as');
   });
