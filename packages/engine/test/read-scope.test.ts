@@ -2,6 +2,7 @@ import { isLeft } from 'fp-ts/Either';
 import { defaultContext, DEFAULT_SCORING_POLICY, type Actor, type Command } from '@duban/domain';
 import {
   accountabilityFlags,
+  auditTimeline,
   createEngine,
   createInMemoryEventStore,
   projectStages,
@@ -35,8 +36,9 @@ const transport: Actor = { id: 'officer-zheng', kind: 'unit', unitId: 'bureau-of
 const now = a.day(20);
 
 let model: SupervisionModel;
+let engine: ReturnType<typeof createEngine>;
 beforeAll(async () => {
-  const engine = createEngine({ store: createInMemoryEventStore() });
+  engine = createEngine({ store: createInMemoryEventStore() });
   for (const c of [
     a.assign({ project: 'ring-road' }),
     b.assign(
@@ -141,5 +143,15 @@ describe('read models as one reader (在一定范围内)', () => {
     expect(all.map((s) => s.unitId)).toEqual(['bureau-of-commerce', 'bureau-of-transport']);
     expect(projectStages(model, 'ring-road', now, ctx, { as: readers.otherLead })).toEqual([all[1]]);
     expect(projectStages(model, 'ring-road', now, ctx, { as: readers.section2 })).toEqual([]);
+  });
+
+  it("a task's audit timeline: whole for those who may read the task, empty for others", async () => {
+    const stream = await engine.readStream('task-S-1');
+    const all = auditTimeline(stream);
+    expect(all.length).toBeGreaterThan(0);
+    for (const as of [readers.lead, readers.coUnit, readers.section2, readers.auditor, readers.mainLeader])
+      expect(auditTimeline(stream, { as })).toEqual(all);
+    for (const as of [readers.otherLead, readers.unrelated, readers.section5])
+      expect(auditTimeline(stream, { as })).toEqual([]);
   });
 });
