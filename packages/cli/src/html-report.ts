@@ -91,7 +91,7 @@ ${warningsSection(data, names, ctx)}
 ${boardSection(data, names, ctx)}
 <section id="timelines">
 <h2>时间线 <span class="en">Timelines</span></h2>
-<p class="note">Every event of every task: who, when, what, and the state after it. 每项任务的全部事件：谁、何时、做了什么、之后的状态。</p>
+<p class="note">Every event of every task${data.readAs ? ' this reader may read' : ''}: who, when, what, and the state after it. 每项任务的全部事件：谁、何时、做了什么、之后的状态。</p>
 ${[...taskIds].map((id) => taskTimeline(id, byStream.get(`task-${id}`) ?? [], names, ctx)).join('\n')}
 ${unitStreams.map((s) => unitTimeline(s, byStream.get(s) ?? [], names, ctx)).join('\n')}
 </section>
