@@ -20,6 +20,7 @@ import {
 import { AS_OF_HELP } from './history';
 import { parseStrictJson } from './json';
 import type { UnitNames } from './labels';
+import { READER_HELP } from './reader';
 import { replayCommand } from './replay';
 import { REPORT_FORMATS, REPORT_FORMAT_HELP, reportCommand, type ReportFormat } from './report';
 import { OFFICE_UNIT_NAMES } from './simulation/office';
@@ -148,6 +149,8 @@ const loadPolicy = async (io: CliIO, file: string | undefined): Promise<ScoringP
   );
 };
 
+const readerOption = () => new Option('--as <actor>', READER_HELP);
+
 const unitNamesOption = () =>
   new Option(
     '--unit-names <file>',
@@ -211,11 +214,12 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .option('--task <id>', 'one task, by id or stream id: its audit timeline')
     .option('--as-of <instant>', AS_OF_HELP)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
+    .addOption(readerOption())
     .addOption(unitNamesOption())
     .action(
       async (
         source: string,
-        o: { task?: string; asOf?: string; format: 'table' | 'json'; unitNames?: string },
+        o: { task?: string; asOf?: string; format: 'table' | 'json'; unitNames?: string; as?: string },
       ) => {
         setExit(await replayCommand(io, source, { ...o, names: await loadNames(io, o.unitNames) }));
       },
@@ -335,6 +339,10 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       '--year <year>',
       "the year's evaluation (年度评价) instead: each unit's mean of its published quarterly scores, its band, and to whom it was sent",
     )
+    .option(
+      '--project <id>',
+      "a major special project's staged 通报 (重大专项按实施阶段排队) instead: its lead units by stage reached and work-plan milestones met",
+    )
     .addOption(
       new Option('--format <format>', REPORT_FORMAT_HELP).choices([...REPORT_FORMATS]).default('table'),
     )
@@ -344,6 +352,7 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       '--policy <file>',
       'JSON scoring policy: any part of the default, e.g. {"deductions":{"lateClosure":5}}; every number in its range (docs/scoring-policy.md)',
     )
+    .addOption(readerOption())
     .addOption(unitNamesOption())
     .action(
       async (
@@ -351,6 +360,8 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
         o: {
           quarter?: string;
           year?: string;
+          project?: string;
+          as?: string;
           format: ReportFormat;
           out?: string;
           asOf?: string;
@@ -378,12 +389,13 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .argument('<task>', 'task id (DB2022-009) or its stream id (task-DB2022-009)')
     .option('--as-of <instant>', AS_OF_HELP)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
+    .addOption(readerOption())
     .addOption(unitNamesOption())
     .action(
       async (
         source: string,
         task: string,
-        o: { asOf?: string; format: 'table' | 'json'; unitNames?: string },
+        o: { asOf?: string; format: 'table' | 'json'; unitNames?: string; as?: string },
       ) => {
         setExit(await explainCommand(io, source, task, { ...o, names: await loadNames(io, o.unitNames) }));
       },
