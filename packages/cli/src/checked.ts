@@ -24,7 +24,7 @@ import { inline } from './terminal';
  * problem names where it is (file line, stream, revision), the field and the rule broken.
  */
 export interface Problem {
-  readonly kind: 'unreadable' | 'envelope' | 'event' | 'chain' | 'size' | 'store';
+  readonly kind: 'unreadable' | 'envelope' | 'event' | 'chain' | 'size' | 'store' | 'signature';
   readonly line?: number;
   readonly streamId?: string;
   readonly revision?: number;

@@ -21,6 +21,7 @@ import { EXIT, usageError, writeJson, writeLine, type CliIO, type OutputStream }
 import { progressBar } from './progress';
 import { openSource, subject, type RawRecord } from './source';
 import { inline } from './terminal';
+import { createSignatureCheck, signaturesSummary } from './verify-signatures';
 
 /**
  * `duban verify SOURCE`: follows every stream's hash chain and reads every event with the domain's
@@ -113,6 +114,7 @@ export const verifyCommand = async (
 
   const source = await openSource(io, spec);
   const checker = createHistoryChecker(recorded ? { heads: recorded } : {});
+  const signatures = createSignatureCheck();
   const limit = options.limit ?? 20;
   const problems: Problem[] = [];
   let problemCount = 0;
@@ -133,6 +135,7 @@ export const verifyCommand = async (
         const m = result.event.envelope.metadata;
         heads.set(m.streamId, { revision: m.revision, hash: m.hash });
       }
+      signatures.push(rawEvent(record), record.line);
       if (seals.length > 0) {
         const raw = rawEvent(record);
         for (const s of seals) s.check.push(raw, record.line);
@@ -145,6 +148,9 @@ export const verifyCommand = async (
   }
   const { report, breaks } = checker.finish();
   problemCount += breaks.length;
+  const signed = signatures.finish();
+  problemCount += signed.problems.length;
+  problems.push(...signed.problems);
   const all = [...problems, ...breaks].sort(
     (a, b) =>
       (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER) ||
@@ -183,6 +189,7 @@ export const verifyCommand = async (
         : undefined,
       problems: all.slice(0, limit),
       problemCount,
+      ...(signed.signed > 0 ? { signatures: { signed: signed.signed, verified: signed.verified } } : {}),
       ...(printHeads ? { heads: Object.fromEntries(heads) } : {}),
       ...(recorded ? { headsChecked: Object.keys(recorded).length } : {}),
       ...(seals.length > 0
@@ -224,6 +231,8 @@ export const verifyCommand = async (
       `${source.label}: intact — ${records} events in ${report.streams} streams; every hash chain verifies and every event reads`,
     );
     if (recorded) writeLine(out, `  ${headsSummary(recorded, heads, options.heads as string)}`);
+    const signedNote = signaturesSummary(signed.signed, signed.verified);
+    if (signedNote) writeLine(out, `  ${signedNote}`);
   } else {
     const first = report.firstBreak
       ? breaks.find((b) => b.streamId === report.firstBreak!.streamId)
