@@ -2,8 +2,10 @@ import {
   ALL_COMMANDS,
   MATRIX_ACTORS,
   authorizationMatrix,
+  matrixFigures,
   type MatrixCell,
 } from './support/authorization-matrix';
+import { recordFigures } from './support/figures';
 
 /**
  * The authorization matrix (docs/reliability.md): every task, unit and office command × every actor
@@ -119,6 +121,7 @@ describe('the authorization matrix', () => {
   let cells: MatrixCell[];
   beforeAll(async () => {
     cells = await authorizationMatrix();
+    recordFigures('authorization-matrix', matrixFigures(cells));
   }, 120_000);
 
   it('covers every command with every actor kind and relation', () => {

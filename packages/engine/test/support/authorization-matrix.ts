@@ -377,3 +377,23 @@ export const authorizationMatrix = async (): Promise<MatrixCell[]> => {
   }
   return cells;
 };
+
+/** The matrix in figures: its size, how many cells were accepted and refused, refusals by code. */
+export const matrixFigures = (cells: readonly MatrixCell[]) => {
+  const denied = cells.filter((c) => c.outcome !== 'accepted');
+  const byCode: Record<string, number> = {};
+  for (const c of denied) {
+    const code = (c.outcome as { code: string }).code;
+    byCode[code] = (byCode[code] ?? 0) + 1;
+  }
+  return {
+    commands: new Set(cells.map((c) => c.command)).size,
+    actors: MATRIX_ACTORS.length,
+    actorKinds: new Set(MATRIX_ACTORS.map((a) => a.kind)).size,
+    cells: cells.length,
+    accepted: cells.length - denied.length,
+    denied: denied.length,
+    deniedAndAppended: denied.filter((c) => c.appended !== 0).length,
+    deniedByCode: Object.fromEntries(Object.entries(byCode).sort(([, a], [, b]) => b - a)),
+  };
+};
