@@ -21,6 +21,7 @@ import { EXIT, usageError, writeJson, writeLine, type CliIO, type OutputStream }
 import { progressBar } from './progress';
 import { openSource, subject, type RawRecord } from './source';
 import { inline } from './terminal';
+import { createSignatureCheck, signaturesSummary } from './verify-signatures';
 
 /**
  * `duban verify SOURCE`: follows every stream's hash chain and reads every event with the domain's
@@ -115,6 +116,7 @@ export const verifyCommand = async (
 
   const source = await openSource(io, spec);
   const checker = createHistoryChecker(recorded ? { heads: recorded } : {});
+  const signatures = createSignatureCheck();
   const limit = options.limit ?? 20;
   const problems: Problem[] = [];
   let problemCount = 0;
@@ -135,6 +137,7 @@ export const verifyCommand = async (
         const m = result.event.envelope.metadata;
         heads.set(m.streamId, { revision: m.revision, hash: m.hash });
       }
+      signatures.push(rawEvent(record), record.line);
       if (seals.length > 0) {
         const raw = rawEvent(record);
         for (const s of seals) s.check.push(raw, record.line);
@@ -147,6 +150,9 @@ export const verifyCommand = async (
   }
   const { report, breaks } = checker.finish();
   problemCount += breaks.length;
+  const signed = signatures.finish();
+  problemCount += signed.problems.length;
+  problems.push(...signed.problems);
   const all = [...problems, ...breaks].sort(
     (a, b) =>
       (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER) ||
@@ -185,6 +191,7 @@ export const verifyCommand = async (
         : undefined,
       problems: all.slice(0, limit),
       problemCount,
+      ...(signed.signed > 0 ? { signatures: { signed: signed.signed, verified: signed.verified } } : {}),
       ...(printHeads ? { heads: Object.fromEntries(heads) } : {}),
       ...(recorded ? { headsChecked: Object.keys(recorded).length } : {}),
       ...(seals.length > 0
@@ -226,6 +233,8 @@ export const verifyCommand = async (
       `${source.label}: intact — ${records} events in ${report.streams} streams; every hash chain verifies and every event reads`,
     );
     if (recorded) writeLine(out, `  ${headsSummary(recorded, heads, options.heads!)}`);
+    const signedNote = signaturesSummary(signed.signed, signed.verified);
+    if (signedNote) writeLine(out, `  ${signedNote}`);
   } else {
     const first = report.firstBreak
       ? breaks.find((b) => b.streamId === report.firstBreak!.streamId)

@@ -43,7 +43,7 @@ describe('the duban binary', () => {
     // The manifest is what is read: another version there is another version printed.
     await jest.isolateModulesAsync(async () => {
       jest.doMock('../package.json', () => ({ version: '9.8.7-next.1' }));
-      const cli = await import('../src/main');
+      const cli = jest.requireActual<typeof import('../src/main.js')>('../src/main');
       const out = captureStream();
       expect(await cli.run(['--version'], { stdout: out, stderr: captureStream(), cwd: dir })).toBe(0);
       expect(out.text()).toBe('9.8.7-next.1\n');

@@ -610,7 +610,7 @@ const sealOnStore = (open: () => Promise<{ url: string; close(): Promise<void> }
       { cwd: dir },
     );
     expect(impostor.code).toBe(1);
-    expect(impostor.stderr).toContain("the seal was not recorded on the office's stream — NotAuthorized:");
+    expect(impostor.stderr).toContain("the seal was not recorded on the office's stream — NotOnRecord:");
     expect(impostor.stderr).toContain('(kept.json holds the seal all the same)');
     expect(JSON.parse(await read(dir, 'kept.json'))).toMatchObject({ office: 'changzhi' });
   });

@@ -39,7 +39,7 @@ export interface HistoryRecord {
 }
 
 export interface HistoryProblem {
-  readonly kind: 'unreadable' | 'envelope' | 'event' | 'chain' | 'size' | 'store';
+  readonly kind: 'unreadable' | 'envelope' | 'event' | 'chain' | 'size' | 'store' | 'signature';
   readonly line?: number;
   readonly streamId?: string;
   readonly revision?: number;
