@@ -1,4 +1,11 @@
-import { canRead, defaultContext, type Actor, type DomainContext, type ScoringPolicy } from '@duban/domain';
+import {
+  canRead,
+  defaultContext,
+  readsEverything,
+  type Actor,
+  type DomainContext,
+  type ScoringPolicy,
+} from '@duban/domain';
 import { quartersOf, type Envelope } from '@duban/engine';
 import {
   asOfOf,
@@ -406,7 +413,11 @@ export const annualText = (data: ReportData, a: AnnualReport, ctx: DomainContext
   out.push(
     a.evaluation.units.length > 0
       ? annualTable(a.evaluation.units, data.names)
-      : `No unit was ranked in ${a.year}.`,
+      : !data.readAs || a.published || readsEverything(data.readAs)
+        ? `No unit was ranked in ${a.year}.`
+        : data.readAs.kind === 'unit'
+          ? `${inline(data.readAs.unitId ?? data.readAs.id)} has no result in ${a.year}; other units' results are read once the evaluation is published.`
+          : `Units' results for ${a.year} are read once the evaluation is published.`,
   );
   if (a.evaluation.units.length > 0) {
     out.push('', '评分说明 How each score was added up');

@@ -153,6 +153,13 @@ describe('reports on a history that keeps its office record', () => {
       year.evaluation!.units.filter((u) => u.unitId === 'bureau-of-finance'),
     );
     expect(mine.evaluation!.units[0]!.rank).toBe(2);
+    const bySection = await duban(
+      ['report', 'office.ndjson', '--year', '2022', '--as', 'section:section-2'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(bySection.stdout).toContain("Units' results for 2022 are read once the evaluation is published.");
   });
 
   it('a history without an office record says in one line that the defaults apply', async () => {
