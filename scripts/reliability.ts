@@ -103,7 +103,11 @@ for (const g of groups) {
     const tests = result?.assertionResults ?? [];
     const passed = tests.filter((t) => t.status === 'passed').length;
     failed += tests.length - passed + (result ? 0 : 1);
-    console.log(`  ${f}: ${result ? `${passed}/${tests.length} tests passed` : 'DID NOT RUN'}`);
+    // The contract suite names its races in its titles: "(200 races)".
+    const races = tests.reduce((n, t) => n + Number(/\((\d+) races\)/.exec(t.fullName)?.[1] ?? 0), 0);
+    console.log(
+      `  ${f}: ${result ? `${passed}/${tests.length} tests passed${races > 0 ? `, ${races} races` : ''}` : 'DID NOT RUN'}`,
+    );
   }
 }
 
