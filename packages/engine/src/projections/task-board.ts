@@ -1,5 +1,6 @@
 import {
   lightOf,
+  sameInstant,
   suggestGrade,
   type DomainContext,
   type Grade,
@@ -48,7 +49,7 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
   supervisor: state.supervisor.kind === 'section' ? state.supervisor.sectionId : 'inspection-office',
   deadline: state.deadline,
   originalDeadline: state.originalDeadline,
-  extended: state.deadline !== state.originalDeadline,
+  extended: !sameInstant(state.deadline, state.originalDeadline),
   light: lightOf(state, now, ctx),
   percentComplete: state.percentComplete,
   urges: state.urges.length,
