@@ -81,10 +81,13 @@ describe('seals, heads and proofs on the command line', () => {
     });
 
     it('refuses what cannot be sealed, naming why', async () => {
-      const noOffice = await run('seal', 'demo/history.ndjson', '--key', keys.key);
+      // The demo keeps the office's record; without it, the seal must be told which office it is for.
+      const demo = (await read(dir, 'demo/history.ndjson')).trimEnd().split('\n');
+      await write(dir, 'no-office.ndjson', ndjson(demo.filter((l) => !l.includes('"streamId":"office"'))));
+      const noOffice = await run('seal', 'no-office.ndjson', '--key', keys.key);
       expect(noOffice.code).toBe(2);
       expect(noOffice.stderr).toContain(
-        'demo/history.ndjson: the history keeps no office record (no OfficeEstablished): name the office the seal is for with --office ID',
+        'no-office.ndjson: the history keeps no office record (no OfficeEstablished): name the office the seal is for with --office ID',
       );
       const pub = await run('seal', 'demo/history.ndjson', '--key', keys.pub, '--office', 'changzhi');
       expect(pub.code).toBe(2);
@@ -360,7 +363,8 @@ describe('seals, heads and proofs on the command line', () => {
       const cut = await run('verify', 'cut.ndjson', '--heads', 'heads.tsv');
       expect(cut.code).toBe(1);
       expect(cut.stdout).toMatch(/cut\.ndjson: BROKEN — stream \S+, revision \d+: missing/);
-      expect(cut.stdout).toMatch(/missing: the recorded head is revision \d+; the stream ends at \d+/);
+      // (at -1 when the cut event was its stream's only one)
+      expect(cut.stdout).toMatch(/missing: the recorded head is revision \d+; the stream ends at -?\d+/);
     });
 
     it('refuses a heads file that is not one, naming each line and rule', async () => {
