@@ -90,11 +90,15 @@ export const drawTaskPlans = (rnd: Random, options: PlanOptions): TaskPlan[] => 
       counters.set(year, n);
       const source = k < sources.length ? sources[k]! : rnd.pick(SOURCES);
       const lead = rnd.pick(unitIds);
-      const others = rnd.shuffle(unitIds.filter((u) => u !== lead));
       const d = diligence.get(lead)!;
       const key = rnd.chance(0.2);
       const major = key || rnd.chance(0.55);
-      const coUnits = others.slice(0, rnd.int(0, Math.min(2, others.length)));
+      // Up to two co-units, drawn one by one (not by shuffling every unit: the benchmark has hundreds).
+      const coUnits: string[] = [];
+      for (let want = rnd.int(0, Math.min(2, unitIds.length - 1)); coUnits.length < want;) {
+        const u = rnd.pick(unitIds);
+        if (u !== lead && !coUnits.includes(u)) coUnits.push(u);
+      }
       const coUnitHabits: Record<string, CoUnitHabit> = {};
       for (const co of coUnits)
         coUnitHabits[co] = rnd.chance(0.35 + 0.6 * diligence.get(co)!)
