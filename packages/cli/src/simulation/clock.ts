@@ -53,6 +53,10 @@ export const previousDate = (date: string): string => {
 export const zoneOf = (offsetMinutes: number): string =>
   `${offsetMinutes >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}:${pad(Math.abs(offsetMinutes) % 60)}`;
 
+/** The instant `seconds` after local midnight of a date, in a zone like `+08:00`. */
+export const instantOn = (date: string, seconds: number, zone: string): string =>
+  `${date}T${pad(Math.floor(seconds / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}${zone}`;
+
 export const createClock = (calendar: BusinessCalendar, quarters: readonly string[]): Clock => {
   const zone = zoneOf(calendar.utcOffsetMinutes);
   const days: string[] = [];
@@ -77,11 +81,7 @@ export const createClock = (calendar: BusinessCalendar, quarters: readonly strin
     days,
     quarterOfDay,
     zone,
-    at(day, seconds) {
-      const h = Math.floor(seconds / 3600);
-      const m = Math.floor((seconds % 3600) / 60);
-      return `${dateOf(day)}T${pad(h)}:${pad(m)}:${pad(seconds % 60)}${zone}`;
-    },
+    at: (day, seconds) => instantOn(dateOf(day), seconds, zone),
     indexOf(instant) {
       let d = calendar.localDate(instant);
       if (d > last) return days.length - 1 + calendar.workingDaysBetween(`${last}T12:00:00${zone}`, instant);

@@ -6,6 +6,7 @@ import {
   OFFICE_ID,
   OFFICE_NAME,
   OFFICE_UNIT_NAMES,
+  OFFICE_UTC_OFFSET,
   PORTFOLIOS,
   unitActor,
   unitKind,
@@ -47,7 +48,7 @@ export const recordOffice = async (
   await run.runPhase(options.at, 9 * 3600, [
     byMayor('EstablishOffice', {
       name: OFFICE_NAME,
-      utcOffsetMinutes: 480,
+      utcOffsetMinutes: OFFICE_UTC_OFFSET,
       mainLeader: { personId: MAYOR.id, name: '市长' },
       effectiveFrom: from,
     }),

@@ -38,6 +38,8 @@ export const OFFICE_UNIT_NAMES: ReadonlyMap<string, string> = new Map(UNITS);
 
 export const OFFICE_ID = 'changzhi';
 export const OFFICE_NAME = '长治市人民政府办公室';
+/** China Standard Time, UTC+8. */
+export const OFFICE_UTC_OFFSET = 480;
 
 export const MAYOR: Actor = { id: 'mayor', kind: 'main-leader' };
 export const INSPECTION_OFFICE: Actor = { id: 'inspector-sun', kind: 'inspection-office' };

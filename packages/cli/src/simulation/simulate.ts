@@ -7,9 +7,9 @@ import {
   type SupervisionModel,
 } from '@duban/engine';
 import { assignmentActions, settleOnWorkingDays } from './assignment';
-import { createClock, previousDate, quarterBounds, zoneOf } from './clock';
+import { createClock, instantOn, previousDate, quarterBounds, zoneOf } from './clock';
 import { closureApprovalActions } from './closure-approval';
-import { UNITS } from './office';
+import { OFFICE_UTC_OFFSET, UNITS } from './office';
 import { recordOffice } from './office-record';
 import { drawDiligence, drawTaskPlans } from './plans';
 import { createRandom } from './prng';
@@ -55,7 +55,7 @@ export interface SimulationOptions {
 export interface SimulationResult {
   readonly engine: Engine;
   readonly model: SupervisionModel;
-  /** The end of the simulated period: the instant reports are read at. */
+  /** The morning after the simulated period, once the last quarter's 通报 is out. */
   readonly asOf: string;
   readonly tasks: number;
   readonly commands: number;
@@ -82,12 +82,11 @@ export const simulateOffice = async (options: SimulationOptions): Promise<Simula
 
   // —— on record the day before the first quarter, with the calendars of every year it touches ——
   const setupDate = previousDate(quarterBounds(quarters[0]!)[0]);
-  const zone = zoneOf(480);
+  const zone = zoneOf(OFFICE_UTC_OFFSET);
   const firstYear = Number(quarters[0]!.slice(0, 4));
   const lastYear = Number(quarters.at(-1)!.slice(0, 4)) + (quarters.at(-1)!.endsWith('Q4') ? 1 : 0);
   const years = Array.from({ length: lastYear - firstYear + 1 }, (_, k) => firstYear + k);
-  const setupAt = (seconds: number) =>
-    `${setupDate}T${String(Math.floor(seconds / 3600)).padStart(2, '0')}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}${zone}`;
+  const setupAt = (seconds: number) => instantOn(setupDate, seconds, zone);
   await recordOffice(run, { at: setupAt, unitIds, years });
   const clock = createClock(run.ctxAt(setupAt(18 * 3600)).calendar, quarters);
 
