@@ -6,6 +6,7 @@ import {
   FLAG_LABELS,
   LIGHT_LABELS,
   SOURCE_LABELS,
+  STAGE_LABELS,
   STATUS_LABELS,
   WARNING_LABELS,
   gradeLabel,
@@ -13,7 +14,14 @@ import {
   localTime,
   type UnitNames,
 } from './labels';
-import type { AnnualReport, QuarterReport, ReportData } from './reporting';
+import { readerText } from './reader';
+import {
+  emptyRankingText,
+  type AnnualReport,
+  type ProjectReport,
+  type QuarterReport,
+  type ReportData,
+} from './reporting';
 import { stateText, summarize } from './tables';
 
 /**
@@ -27,6 +35,8 @@ export const renderHtmlReport = (
   envelopes: readonly Envelope[],
   ctx: DomainContext,
   annual?: AnnualReport,
+  /** Major special projects' staged 通报 (对重大专项工作落实情况按实施阶段排队通报). */
+  projects: readonly ProjectReport[] = [],
 ): string => {
   const names = data.names;
   const ordered = [
@@ -58,9 +68,15 @@ export const renderHtmlReport = (
 <h1>督办季度通报 <span class="en">Duban quarterly report</span> ${esc(data.quarter)}</h1>
 <p class="meta">来源 Source: <code>${esc(data.source)}</code> · 事件 Events: ${data.events} · 截至 As of: ${esc(localTime(data.asOf, ctx))} (${esc(data.asOf)}) · 哈希链已校验 every hash chain verified ✓</p>
 <p class="meta rules">依据 Rules: ${esc(data.rules.text)}</p>
+<p class="meta read-as">阅读范围 Read as: ${
+    data.readAs
+      ? `<b>${esc(readerText(data.readAs))}</b> — 在一定范围内: only the tasks, records and unpublished lines this reader may read; published 通报 in full`
+      : 'everything (as an auditor)'
+  }</p>
 ${data.notes.map((n) => `<p class="note">注意 Note: ${esc(n)}</p>`).join('\n')}
 <nav>${[
     ...(annual ? [link(`#year-${annual.year}`, `${annual.year} 年度评价 Annual evaluation`)] : []),
+    ...projects.map((p) => link(`#project-${anchor(p.project)}`, `重大专项 Project ${p.project}`)),
     ...ordered.map((q) => link(`#q-${q.quarter}`, `${q.quarter} 排名 Ranking`)),
     link('#trend', '趋势 Trend'),
     link('#warnings', `预警 Warnings (${data.warnings.length})`),
@@ -70,13 +86,14 @@ ${data.notes.map((n) => `<p class="note">注意 Note: ${esc(n)}</p>`).join('\n')
 </header>
 <main>
 ${annual ? annualSection(annual, names, ctx) : ''}
-${ordered.map((q) => quarterSection(q, names, data.quarter === q.quarter, ctx)).join('\n')}
+${projects.map((p) => projectSection(p, names, ctx, data.asOf)).join('\n')}
+${ordered.map((q) => quarterSection(q, names, data.quarter === q.quarter, ctx, data)).join('\n')}
 ${trendSection(data, names)}
 ${warningsSection(data, names, ctx)}
 ${boardSection(data, names, ctx)}
 <section id="timelines">
 <h2>时间线 <span class="en">Timelines</span></h2>
-<p class="note">Every event of every task: who, when, what, and the state after it. 每项任务的全部事件：谁、何时、做了什么、之后的状态。</p>
+<p class="note">Every event of every task${data.readAs ? ' this reader may read' : ''}: who, when, what, and the state after it. 每项任务的全部事件：谁、何时、做了什么、之后的状态。</p>
 ${[...taskIds].map((id) => taskTimeline(id, byStream.get(`task-${id}`) ?? [], names, ctx)).join('\n')}
 ${unitStreams.map((s) => unitTimeline(s, byStream.get(s) ?? [], names, ctx)).join('\n')}
 ${officeStream ? recordTimeline('office', "<h3>办公室记录 <small>the office's record</small></h3>", officeStream, ctx) : ''}
@@ -189,6 +206,7 @@ const quarterSection = (
   names: UnitNames,
   selected: boolean,
   ctx: DomainContext,
+  data: ReportData,
 ) => `<section class="quarter${selected ? ' selected' : ''}" id="q-${esc(q.quarter)}" data-quarter="${esc(q.quarter)}">
 <h2>${esc(q.quarter)} 评分排名 <span class="en">Ranking</span> <small>按季度通报</small></h2>
 <p class="meta published">${
@@ -198,7 +216,7 @@ const quarterSection = (
 }</p>
 ${
   q.ranking.length === 0
-    ? `<p class="none">本季度无评分事项 Nothing was closed in ${esc(q.quarter)} or overdue at its end.</p>`
+    ? `<p class="none">本季度无可显示的评分 ${esc(emptyRankingText(data, q))}</p>`
     : `<div class="pair">${rankingTable(q, names)}<figure>${barChart(q, names)}<figcaption>${esc(q.quarter)} 得分 <span class="en">scores</span>, 0–100</figcaption></figure></div>
 <details${selected ? ' open' : ''}><summary>评分说明 <span class="en">How each score was computed</span></summary>${explanationList(q, names)}</details>`
 }
@@ -209,6 +227,29 @@ ${
 }
 <h3>约谈问责 <span class="en">Accountability flags</span></h3>
 ${flagsTable(q, names)}
+</section>`;
+
+/** 重大专项按实施阶段排队通报: lead units by mean stage reached and work-plan milestones met on time. */
+const projectSection = (
+  p: ProjectReport,
+  names: UnitNames,
+  ctx: DomainContext,
+  asOf: string,
+) => `<section class="project" id="project-${anchor(p.project)}" data-project="${esc(p.project)}">
+<h2>重大专项 ${esc(p.project)} 按实施阶段排队 <span class="en">Major special project: staged ranking</span></h2>
+<p class="meta">${p.tasks} 项任务 tasks · as of ${esc(localTime(asOf, ctx))} · 未通报 not published: lead units ranked by the mean stage their tasks reached (0 assigned … 4 closed), then by work-plan milestones met on time of those due</p>
+${
+  p.standings.length === 0
+    ? '<p class="none">无 None</p>'
+    : `<table class="project-stages"><thead><tr><th>名次 <span class="en">Rank</span></th><th>牵头单位 <span class="en">Lead unit</span></th><th>平均阶段 <span class="en">Mean stage</span></th><th>节点按时 <span class="en">Milestones on time</span></th><th>任务阶段 <span class="en">Tasks</span></th></tr></thead><tbody>
+${p.standings
+  .map(
+    (s) =>
+      `<tr data-unit="${esc(s.unitId)}"><td class="num">${s.rank}</td><td>${unitCell(s.unitId, names)}</td><td class="num">${s.stage.toFixed(2)}</td><td class="num">${s.milestonesMetOnTime}/${s.milestonesDue}</td><td>${s.tasks.map((t) => `<a href="#task-${anchor(t.taskId)}">${esc(t.taskId)}</a> ${esc(STAGE_LABELS[t.stage] ?? '')} <span class="en">${esc(t.stage)}</span> <span class="id">${t.milestonesMet}/${t.milestonesDue} (${t.milestonesTotal})</span>`).join('<br>')}</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table>`
+}
 </section>`;
 
 /** 年度评价: the year's table and chart, how each score was added up, and to whom it was sent. */

@@ -341,9 +341,9 @@ describe('seals, heads and proofs on the command line', () => {
     });
   });
 
-  describe('verify --heads', () => {
+  describe('verify --print-heads and --heads FILE', () => {
     it('prints the heads as TSV alone on standard output, the verdict on standard error', async () => {
-      const r = await run('verify', 'demo/history.ndjson', '--heads');
+      const r = await run('verify', 'demo/history.ndjson', '--print-heads');
       expect(r.code).toBe(0);
       const rows = r.stdout.trimEnd().split('\n');
       expect(rows[0]).toBe('stream\trevision\thash');
@@ -378,6 +378,26 @@ describe('seals, heads and proofs on the command line', () => {
       expect(r.stderr).toContain('  bad.tsv:2: revision: must be a whole number from 0, got "-1"');
       expect(r.stderr).toContain('  bad.tsv:2: hash: must be 64 lowercase hexadecimal digits, got "abc"');
       expect(r.stderr).toContain('  bad.tsv:3: must be three fields separated by tabs, got 2');
+    });
+
+    it('says which option was meant when --heads has no FILE, or took the history for one', async () => {
+      const alone = await run('verify', 'demo/history.ndjson', '--heads');
+      expect(alone).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringContaining(
+          'error: --heads needs FILE, the heads kept earlier to check against (duban verify SOURCE --heads FILE); to print the heads, use --print-heads\n',
+        ),
+      });
+      const before = await run('verify', '--heads', 'demo/history.ndjson');
+      expect(before.code).toBe(2);
+      expect(before.stdout).toBe('');
+      expect(before.stderr).toContain(
+        "error: missing required argument 'source': --heads takes a FILE, so demo/history.ndjson was read as the heads to check against; write duban verify SOURCE --heads FILE, or duban verify SOURCE --print-heads to print them",
+      );
+      // Without --heads, commander's own message stands.
+      const none = await run('verify');
+      expect(none.stderr).toContain("error: missing required argument 'source'\n");
     });
   });
 
@@ -597,7 +617,7 @@ const sealOnStore = (open: () => Promise<{ url: string; close(): Promise<void> }
       { cwd: dir },
     );
     expect(impostor.code).toBe(1);
-    expect(impostor.stderr).toContain("the seal was not recorded on the office's stream — NotAuthorized:");
+    expect(impostor.stderr).toContain("the seal was not recorded on the office's stream — NotOnRecord:");
     expect(impostor.stderr).toContain('(kept.json holds the seal all the same)');
     expect(JSON.parse(await read(dir, 'kept.json'))).toMatchObject({ office: 'changzhi' });
   });

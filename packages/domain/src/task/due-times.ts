@@ -137,7 +137,8 @@ export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
     due: state.deadline,
     ...(state.closureRequest ? { metBy: state.closureRequest, metByType: 'ClosureRequested' } : {}),
   });
-  const pending = state.pendingExtension;
+  // A closure request makes a pending extension request lapse: no reply is owed while it stands.
+  const pending = state.closureRequest ? undefined : state.pendingExtension;
   if (pending && ctx.profile.extensionReplyWorkingDays !== undefined)
     times.push({
       kind: 'extension-reply',

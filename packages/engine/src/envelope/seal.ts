@@ -30,6 +30,8 @@ export interface SealContext {
   readonly commandDigest: string;
   readonly correlationId: string;
   readonly causationId: string;
+  /** The command's signature, when its actor signs (docs/auditing.md, "Signed commands"). */
+  readonly signature?: { readonly publicKey: string; readonly value: string };
 }
 
 /**
@@ -52,6 +54,7 @@ export const sealEvents = (
       commandDigest: context.commandDigest,
       correlationId: context.correlationId,
       causationId: context.causationId,
+      ...(context.signature ? { signature: { ...context.signature } } : {}),
       schemaVersion: event.schemaVersion ?? schemaVersionOf(event.type),
       prevHash,
     };

@@ -1,5 +1,6 @@
 import { dueTimes, OFFICE_STREAM_ID, scoringPolicyFor, type DomainContext } from '@duban/domain';
 import type { ScoringPolicy } from '@duban/domain';
+import { readable, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 import { previousQuarter, quarterEnd, quarterStart } from './quarters';
 import { quartersOf, unitScorecard, type Evidence } from './unit-scorecard';
@@ -28,6 +29,8 @@ export const accountabilityFlags = (
   quarter: string,
   policy: ScoringPolicy,
   ctx: DomainContext,
+  /** With `as`: the flags the reader may read (a unit: its own; a section: none). */
+  options: ReadAs = {},
 ): AccountabilityFlag[] => {
   const p = policy.accountability;
   const flags: AccountabilityFlag[] = [];
@@ -158,10 +161,12 @@ export const accountabilityFlags = (
         })),
       });
   }
-  return flags.sort(
-    (a, b) =>
-      a.unitId.localeCompare(b.unitId) ||
-      a.action.localeCompare(b.action) ||
-      a.reason.localeCompare(b.reason),
-  );
+  return flags
+    .filter((f) => readable(options, { kind: 'assessment', unitId: f.unitId, published: false }))
+    .sort(
+      (a, b) =>
+        a.unitId.localeCompare(b.unitId) ||
+        a.action.localeCompare(b.action) ||
+        a.reason.localeCompare(b.reason),
+    );
 };

@@ -6,6 +6,7 @@ import {
   type Light,
   type TaskState,
 } from '@duban/domain';
+import { readableTask, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 
 /** 台账: one line per task, as a supervisor's board shows it at a given instant. */
@@ -63,9 +64,14 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
   ...(state.closed ? { closedAt: state.closed.at } : {}),
 });
 
-/** Every assigned task, ordered by deadline. */
-export const taskBoard = (model: SupervisionModel, now: string, ctx: DomainContext): TaskCard[] =>
+/** Every assigned task, ordered by deadline; with `as`, those the reader may read. */
+export const taskBoard = (
+  model: SupervisionModel,
+  now: string,
+  ctx: DomainContext,
+  options: ReadAs = {},
+): TaskCard[] =>
   Object.values(model.tasks)
-    .filter((t) => t.status !== 'none')
+    .filter((t) => t.status !== 'none' && readableTask(options, t))
     .sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline) || a.taskId.localeCompare(b.taskId))
     .map((t) => taskCard(t, now, ctx));
