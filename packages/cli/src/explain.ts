@@ -7,11 +7,19 @@ import {
   type GradeReason,
   DEFAULT_SCORING_POLICY,
 } from '@duban/domain';
-import { auditTimeline, taskWork, unitScorecard, type Envelope, type SupervisionModel } from '@duban/engine';
+import {
+  auditTimeline,
+  contextOf,
+  taskWork,
+  unitScorecard,
+  type Envelope,
+  type SupervisionModel,
+} from '@duban/engine';
 import { asOfOf, loadHistory, noSuchTask, parseInstant, resolveTask, taskStreamCandidates } from './history';
 import { EXIT, writeJson, writeLine, type CliIO } from './io';
 import { NO_NAMES, STATUS_LABELS, gradeLabel, localTime, unitLabel, type UnitNames } from './labels';
 import { checkReaderKnown, checkTaskReadable, parseReader, readerText } from './reader';
+import { rulesSource } from './reporting';
 import { actorText, workLines } from './tables';
 import { inline } from './terminal';
 
@@ -35,7 +43,7 @@ export const explainCommand = async (
   task: string,
   options: ExplainOptions = {},
 ): Promise<number> => {
-  const ctx = options.ctx ?? defaultContext();
+  const defaults = options.ctx ?? defaultContext();
   const names = options.names ?? NO_NAMES;
   const reader = options.as === undefined ? undefined : parseReader(options.as);
   const asOfOption = options.asOf === undefined ? undefined : parseInstant(options.asOf);
@@ -46,12 +54,14 @@ export const explainCommand = async (
   });
   if (reader) checkReaderKnown(history.label, history.model, reader);
   const found = resolveTask(task, history.kept);
-  if (!found) throw noSuchTask(history.label, task, asOfOption, ctx);
+  if (!found) throw noSuchTask(history.label, task, asOfOption, defaults);
   const { taskId, envelopes } = found;
   const timeline = auditTimeline(envelopes);
   const state = timeline.at(-1)!.stateAfter;
   checkTaskReadable(history.label, taskId, state, reader);
-  const { asOf: now, note } = asOfOf(history, asOfOption, ctx);
+  const { asOf: now, note } = asOfOf(history, asOfOption, defaults);
+  // The rules in force at "as of": the office's record when the history keeps one, else the defaults.
+  const ctx = contextOf(history.model, now, defaults);
   const suggestion = suggestGrade(state, now, ctx);
   const byRevision = new Map(envelopes.map((e) => [e.metadata.revision, e]));
   const closedEvent = state.closed ? byRevision.get(state.closed.revision) : undefined;
@@ -129,6 +139,7 @@ export const explainCommand = async (
     `lead ${unitLabel(state.leadUnit, names)}${state.coUnits.length ? `; co-units ${state.coUnits.map((u) => unitLabel(u, names)).join(', ')}` : ''}` +
       `${state.key ? '; key task (重点事项)' : ''}; ${inline(state.complexity)} item; status ${inline(state.status)} ${STATUS_LABELS[state.status] ?? ''}; as of ${localTime(now, ctx)}`,
   );
+  out.push(rulesSource(history.model).text);
   if (state.closed && closedData) {
     out.push('');
     out.push(

@@ -14,6 +14,8 @@ describe('seals, heads and proofs on the command line', () => {
   let size: number;
   let streams: number;
   let task9: number;
+  /** A unit with a record of its own in the demo (inspected, interviewed, commended or criticised). */
+  let unit: string;
   const run = (...argv: string[]) => duban(argv, { cwd: dir });
 
   beforeAll(async () => {
@@ -24,6 +26,7 @@ describe('seals, heads and proofs on the command line', () => {
     size = lines.length;
     streams = new Set(lines.map((l) => streamOf(l))).size;
     task9 = lines.filter((l) => streamOf(l) === 'task-DB2022-009').length;
+    unit = streamOf(lines.find((l) => streamOf(l).startsWith('unit-'))!).slice('unit-'.length);
   }, 60_000);
 
   describe('duban seal on a file', () => {
@@ -81,10 +84,13 @@ describe('seals, heads and proofs on the command line', () => {
     });
 
     it('refuses what cannot be sealed, naming why', async () => {
-      const noOffice = await run('seal', 'demo/history.ndjson', '--key', keys.key);
+      // The demo keeps the office's record; without it, the seal must be told which office it is for.
+      const demo = (await read(dir, 'demo/history.ndjson')).trimEnd().split('\n');
+      await write(dir, 'no-office.ndjson', ndjson(demo.filter((l) => !l.includes('"streamId":"office"'))));
+      const noOffice = await run('seal', 'no-office.ndjson', '--key', keys.key);
       expect(noOffice.code).toBe(2);
       expect(noOffice.stderr).toContain(
-        'demo/history.ndjson: the history keeps no office record (no OfficeEstablished): name the office the seal is for with --office ID',
+        'no-office.ndjson: the history keeps no office record (no OfficeEstablished): name the office the seal is for with --office ID',
       );
       const pub = await run('seal', 'demo/history.ndjson', '--key', keys.pub, '--office', 'changzhi');
       expect(pub.code).toBe(2);
@@ -360,7 +366,8 @@ describe('seals, heads and proofs on the command line', () => {
       const cut = await run('verify', 'cut.ndjson', '--heads', 'heads.tsv');
       expect(cut.code).toBe(1);
       expect(cut.stdout).toMatch(/cut\.ndjson: BROKEN — stream \S+, revision \d+: missing/);
-      expect(cut.stdout).toMatch(/missing: the recorded head is revision \d+; the stream ends at \d+/);
+      // (at -1 when the cut event was its stream's only one)
+      expect(cut.stdout).toMatch(/missing: the recorded head is revision \d+; the stream ends at -?\d+/);
     });
 
     it('refuses a heads file that is not one, naming each line and rule', async () => {
@@ -438,7 +445,7 @@ describe('seals, heads and proofs on the command line', () => {
         'prove',
         'demo/history.ndjson',
         '--unit',
-        'agriculture',
+        unit,
         '--seal',
         'seal.json',
         '--out',
@@ -456,12 +463,12 @@ describe('seals, heads and proofs on the command line', () => {
       for (const s of proof.streams.filter((x) => x.streamId.startsWith('task-'))) {
         const assigned = s.events[0]!.event;
         expect(assigned.type).toBe('TaskAssigned');
-        expect([assigned.data.leadUnit, ...(assigned.data.coUnits ?? [])]).toContain('agriculture');
+        expect([assigned.data.leadUnit, ...(assigned.data.coUnits ?? [])]).toContain(unit);
       }
       const v = await run('verify-proof', 'unit.proof.json', '--pubkey', keys.jwk);
       expect(v.code).toBe(0);
-      expect(v.stdout).toContain('unit.proof.json: VALID — unit agriculture');
-      expect(v.stdout).toContain('  unit-agriculture: revisions 0–');
+      expect(v.stdout).toContain(`unit.proof.json: VALID — unit ${unit}`);
+      expect(v.stdout).toContain(`  unit-${unit}: revisions 0–`);
     });
 
     it('names what is wrong with a tampered proof, and refuses to prove what is not sealed', async () => {
