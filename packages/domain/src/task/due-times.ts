@@ -1,5 +1,5 @@
 import type { DomainContext } from '../policy';
-import { milestoneDue, type MilestoneEvidence } from '../time-limits';
+import { milestoneDue, monthsLater, type MilestoneEvidence } from '../time-limits';
 import type { Fact, TaskState } from './state';
 import type { TimeLimit } from './vocabulary';
 
@@ -168,7 +168,7 @@ const periodicReports = (state: TaskState, ctx: DomainContext): DueTime[] => {
   for (let n = 1; n <= 400; n++) {
     const due =
       'months' in every
-        ? ctx.calendar.addMonths(state.assigned.at, n * every.months)
+        ? monthsLater(ctx.calendar, state.assigned.at, n * every.months)
         : ctx.calendar.addWorkingDays(state.assigned.at, n * every.workingDays);
     if (Date.parse(due) >= end) break;
     const since = previous;
