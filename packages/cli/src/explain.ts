@@ -5,7 +5,7 @@ import {
   suggestGrade,
   type DomainContext,
   type GradeReason,
-  DEFAULT_SCORING_POLICY,
+  scoringPolicyFor,
 } from '@duban/domain';
 import {
   auditTimeline,
@@ -90,8 +90,10 @@ export const explainCommand = async (
   };
   // Another unit's score lines are its unpublished assessment: a unit reads its own (published 通报 whole).
   const scope = reader && quarter && !history.model.office.rankings[quarter] ? { as: reader } : {};
+  // The scoring policy the office had in force for that quarter (the default when none is on record).
+  const inForce = quarter ? scoringPolicyFor(history.model.office, quarter) : undefined;
   const scoreLines = quarter
-    ? unitScorecard(alone, quarter, DEFAULT_SCORING_POLICY, ctx, scope).map((s) => ({
+    ? unitScorecard(alone, quarter, inForce!.policy, ctx, scope).map((s) => ({
         unitId: s.unitId,
         lines: s.lines.filter((l) => l.taskId === taskId),
       }))
@@ -182,7 +184,9 @@ export const explainCommand = async (
   out.push('', ...workLines(work, names, ctx));
   if (quarter) {
     out.push('');
-    out.push(`What this task adds to the ${quarter} scores (default scoring policy):`);
+    out.push(
+      `What this task adds to the ${quarter} scores (${inForce!.revision < 0 ? 'default scoring policy' : `scoring policy "${inline(inForce!.name)}" on record`}):`,
+    );
     for (const s of scoreLines) {
       out.push(`  ${unitLabel(s.unitId, names)}`);
       for (const l of s.lines)

@@ -1,7 +1,7 @@
 import { officeFixture, runQuarterScenario, taskFixture } from '@duban/testing';
 import { DOMAIN_STREAM_PREFIXES, createEngine, createInMemoryEventStore, type Engine } from '@duban/engine';
 import { isLeft } from 'fp-ts/Either';
-import type { Command } from '@duban/domain';
+import { DEFAULT_SCORING_POLICY, type Command } from '@duban/domain';
 import { envelopeLine } from '../src/export';
 import { duban, read, tempDir, write } from './helpers';
 
@@ -160,6 +160,40 @@ describe('reports on a history that keeps its office record', () => {
       },
     );
     expect(bySection.stdout).toContain("Units' results for 2022 are read once the evaluation is published.");
+  });
+
+  it('explain scores a task under the scoring policy the office had in force for its quarter', async () => {
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const strict = {
+      ...DEFAULT_SCORING_POLICY,
+      gradePoints: { excellent: 100, good: 85, basic: 70, poor: 50, 'very-poor': 30 },
+    };
+    for (const c of [
+      ...o.setup(),
+      o.stateCouncilCalendar(2022),
+      o.command(
+        'AdoptScoringPolicy',
+        { policy: strict, name: 'strict 2022', effectiveFromQuarter: '2022Q1' },
+        o.mainLeader,
+        '2022-01-04T09:00:00.000+08:00',
+      ),
+    ])
+      await exec(engine, c);
+    await runQuarterScenario(engine);
+    const lines: string[] = [];
+    for await (const e of engine.store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }))
+      lines.push(envelopeLine({ type: e.type, data: e.data, metadata: e.metadata }));
+    await write(dir, 'strict.ndjson', lines.join(''));
+    const onRecord = await duban(['explain', 'strict.ndjson', 'T1'], { cwd: dir });
+    const plain = await duban(['explain', 'office.ndjson', 'T1'], { cwd: dir });
+    expect(onRecord.code).toBe(0);
+    expect(onRecord.stdout).toContain(
+      'What this task adds to the 2022Q1 scores (scoring policy "strict 2022" on record):',
+    );
+    expect(plain.stdout).toContain('What this task adds to the 2022Q1 scores (default scoring policy):');
+    // The grade's points are the office's, not the defaults.
+    const gradeLine = (out: string) => out.split('\n').find((l) => /^ +\+\d+/.test(l));
+    expect(gradeLine(plain.stdout)).not.toEqual(gradeLine(onRecord.stdout));
   });
 
   it('a history without an office record says in one line that the defaults apply', async () => {
