@@ -204,6 +204,9 @@ const simulateTask = (
       source: rng.pick(SOURCES),
       leadUnit: leadUnitId,
       coUnits,
+      ...(coUnits.length > 0
+        ? { coUnitDuties: coUnits.map((unitId) => ({ unitId, duty: '配合牵头单位落实' })) }
+        : {}),
       deadline,
       approval: {
         ref: `CZ-GOV-${year}-${pad(index % 1000, 3)}`,
