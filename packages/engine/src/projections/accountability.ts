@@ -1,5 +1,6 @@
 import { dueTimes, OFFICE_STREAM_ID, scoringPolicyFor, type DomainContext } from '@duban/domain';
 import type { ScoringPolicy } from '@duban/domain';
+import { compareIds, tasksById } from './task-order';
 import type { SupervisionModel } from './supervision-model';
 import { previousQuarter, quarterEnd, quarterStart } from './quarters';
 import { quartersOf, unitScorecard, type Evidence } from './unit-scorecard';
@@ -85,7 +86,7 @@ export const accountabilityFlags = (
       });
   }
 
-  for (const t of Object.values(model.tasks).sort((a, b) => a.taskId.localeCompare(b.taskId))) {
+  for (const t of tasksById(model)) {
     if (!t.assigned || Date.parse(t.assigned.at) > Date.parse(end)) continue;
     const stream = `task-${t.taskId}`;
     const deadline = dueTimes(t, ctx).find((d) => d.kind === 'deadline')!;
@@ -160,8 +161,6 @@ export const accountabilityFlags = (
   }
   return flags.sort(
     (a, b) =>
-      a.unitId.localeCompare(b.unitId) ||
-      a.action.localeCompare(b.action) ||
-      a.reason.localeCompare(b.reason),
+      compareIds(a.unitId, b.unitId) || compareIds(a.action, b.action) || compareIds(a.reason, b.reason),
   );
 };

@@ -7,6 +7,7 @@ import {
   type TaskState,
 } from '@duban/domain';
 import type { SupervisionModel } from './supervision-model';
+import { compareIds } from './task-order';
 
 /** 台账: one line per task, as a supervisor's board shows it at a given instant. */
 export interface TaskCard {
@@ -67,5 +68,7 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
 export const taskBoard = (model: SupervisionModel, now: string, ctx: DomainContext): TaskCard[] =>
   Object.values(model.tasks)
     .filter((t) => t.status !== 'none')
-    .sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline) || a.taskId.localeCompare(b.taskId))
-    .map((t) => taskCard(t, now, ctx));
+    // Each deadline parsed once, not in every comparison.
+    .map((t) => ({ t, due: Date.parse(t.deadline) }))
+    .sort((a, b) => a.due - b.due || compareIds(a.t.taskId, b.t.taskId))
+    .map(({ t }) => taskCard(t, now, ctx));
