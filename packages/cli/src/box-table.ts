@@ -51,6 +51,10 @@ export interface BoxTableOptions {
   readonly colAligns?: readonly Align[];
 }
 
+/** Printable ASCII is one column a character: string-width's answer, without its regular expressions. */
+const ASCII = /^[\x20-\x7e]*$/;
+const widthOf = (text: string): number => (ASCII.test(text) ? text.length : stringWidth(text));
+
 const pad = (text: string, width: number, textWidth: number, align: Align | undefined): string => {
   const room = width - textWidth;
   if (room <= 0) return text;
@@ -89,7 +93,7 @@ export class BoxTable {
     const cells = all.map((row) =>
       row.map((text) => {
         const lines = text.split('\n');
-        return { lines, widths: lines.map((l) => stringWidth(l)) };
+        return { lines, widths: lines.map(widthOf) };
       }),
     );
     const widths: number[] = new Array<number>(columns).fill(1);
