@@ -38,7 +38,7 @@ export const accountabilityFlags = (
    * Ranked low: among the last `bottomN` of a ranking of at least `minRankedUnits`, and below the line —
    * in the published 通报 when the quarter has one (what the units were told), else as computed now.
    */
-  const low = (q: string): Map<string, Evidence[]> => {
+  const lowOf = (q: string): Map<string, Evidence[]> => {
     const published = model.office.rankings[q];
     const ranking: ReadonlyArray<{
       unitId: string;
@@ -63,6 +63,14 @@ export const accountabilityFlags = (
             : s.lines.filter((l) => l.kind === 'grade').flatMap((l) => l.evidence),
         );
     return out;
+  };
+
+  // Each quarter's ranking scored once: every low unit walks back through the same earlier quarters.
+  const lows = new Map<string, Map<string, Evidence[]>>();
+  const low = (q: string): Map<string, Evidence[]> => {
+    let found = lows.get(q);
+    if (!found) lows.set(q, (found = lowOf(q)));
+    return found;
   };
 
   for (const [unitId, evidence] of low(quarter)) {
