@@ -14,11 +14,16 @@ import {
   type TaskEvent,
   type TaskState,
 } from '@duban/domain';
+// The demo's workload generator: one seeded source of task plans for the demo and the benchmark.
+import { createRandom } from '../packages/cli/src/simulation/prng';
+import { drawDiligence, drawTaskPlans, type TaskPlan } from '../packages/cli/src/simulation/plans';
 import { createRng, type Rng } from './prng';
 
 /**
- * The benchmark's workload: a deterministic (seeded) supervision history of N tasks over M units, with
- * the seed's lifecycle — assign, accept, work plan, 4–6 feedback reports, some urges, warnings and
+ * The benchmark's workload: a deterministic (seeded) supervision history of N tasks over M units. Which
+ * tasks are handed out, when, to which lead unit and co-units, with what deadline, source and origin, is
+ * drawn by the same seeded generator as `duban demo` (packages/cli/src/simulation/plans.ts); each task's
+ * life then follows the seed's lifecycle — assign, accept, work plan, 4–6 feedback reports, some urges, warnings and
  * notices, extensions requested and approved or rejected, rectifications, deadline checks, closure
  * requested, reviewed (sometimes sent back), approved with a grade (justified when it differs from the
  * suggestion), and now and then recognition or criticism after closure. About 14 events a task.
@@ -104,27 +109,6 @@ const formatLocal = (ms: number): string => {
   );
 };
 
-const TITLES = [
-  '优化营商环境：企业开办3个工作日内办结',
-  '推进老旧小区改造，年内完成改造任务',
-  '落实减税降费政策，确保应享尽享',
-  '整治城区交通拥堵，新增停车泊位',
-  '加快重点项目建设，确保按期开工',
-  '做好冬季清洁取暖，确保群众温暖过冬',
-  '推进“一网通办”，政务服务事项网上可办',
-  '加强安全生产检查，消除重大隐患',
-  '实施乡村振兴示范村建设',
-  '治理黄河流域生态环境，完成年度目标',
-] as const;
-const SOURCES = [
-  'central-decisions',
-  'provincial-decisions',
-  'municipal-party-decisions',
-  'work-report-targets',
-  'government-meeting-decisions',
-  'leader-instructions',
-  'other',
-] as const;
 const SUMMARIES = [
   '已召开专题会议研究部署，明确责任分工和时间节点',
   '完成现场踏勘和方案论证，正在组织实施',
@@ -154,6 +138,7 @@ interface Timed extends WorkloadCommand {
 /** Simulates one task's whole life through the decider; its commands come out in its own time order. */
 const simulateTask = (
   index: number,
+  plan: TaskPlan,
   rng: Rng,
   days: readonly number[],
   options: Required<Omit<WorkloadOptions, 'maxEvents'>>,
@@ -162,13 +147,13 @@ const simulateTask = (
 ): Timed[] => {
   const taskId = `T-${pad(index, 6)}`;
   const instant = (day: number, minute: number) => formatLocal(days[day]! + minute * 60_000);
-  const a = rng.int(0, options.spanWorkingDays - 1);
+  const a = plan.assignDay;
   const m0 = rng.int(540, 900); // 09:00–15:00
-  const major = rng.chance(0.7);
-  const D = major ? rng.int(12, 40) : rng.int(6, 7);
+  const D = plan.deadlineDays;
+  const major = D > 7;
   const deadline = instant(a + D, 1020); // 17:00 on the last day
-  const origin = rng.chance(0.3) ? 'main-leader' : 'deputy-leader';
-  const key = rng.chance(0.15);
+  const origin = plan.originMain ? 'main-leader' : 'deputy-leader';
+  const key = plan.key;
   const section = rng.int(1, 8);
   const sectionActor: Actor = { id: `clerk-${section}`, kind: 'section', unitId: `section-${section}` };
   const deputy: Actor = { id: `vice-mayor-${rng.int(1, 6)}`, kind: 'deputy-leader' };
@@ -177,12 +162,8 @@ const simulateTask = (
   const system: Actor = { id: '13710-system', kind: 'system' };
   const supervisor = origin === 'main-leader' ? inspection : sectionActor;
   const approver = key || (origin === 'main-leader' && rng.chance(0.5)) ? mayor : deputy;
-  const leadUnitId = `unit-${pad(rng.int(1, options.units), 3)}`;
-  const coUnits: string[] = [];
-  for (let k = rng.int(0, 2); k > 0; k--) {
-    const u = `unit-${pad(rng.int(1, options.units), 3)}`;
-    if (u !== leadUnitId && !coUnits.includes(u)) coUnits.push(u);
-  }
+  const leadUnitId = plan.lead;
+  const coUnits = [...plan.coUnits];
   const lead: Actor = { id: `head-${leadUnitId}`, kind: 'unit', unitId: leadUnitId };
   const year = 2022 + Math.floor(a / 250);
 
@@ -200,12 +181,12 @@ const simulateTask = (
     a,
     m0,
     command('AssignTask', sectionActor, {
-      title: `${TITLES[index % TITLES.length]}（${taskId}）`,
-      source: rng.pick(SOURCES),
+      title: `${plan.title}（${taskId}）`,
+      source: plan.source,
       leadUnit: leadUnitId,
       coUnits,
       ...(coUnits.length > 0
-        ? { coUnitDuties: coUnits.map((unitId) => ({ unitId, duty: '配合牵头单位落实' })) }
+        ? { coUnitDuties: coUnits.map((unitId) => ({ unitId, duty: '配合做好相关工作，按时报送配合情况' })) }
         : {}),
       deadline,
       approval: {
@@ -494,6 +475,26 @@ const simulateTask = (
   return out;
 };
 
+/**
+ * The tasks, drawn by the demo's generator: the span cut into quarters of 60 working days, the units
+ * `unit-001` …, as many tasks in each quarter (the last quarter's surplus dropped).
+ */
+const taskPlans = (options: WorkloadOptions, span: number): TaskPlan[] => {
+  const rnd = createRandom(options.seed);
+  const unitIds = Array.from({ length: options.units }, (_, i) => `unit-${pad(i + 1, 3)}`);
+  const quarters = Array.from({ length: Math.ceil(span / 60) }, (_, q) => ({
+    name: `${2022 + Math.floor(q / 4)}Q${(q % 4) + 1}`,
+    days: Array.from({ length: Math.min(60, span - q * 60) }, (_, k) => q * 60 + k),
+  }));
+  return drawTaskPlans(rnd, {
+    unitIds,
+    diligence: drawDiligence(rnd, unitIds),
+    quarters,
+    tasks: Math.ceil(options.tasks / quarters.length),
+    totalDays: span,
+  }).slice(0, options.tasks);
+};
+
 /** Builds the workload: every task simulated through the decider, merged in business-time order, cut. */
 export const createWorkload = (options: WorkloadOptions): Workload => {
   const span = options.spanWorkingDays ?? 250;
@@ -501,10 +502,19 @@ export const createWorkload = (options: WorkloadOptions): Workload => {
   const ctx = defaultContext();
   const decider = createTaskDecider(ctx);
   const rng = createRng(options.seed);
+  const plans = taskPlans(options, span);
   const all: Timed[] = [];
   const oldTasks = new Set<string>();
   for (let i = 1; i <= options.tasks; i++) {
-    const timed = simulateTask(i, rng, days, { ...options, spanWorkingDays: span }, ctx, decider);
+    const timed = simulateTask(
+      i,
+      plans[i - 1]!,
+      rng,
+      days,
+      { ...options, spanWorkingDays: span },
+      ctx,
+      decider,
+    );
     if (timed[0]!.ms < days[Math.floor(span / 10)]!) oldTasks.add(`T-${pad(i, 6)}`);
     for (const t of timed) all.push(t);
   }

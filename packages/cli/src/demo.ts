@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { defaultContext, type DomainContext } from '@duban/domain';
-import { DOMAIN_STREAM_PREFIXES, type EventStore } from '@duban/engine';
+import { DOMAIN_STREAM_PREFIXES, type EventStore, type SupervisionModel } from '@duban/engine';
 import { envelopeLine } from './export';
 import { loadHistory } from './history';
 import { renderHtmlReport } from './html-report';
@@ -26,8 +26,10 @@ import { simulateOffice, type SimulationResult } from './simulation/simulate';
 /**
  * `duban demo [--store URL] [--units N] [--tasks N] [--seed S] [--quarters N] [--out DIR]`: simulates
  * the office (see simulation/simulate.ts) on the store — the embedded in-memory one unless told
- * otherwise — then prints the last quarter's ranking (通报), the warnings and the accountability flags,
- * and writes the history as NDJSON and the HTML report to DIR. The same seed gives the same files.
+ * otherwise: the office on record first, then its work under that record — then prints what the office
+ * put on record, the last quarter's ranking as the office published it (通报), the warnings and the
+ * accountability flags, and writes the history as NDJSON and the HTML report to DIR. The same seed gives
+ * the same files.
  */
 export interface DemoOptions {
   readonly store?: string;
@@ -132,6 +134,7 @@ export const demoCommand = async (io: CliIO, options: DemoOptions = {}): Promise
     out,
     `${history.events} events from ${sim.commands} commands in ${where}; every hash chain verifies`,
   );
+  for (const line of officeLines(history.model.office)) writeLine(out, line);
   writeLine(out);
   await writeText(out, reportTable(data, ctx, { explain: false }));
   writeLine(out);
@@ -159,6 +162,34 @@ export const demoCommand = async (io: CliIO, options: DemoOptions = {}): Promise
       writeLine(io.stderr, `  ${r.commandId}: ${r.code}: ${r.message}`);
   }
   return EXIT.ok;
+};
+
+const RECIPIENTS: Readonly<Record<string, string>> = {
+  'organization-personnel': '组织人事部门',
+  'party-assessment': '市委考核部门',
+};
+
+/** What the office put on record: who is in charge of what, its calendars, and what it published. */
+const officeLines = (office: SupervisionModel['office']): string[] => {
+  if (!office.established) return ['No office record: the default calendar and rules'];
+  const role = (r: string) =>
+    Object.values(office.leaders).filter((l) => l.tenures.some((t) => t.role === r)).length;
+  const deputies = role('deputy-leader');
+  const calendars = [...new Set(office.calendars.map((c) => c.year))].sort();
+  const lines = [
+    `On record first: ${office.name} — the main leader and ${deputies} deputy leaders in charge (分管) of ${Object.keys(office.sections).length} sections and ${Object.keys(office.units).length} units, ${Object.keys(office.staff).length} staff, ${calendars.length > 0 ? `the State Council calendars ${calendars.join(', ')} (调休 included)` : 'no calendar adopted (Monday to Friday)'}; every command was decided under it`,
+  ];
+  const quarters = Object.keys(office.rankings).sort();
+  if (quarters.length > 0) lines.push(`Published: 通报 ${quarters.join(', ')}`);
+  for (const year of Object.keys(office.annual).sort()) {
+    const sent = office.resultsSent
+      .filter((r) => String(r.year) === year)
+      .map((r) => RECIPIENTS[r.recipient] ?? r.recipient);
+    lines.push(
+      `Published: the ${year} annual evaluation (年度评价)${sent.length > 0 ? `, sent to ${[...new Set(sent)].join(' and ')}` : ''}`,
+    );
+  }
+  return lines;
 };
 
 /** The demo writes a fresh history: its command ids would collide with an earlier run's. */

@@ -7,11 +7,20 @@ import {
   type GradeReason,
   DEFAULT_SCORING_POLICY,
 } from '@duban/domain';
-import { auditTimeline, unitScorecard, type Envelope, type SupervisionModel } from '@duban/engine';
+import {
+  auditTimeline,
+  contextOf,
+  taskWork,
+  unitScorecard,
+  type Envelope,
+  type SupervisionModel,
+} from '@duban/engine';
 import { asOfOf, loadHistory, noSuchTask, parseInstant, resolveTask, taskStreamCandidates } from './history';
 import { EXIT, writeJson, writeLine, type CliIO } from './io';
 import { NO_NAMES, STATUS_LABELS, gradeLabel, localTime, unitLabel, type UnitNames } from './labels';
-import { actorText } from './tables';
+import { checkReaderKnown, checkTaskReadable, parseReader, readerText } from './reader';
+import { rulesSource } from './reporting';
+import { actorText, workLines } from './tables';
 import { inline } from './terminal';
 
 /**
@@ -24,6 +33,8 @@ export interface ExplainOptions {
   readonly format?: 'table' | 'json';
   readonly names?: UnitNames;
   readonly ctx?: DomainContext;
+  /** Read as this actor, `KIND:ID` (--as): a task outside its scope is refused; default: as an auditor. */
+  readonly as?: string;
 }
 
 export const explainCommand = async (
@@ -32,20 +43,25 @@ export const explainCommand = async (
   task: string,
   options: ExplainOptions = {},
 ): Promise<number> => {
-  const ctx = options.ctx ?? defaultContext();
+  const defaults = options.ctx ?? defaultContext();
   const names = options.names ?? NO_NAMES;
+  const reader = options.as === undefined ? undefined : parseReader(options.as);
   const asOfOption = options.asOf === undefined ? undefined : parseInstant(options.asOf);
   const streams = new Set(taskStreamCandidates(task));
   const history = await loadHistory(io, spec, {
     ...(asOfOption ? { asOf: asOfOption } : {}),
     keep: (e) => streams.has(e.metadata.streamId),
   });
+  if (reader) checkReaderKnown(history.label, history.model, reader);
   const found = resolveTask(task, history.kept);
-  if (!found) throw noSuchTask(history.label, task, asOfOption, ctx);
+  if (!found) throw noSuchTask(history.label, task, asOfOption, defaults);
   const { taskId, envelopes } = found;
   const timeline = auditTimeline(envelopes);
   const state = timeline.at(-1)!.stateAfter;
-  const { asOf: now, note } = asOfOf(history, asOfOption, ctx);
+  checkTaskReadable(history.label, taskId, state, reader);
+  const { asOf: now, note } = asOfOf(history, asOfOption, defaults);
+  // The rules in force at "as of": the office's record when the history keeps one, else the defaults.
+  const ctx = contextOf(history.model, now, defaults);
   const suggestion = suggestGrade(state, now, ctx);
   const byRevision = new Map(envelopes.map((e) => [e.metadata.revision, e]));
   const closedEvent = state.closed ? byRevision.get(state.closed.revision) : undefined;
@@ -61,6 +77,7 @@ export const explainCommand = async (
     | undefined;
   const regrades = envelopes.filter((e) => e.type === 'TaskRegraded');
   const times = dueTimes(state, ctx);
+  const work = taskWork(state, envelopes, now);
   const quarter = state.closed ? ctx.calendar.quarterOf(state.closed.at) : undefined;
   // The task alone, in maps without a prototype: a task named `constructor` is a task like any other.
   const tasks = Object.create(null) as SupervisionModel['tasks'] & Record<string, typeof state>;
@@ -71,8 +88,10 @@ export const explainCommand = async (
     office: history.model.office,
     events: envelopes.length,
   };
+  // Another unit's score lines are its unpublished assessment: a unit reads its own (published 通报 whole).
+  const scope = reader && quarter && !history.model.office.rankings[quarter] ? { as: reader } : {};
   const scoreLines = quarter
-    ? unitScorecard(alone, quarter, DEFAULT_SCORING_POLICY, ctx).map((s) => ({
+    ? unitScorecard(alone, quarter, DEFAULT_SCORING_POLICY, ctx, scope).map((s) => ({
         unitId: s.unitId,
         lines: s.lines.filter((l) => l.taskId === taskId),
       }))
@@ -83,6 +102,7 @@ export const explainCommand = async (
       source: history.label,
       taskId,
       asOf: now,
+      readAs: reader ? readerText(reader) : 'everything (as an auditor)',
       ...(note ? { note } : {}),
       status: state.status,
       grade: state.grade,
@@ -90,6 +110,7 @@ export const explainCommand = async (
       suggestion,
       regrades: regrades.map((e) => e.data),
       timeLimits: times,
+      work,
       quarter,
       scoreLines,
     });
@@ -109,11 +130,16 @@ export const explainCommand = async (
       ...evidence(r.events),
     ]);
 
+  if (reader)
+    out.push(
+      `Read as ${readerText(reader)} (在一定范围内): the task in full; units' score lines only where this reader may read them (a unit: its own) until the quarter's 通报 is published`,
+    );
   out.push(`Task ${inline(taskId)}: ${inline(state.title)}`);
   out.push(
     `lead ${unitLabel(state.leadUnit, names)}${state.coUnits.length ? `; co-units ${state.coUnits.map((u) => unitLabel(u, names)).join(', ')}` : ''}` +
       `${state.key ? '; key task (重点事项)' : ''}; ${inline(state.complexity)} item; status ${inline(state.status)} ${STATUS_LABELS[state.status] ?? ''}; as of ${localTime(now, ctx)}`,
   );
+  out.push(rulesSource(history.model).text);
   if (state.closed && closedData) {
     out.push('');
     out.push(
@@ -153,6 +179,7 @@ export const explainCommand = async (
         : 'not yet due';
     out.push(`  ${inline(d.id).padEnd(16)} due ${localTime(d.due, ctx)}  ${met} — ${inline(d.label)}`);
   }
+  out.push('', ...workLines(work, names, ctx));
   if (quarter) {
     out.push('');
     out.push(`What this task adds to the ${quarter} scores (default scoring policy):`);

@@ -1,3 +1,4 @@
+import { envelopeLine } from '@duban/engine';
 import { formatProblem } from './checked';
 import {
   CliError,
@@ -25,9 +26,10 @@ import { inline } from './terminal';
  * command exits 1 and: with `--out`, FILE is not written at all (the partial file is removed); on
  * standard output redirected to a file, that file is cut back to the size it had before; on a pipe, a
  * last line that is not JSON says the export is incomplete, so whatever reads it refuses it.
+ *
+ * Each line is the engine's `envelopeLine`, as `exportHistory` writes it for an embedding application.
  */
-export const envelopeLine = (e: { type: unknown; data: unknown; metadata: unknown }): string =>
-  `${JSON.stringify({ type: e.type, data: e.data, metadata: e.metadata })}\n`;
+export { envelopeLine };
 
 export const exportCommand = async (
   io: CliIO,

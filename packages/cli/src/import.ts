@@ -1,12 +1,13 @@
 import { isLeft } from 'fp-ts/Either';
-import { DEFAULT_MAX_APPEND_SIZE, type EventStore, type ProposedEvent } from '@duban/engine';
-import { createHistoryChecker, formatProblem, type Problem } from './checked';
+import { importRecords, type EventStore, type ImportPass } from '@duban/engine';
+import { formatProblem, type Problem } from './checked';
 import { CliError, EXIT, usageError, writeLine, type CliIO } from './io';
-import { progressBar } from './progress';
+import { progressBar, type Progress } from './progress';
 import { openSource, openStore, parseLocation, subject, type HistorySource } from './source';
 
 /**
- * `duban import FILE STORE [--skip-invalid]`: loads an exported history into a store, all or nothing.
+ * `duban import FILE STORE [--skip-invalid]`: loads an exported history into a store, all or nothing,
+ * with the engine's `importRecords` (the same as `importHistory` for an embedding application).
  *
  * Pass 1 reads the whole file without writing: every line decoded (line, field, rule in errors),
  * every hash chain followed, and every stream compared with what the store already holds. Any problem
@@ -26,27 +27,6 @@ export interface ImportOptions {
   /** Largest batch one append carries, in bytes of JSON. */
   readonly maxBatchBytes?: number;
 }
-
-interface StreamPlan {
-  readonly streamId: string;
-  events: number;
-  lastRevision: number;
-  lastHash?: string;
-  /** The problems of the stream's first bad record (a stream is imported whole or not at all). */
-  problems?: Problem[];
-  /** What the store holds of this stream before the import. */
-  readonly target: { readonly length: number; readonly lastHash?: string };
-  /** The file's hash at the store's last revision equals the store's: the store holds a prefix of it. */
-  prefixMatches: boolean;
-}
-
-const lookupTarget = async (store: EventStore, streamId: string) => {
-  for await (const e of store.readStream(streamId, { direction: 'backwards', maxCount: 1 })) {
-    const hash = (e.metadata as { hash?: unknown }).hash;
-    return { length: Number(e.revision) + 1, ...(typeof hash === 'string' ? { lastHash: hash } : {}) };
-  }
-  return { length: 0 };
-};
 
 export const importCommand = async (
   io: CliIO,
@@ -77,104 +57,68 @@ export const importInto = async (
   options: ImportOptions = {},
 ): Promise<number> => {
   const limit = options.limit ?? 20;
-  const plans = new Map<string, StreamPlan>();
-  const unattributed: Problem[] = [];
-  const problemLines = new Set<number>();
-  let records = 0;
-
-  // —— pass 1: read and check everything, write nothing ——
-  const checker = createHistoryChecker();
-  const bar1 = progressBar(io.stderr, 'checking ', source.size);
+  // One bar per reading of the file: checking, then importing.
+  let bar: Progress | undefined;
+  const open = (pass: ImportPass) => {
+    bar?.stop();
+    const current = progressBar(io.stderr, pass === 'check' ? 'checking ' : 'importing', source.size);
+    bar = current;
+    return source.records({ onBytes: (n) => current.update(n) });
+  };
+  let result;
   try {
-    for await (const record of source.records({ onBytes: (n) => bar1.update(n) })) {
-      records += 1;
-      const result = checker.check(record);
-      let plan: StreamPlan | undefined;
-      if (result.streamId !== undefined) {
-        plan = plans.get(result.streamId);
-        if (!plan) {
-          plan = {
-            streamId: result.streamId,
-            events: 0,
-            lastRevision: -1,
-            target: await lookupTarget(store, result.streamId),
-            prefixMatches: false,
-          };
-          plans.set(result.streamId, plan);
-        }
-      }
-      if (result.problems.length > 0) {
-        if (record.line !== undefined) problemLines.add(record.line);
-        if (plan) plan.problems ??= [...result.problems];
-        else unattributed.push(...result.problems);
-      }
-      if (plan && result.event) {
-        const m = result.event.envelope.metadata;
-        plan.events += 1;
-        plan.lastRevision = m.revision;
-        plan.lastHash = m.hash;
-        if (plan.target.length > 0 && m.revision === plan.target.length - 1)
-          plan.prefixMatches = m.hash === plan.target.lastHash;
-      }
-    }
+    result = await importRecords(store, open, {
+      ...(options.skipInvalid ? { skipInvalid: true } : {}),
+      ...(options.maxBatchBytes === undefined ? {} : { maxBatchBytes: options.maxBatchBytes }),
+      labels: { store: storeLabel, source: 'the file' },
+    });
   } finally {
-    bar1.stop();
+    bar?.stop();
   }
-  const { breaks } = checker.finish();
-  // The final verdict on each chain (a gap that later turned out to be a reordering) replaces the early one.
-  for (const b of breaks) {
-    const plan = plans.get(b.streamId!);
-    if (!plan) continue;
-    if (!plan.problems) plan.problems = [b];
-    else plan.problems = plan.problems.map((p) => (p.kind === 'chain' ? b : p));
-  }
-  for (const plan of plans.values()) {
-    if (plan.problems || plan.target.length === 0) continue;
-    if (plan.target.length > plan.events)
-      plan.problems = storeProblem(
-        plan,
-        `${storeLabel} already holds ${plan.target.length} events of this stream; the file has ${plan.events}`,
-      );
-    else if (!plan.prefixMatches)
-      plan.problems = storeProblem(
-        plan,
-        `${storeLabel} already holds ${plan.target.length} events of this stream that differ from the file's`,
-      );
-  }
-  if (records === 0) throw new CliError(`${subject(source.label)} holds no events: nothing to import`);
+  const list = (out: CliIO['stdout'], problems: readonly Problem[]) => {
+    for (const p of problems.slice(0, limit)) writeLine(out, `  ${formatProblem(source.label, p)}`);
+    if (problems.length > limit) writeLine(out, `  … and ${problems.length - limit} more`);
+  };
 
-  const invalid = [...plans.values()].filter((p) => p.problems);
-  const problems = [...unattributed, ...invalid.flatMap((p) => p.problems!)].sort(
-    (a, b) => (a.line ?? 0) - (b.line ?? 0),
-  );
-  if (problems.length > 0 && !options.skipInvalid) {
-    writeLine(
-      io.stderr,
-      `${subject(source.label)} ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported into ${storeLabel}`,
-    );
-    for (const p of problems.slice(0, limit)) writeLine(io.stderr, `  ${formatProblem(source.label, p)}`);
-    if (problems.length > limit) writeLine(io.stderr, `  … and ${problems.length - limit} more`);
-    writeLine(io.stderr, 'Fix the file, or import the valid streams only with --skip-invalid.');
-    return EXIT.failed;
-  }
-  const toImport = new Map([...plans].filter(([, p]) => !p.problems));
-  if (toImport.size === 0) {
-    writeLine(
-      io.stderr,
-      `${subject(source.label)} no stream is valid; nothing was imported into ${storeLabel}`,
-    );
-    for (const p of problems.slice(0, limit)) writeLine(io.stderr, `  ${formatProblem(source.label, p)}`);
-    return EXIT.failed;
+  if (isLeft(result)) {
+    const e = result.left;
+    switch (e.code) {
+      case 'EmptyHistory':
+        throw new CliError(`${subject(source.label)} holds no events: nothing to import`);
+      case 'InvalidHistory':
+        writeLine(
+          io.stderr,
+          `${subject(source.label)} ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was imported into ${storeLabel}`,
+        );
+        list(io.stderr, e.problems);
+        writeLine(io.stderr, 'Fix the file, or import the valid streams only with --skip-invalid.');
+        return EXIT.failed;
+      case 'NoValidStream':
+        writeLine(
+          io.stderr,
+          `${subject(source.label)} no stream is valid; nothing was imported into ${storeLabel}`,
+        );
+        for (const p of e.problems.slice(0, limit))
+          writeLine(io.stderr, `  ${formatProblem(source.label, p)}`);
+        return EXIT.failed;
+      case 'HistoryChanged':
+        throw new CliError(
+          `${source.label} changed while it was imported: ${e.problem ? formatProblem(source.label, e.problem) : e.detail}\n` +
+            `${e.written} events were written to ${storeLabel}; run the import again once the file is settled: ` +
+            'what was written is recognised by its hashes and skipped',
+        );
+      case 'AppendRefused':
+        throw new CliError(
+          `${storeLabel} refused events ${e.first}…${e.last} of ${e.streamId}: ${e.cause.message}\n` +
+            `${e.written} events were written before; run the import again to resume after them`,
+        );
+    }
   }
 
-  // —— pass 2: append, in file order, with expected revisions ——
-  const written = await appendAll(io, source, store, storeLabel, toImport, problemLines, options);
-
-  const events = [...toImport.values()].reduce((n, p) => n + p.events, 0);
-  const already = [...toImport.values()].reduce((n, p) => n + p.target.length, 0);
+  const { written, streams, events, already, skipped } = result.right;
   writeLine(
     io.stdout,
-    `imported ${written} events in ${toImport.size} streams from ${source.label} into ${storeLabel}` +
+    `imported ${written} events in ${streams} streams from ${source.label} into ${storeLabel}` +
       (already > 0 ? ` (${already} of the ${events} events were already there)` : ''),
   );
   if (storeLabel === 'memory:')
@@ -182,91 +126,12 @@ export const importInto = async (
       io.stdout,
       'memory: lives only as long as this command: the import was a full check and a dry run',
     );
-  if (problems.length > 0) {
+  if (skipped.problems.length > 0) {
     writeLine(
       io.stdout,
-      `skipped ${invalid.length} invalid stream${invalid.length === 1 ? '' : 's'} and ${unattributed.length} unreadable record${unattributed.length === 1 ? '' : 's'} (--skip-invalid):`,
+      `skipped ${skipped.streams} invalid stream${skipped.streams === 1 ? '' : 's'} and ${skipped.unreadable} unreadable record${skipped.unreadable === 1 ? '' : 's'} (--skip-invalid):`,
     );
-    for (const p of problems.slice(0, limit)) writeLine(io.stdout, `  ${formatProblem(source.label, p)}`);
-    if (problems.length > limit) writeLine(io.stdout, `  … and ${problems.length - limit} more`);
+    list(io.stdout, skipped.problems);
   }
   return EXIT.ok;
-};
-
-const storeProblem = (plan: StreamPlan, message: string): Problem[] => [
-  { kind: 'store', streamId: plan.streamId, field: 'metadata.streamId', message },
-];
-
-const appendAll = async (
-  io: CliIO,
-  source: HistorySource,
-  store: EventStore,
-  storeLabel: string,
-  toImport: ReadonlyMap<string, StreamPlan>,
-  problemLines: ReadonlySet<number>,
-  options: ImportOptions,
-): Promise<number> => {
-  const maxBatchBytes = options.maxBatchBytes ?? Math.floor(DEFAULT_MAX_APPEND_SIZE * 0.9);
-  const checker = createHistoryChecker();
-  const progress = new Map<string, number>(); // stream → revision the store is at
-  let batch: { streamId: string; first: number; events: ProposedEvent[]; bytes: number } | undefined;
-  let written = 0;
-  const changed = (detail: string): never => {
-    throw new CliError(
-      `${source.label} changed while it was imported: ${detail}\n` +
-        `${written} events were written to ${storeLabel}; run the import again once the file is settled: ` +
-        'what was written is recognised by its hashes and skipped',
-    );
-  };
-  const flush = async () => {
-    if (!batch) return;
-    const { streamId, first, events } = batch;
-    batch = undefined;
-    const result = await store.appendToStream(streamId, events, {
-      expectedRevision: first === 0 ? 'no-stream' : BigInt(first - 1),
-    });
-    if (isLeft(result))
-      throw new CliError(
-        `${storeLabel} refused events ${first}…${first + events.length - 1} of ${streamId}: ${result.left.message}\n` +
-          `${written} events were written before; run the import again to resume after them`,
-      );
-    written += events.length;
-    progress.set(streamId, first + events.length - 1);
-  };
-
-  const bar = progressBar(io.stderr, 'importing', source.size);
-  try {
-    for await (const record of source.records({ onBytes: (n) => bar.update(n) })) {
-      const result = checker.check(record);
-      const plan = result.streamId === undefined ? undefined : toImport.get(result.streamId);
-      if (result.problems.length > 0) {
-        if (plan || record.line === undefined || !problemLines.has(record.line))
-          changed(formatProblem(source.label, result.problems[0]!));
-        continue;
-      }
-      if (!plan || !result.event) continue;
-      const { envelope, raw, size } = result.event;
-      const revision = envelope.metadata.revision;
-      if (revision > plan.lastRevision) changed(`${plan.streamId} has more events than in the first pass`);
-      if (revision < plan.target.length) continue; // already in the store (an earlier, interrupted import)
-      if (batch && (batch.streamId !== plan.streamId || batch.bytes + size > maxBatchBytes)) await flush();
-      batch ??= { streamId: plan.streamId, first: revision, events: [], bytes: 0 };
-      batch.events.push({
-        eventId: envelope.metadata.eventId,
-        type: raw.type,
-        data: raw.data,
-        metadata: raw.metadata as Record<string, unknown>,
-      });
-      batch.bytes += size;
-    }
-    await flush();
-  } finally {
-    bar.stop();
-  }
-  for (const plan of toImport.values())
-    if ((progress.get(plan.streamId) ?? plan.target.length - 1) !== plan.lastRevision)
-      changed(
-        `${plan.streamId} ends at revision ${progress.get(plan.streamId) ?? -1}, not ${plan.lastRevision}`,
-      );
-  return written;
 };

@@ -13,13 +13,17 @@ export { loadHistory, type LoadedHistory } from './history';
 export {
   buildReport,
   buildAnnualReport,
+  buildProjectReport,
+  projectsOf,
+  type ProjectReport,
   type ReportData,
   type QuarterReport,
   type RulesSource,
   type AnnualReport,
 } from './reporting';
 export { renderHtmlReport } from './html-report';
-export { reportCsv, reportJson, reportTable, annualText, annualCsv } from './report';
+export { reportCsv, reportJson, reportTable, annualText, annualCsv, projectText, projectCsv } from './report';
+export { parseReader, READER_HELP } from './reader';
 export { envelopeLine } from './export';
 export { simulateOffice, type SimulationOptions, type SimulationResult } from './simulation/simulate';
 export { OFFICE_UNIT_NAMES } from './simulation/office';

@@ -41,6 +41,19 @@ export const EVENT_LABELS = labels({
   ReferredToDiscipline: '移交纪检监察机关',
   CommendationPublished: '通报表扬',
   CriticismPublished: '通报批评',
+  NoticeResponded: '回复督办通知书',
+  NoticeResponseMissed: '督办通知书逾期未回复',
+  DifficultyAnswered: '答复困难和问题',
+  ExtensionReplyOverdue: '延期批复逾期',
+});
+
+/** The stages of a major special project's task (重大专项实施阶段), in order. */
+export const STAGE_LABELS = labels({
+  assigned: '已交办',
+  accepted: '已签收',
+  planned: '已报送工作矩阵图',
+  'closure-requested': '申请办结',
+  closed: '已办结',
 });
 
 export const STATUS_LABELS = labels({

@@ -20,6 +20,7 @@ import {
 import { AS_OF_HELP } from './history';
 import { parseStrictJson } from './json';
 import type { UnitNames } from './labels';
+import { READER_HELP } from './reader';
 import { replayCommand } from './replay';
 import { REPORT_FORMATS, REPORT_FORMAT_HELP, reportCommand, type ReportFormat } from './report';
 import { OFFICE_UNIT_NAMES } from './simulation/office';
@@ -28,6 +29,9 @@ import { inline, terminalText } from './terminal';
 import { verifyCommand } from './verify';
 import { sealCommand } from './seal';
 import { proveCommand, verifyProofCommand } from './prove';
+// The build inlines the version from this package's manifest (a changed manifest rebuilds dist/), so
+// the binary reports the version of the package it was built and shipped in, wherever it is installed.
+import { version } from '../package.json';
 
 /**
  * The `duban` command line. `run(argv, io)` parses `argv` (without `node` and the script), runs one
@@ -76,6 +80,18 @@ export const processIO = (): CliIO => ({
   stderr: process.stderr,
   cwd: process.cwd(),
 });
+
+/**
+ * `verify --heads` takes the FILE of heads to check against. Alone it is a mistake for `--print-heads`;
+ * before SOURCE (`verify --heads history.ndjson`) it took the history as the heads file.
+ */
+const headsUsage = (message: string, options: { heads?: unknown }): string | undefined => {
+  if (message.includes("option '--heads <file>' argument missing"))
+    return 'error: --heads needs FILE, the heads kept earlier to check against (duban verify SOURCE --heads FILE); to print the heads, use --print-heads\n';
+  if (message.includes("missing required argument 'source'") && typeof options.heads === 'string')
+    return `error: missing required argument 'source': --heads takes a FILE, so ${inline(options.heads)} was read as the heads to check against; write duban verify SOURCE --heads FILE, or duban verify SOURCE --print-heads to print them\n`;
+  return undefined;
+};
 
 /** A repeatable option: every value, in order. */
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -133,6 +149,8 @@ const loadPolicy = async (io: CliIO, file: string | undefined): Promise<ScoringP
   );
 };
 
+const readerOption = () => new Option('--as <actor>', READER_HELP);
+
 const unitNamesOption = () =>
   new Option(
     '--unit-names <file>',
@@ -152,7 +170,7 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
         'As of: every view (board, warnings, lights, grades, reports) is read at one instant: --as-of when given, ' +
         "otherwise the business time of the history's last event; never the machine's clock.",
     )
-    .version('0.1.0')
+    .version(version)
     .exitOverride()
     .showHelpAfterError('(duban --help lists the commands)')
     .configureOutput(output);
@@ -196,26 +214,28 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .option('--task <id>', 'one task, by id or stream id: its audit timeline')
     .option('--as-of <instant>', AS_OF_HELP)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
+    .addOption(readerOption())
     .addOption(unitNamesOption())
     .action(
       async (
         source: string,
-        o: { task?: string; asOf?: string; format: 'table' | 'json'; unitNames?: string },
+        o: { task?: string; asOf?: string; format: 'table' | 'json'; unitNames?: string; as?: string },
       ) => {
         setExit(await replayCommand(io, source, { ...o, names: await loadNames(io, o.unitNames) }));
       },
     );
 
-  command('verify')
+  const verify = command('verify')
     .description(
       'check every hash chain and read every event; exit 0 when intact, 1 naming the first broken stream, revision and problem; with --seal, that the history is the one sealed',
     )
     .argument('<source>', 'history to verify')
     .option('--json', 'machine-readable result')
     .option(
-      '--heads [file]',
-      "without FILE: print each stream's last revision and hash as TSV on stdout (the verdict goes to stderr), to keep elsewhere; with FILE: check against heads kept earlier",
+      '--print-heads',
+      "print each stream's last revision and hash as TSV on stdout (the verdict goes to stderr), to keep elsewhere",
     )
+    .option('--heads <file>', 'heads kept earlier (--print-heads): check the history against them')
     .option(
       '--seal <file>',
       'a seal (duban seal): the first events must be exactly those sealed, the rest appended; twice: the newer seal must extend the older',
@@ -230,11 +250,23 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .action(
       async (
         source: string,
-        o: { json?: boolean; heads?: boolean | string; seal?: string[]; pubkey?: string[]; limit: number },
+        o: {
+          json?: boolean;
+          heads?: string;
+          printHeads?: boolean;
+          seal?: string[];
+          pubkey?: string[];
+          limit: number;
+        },
       ) => {
         setExit(await verifyCommand(io, source, o));
       },
     );
+  // `--heads` once printed the heads when given alone; the two ways that reads wrong now are named.
+  verify.configureOutput({
+    ...output,
+    outputError: (message, write) => write(terminalText(headsUsage(message, verify.opts()) ?? message)),
+  });
 
   command('seal')
     .description(
@@ -307,6 +339,10 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       '--year <year>',
       "the year's evaluation (年度评价) instead: each unit's mean of its published quarterly scores, its band, and to whom it was sent",
     )
+    .option(
+      '--project <id>',
+      "a major special project's staged 通报 (重大专项按实施阶段排队) instead: its lead units by stage reached and work-plan milestones met",
+    )
     .addOption(
       new Option('--format <format>', REPORT_FORMAT_HELP).choices([...REPORT_FORMATS]).default('table'),
     )
@@ -316,6 +352,7 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       '--policy <file>',
       'JSON scoring policy: any part of the default, e.g. {"deductions":{"lateClosure":5}}; every number in its range (docs/scoring-policy.md)',
     )
+    .addOption(readerOption())
     .addOption(unitNamesOption())
     .action(
       async (
@@ -323,6 +360,8 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
         o: {
           quarter?: string;
           year?: string;
+          project?: string;
+          as?: string;
           format: ReportFormat;
           out?: string;
           asOf?: string;
@@ -350,12 +389,13 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .argument('<task>', 'task id (DB2022-009) or its stream id (task-DB2022-009)')
     .option('--as-of <instant>', AS_OF_HELP)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
+    .addOption(readerOption())
     .addOption(unitNamesOption())
     .action(
       async (
         source: string,
         task: string,
-        o: { asOf?: string; format: 'table' | 'json'; unitNames?: string },
+        o: { asOf?: string; format: 'table' | 'json'; unitNames?: string; as?: string },
       ) => {
         setExit(await explainCommand(io, source, task, { ...o, names: await loadNames(io, o.unitNames) }));
       },

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { MAX_LINE_BYTES } from '@duban/engine';
 
 /**
  * NDJSON reading: one JSON value per line, streamed, so a history of any size is read in constant
@@ -8,8 +9,8 @@ import { createReadStream } from 'node:fs';
  * `\r` is dropped.
  */
 
-/** A line is longer than any event a store accepts (1 MiB per append) with ample room for its envelope. */
-export const MAX_LINE_BYTES = 2 * 1024 * 1024;
+// The limit and the truncation test are the engine's, which reads NDJSON lines too (importHistory).
+export { MAX_LINE_BYTES, looksTruncated } from '@duban/engine';
 
 export type LineRecord =
   | {
@@ -85,14 +86,3 @@ export async function* readLines(file: string, options: ReadLinesOptions = {}): 
   }
   if (partBytes > 0 || tooLong) yield finish(parts, partBytes, true);
 }
-
-/**
- * A line that stops short: JSON.parse says "end of JSON input", "Unterminated string", or names an error
- * at the position just past the text.
- */
-export const looksTruncated = (error: unknown, text: string): boolean => {
-  if (!(error instanceof SyntaxError)) return false;
-  if (/end of (JSON )?input|Unterminated/i.test(error.message)) return true;
-  const at = /position (\d+)/.exec(error.message);
-  return at !== null && Number(at[1]) >= text.trimEnd().length;
-};

@@ -1,5 +1,12 @@
-import { defaultContext, type DomainContext, type ScoringPolicy } from '@duban/domain';
-import { quartersOf } from '@duban/engine';
+import {
+  canRead,
+  defaultContext,
+  readsEverything,
+  type Actor,
+  type DomainContext,
+  type ScoringPolicy,
+} from '@duban/domain';
+import { quartersOf, type Envelope } from '@duban/engine';
 import {
   asOfOf,
   loadHistory,
@@ -21,15 +28,28 @@ import {
   writeText,
   type CliIO,
 } from './io';
-import { FLAG_LABELS, WARNING_LABELS, localDate, localTime, type UnitNames } from './labels';
+import { FLAG_LABELS, WARNING_LABELS, localDate, localTime, unitLabel, type UnitNames } from './labels';
+import { checkReaderKnown, parseReader, readerText } from './reader';
 import {
   buildAnnualReport,
+  buildProjectReport,
   buildReport,
+  emptyRankingText,
+  projectsOf,
   selectedQuarter,
   type AnnualReport,
+  type ProjectReport,
   type ReportData,
 } from './reporting';
-import { annualTable, explanations, flagsTable, rankingTable, unrankedLines, warningsTable } from './tables';
+import {
+  annualTable,
+  explanations,
+  flagsTable,
+  projectTable,
+  rankingTable,
+  unrankedLines,
+  warningsTable,
+} from './tables';
 import { inline, jsonText } from './terminal';
 
 /**
@@ -54,6 +74,10 @@ export interface ReportOptions {
   readonly names?: UnitNames;
   readonly policy?: ScoringPolicy;
   readonly ctx?: DomainContext;
+  /** Read as this actor, `KIND:ID` (--as); default: everything, as an auditor. */
+  readonly as?: string;
+  /** A major special project's staged 通报 instead of a quarter's ranking (--project). */
+  readonly project?: string;
 }
 
 export const reportCommand = async (
@@ -70,13 +94,23 @@ export const reportCommand = async (
   const year = options.year === undefined ? undefined : parseYear(options.year);
   if (year !== undefined && (format === 'csv-warnings' || format === 'csv-flags'))
     throw usageError(`--year: the formats are table, json, csv and html`);
+  if (options.project !== undefined && (year !== undefined || options.quarter !== undefined))
+    throw usageError(
+      "--project with --year or --quarter: give one (a project's staged 通报 as of --as-of, a year's evaluation, or a quarter's ranking)",
+    );
+  if (options.project !== undefined && (format === 'csv-warnings' || format === 'csv-flags'))
+    throw usageError(`--project: the formats are table, json, csv and html`);
+  const reader = options.as === undefined ? undefined : parseReader(options.as);
   const asked = options.quarter === undefined ? undefined : parseQuarter(options.quarter);
   const asOfOption = options.asOf === undefined ? undefined : parseInstant(options.asOf);
   const history = await loadHistory(io, spec, {
     ...(asOfOption ? { asOf: asOfOption } : {}),
     ...(format === 'html' ? { keep: () => true } : {}),
   });
+  if (reader) checkReaderKnown(history.label, history.model, reader);
   const { asOf, note } = asOfOf(history, asOfOption, ctx);
+  const project =
+    options.project === undefined ? undefined : knownProject(history.label, history.model, options.project);
   // A year reads up to its last quarter the history reaches; a quarter defaults to the last one scored.
   const lastQuarter = ctx.calendar.quarterOf(history.lastAt!);
   const quarter =
@@ -103,19 +137,45 @@ export const reportCommand = async (
     notes,
     ...(options.names ? { names: options.names } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(reader ? { as: reader } : {}),
   });
   // Only the table carries its notes in its text: elsewhere a person reads them on stderr.
   if (format !== 'table') for (const n of notes) writeLine(io.stderr, `note: ${n}`);
-  const annual = year === undefined ? undefined : buildAnnualReport(data, history.model, year);
+  // A year not published is computed from every unit's quarters, whoever reads it.
+  const annual =
+    year === undefined
+      ? undefined
+      : buildAnnualReport(
+          data,
+          history.model,
+          year,
+          reader ? buildReport({ source: history.label, model: history.model, asOf, ctx, quarter }) : data,
+        );
+  const projects = (project === undefined ? projectsOf(history.model) : [project]).map((p) =>
+    buildProjectReport(history.model, p, asOf, ctx, reader),
+  );
+  const staged = project === undefined ? undefined : projects[0]!;
+  const kept = reader ? history.kept.filter((e) => keptReadable(history.model, reader, e)) : history.kept;
   const render = (): string => {
+    if (staged)
+      switch (format) {
+        case 'json':
+          return `${jsonText({ source: data.source, asOf: data.asOf, ...readAsJson(data), notes, ...staged })}\n`;
+        case 'csv':
+          return projectCsv(staged, data.names);
+        case 'html':
+          return renderHtmlReport(data, kept, ctx, undefined, projects);
+        default:
+          return projectText(data, staged, ctx);
+      }
     if (annual)
       switch (format) {
         case 'json':
-          return `${jsonText({ source: data.source, asOf: data.asOf, rules: data.rules, notes, ...annual })}\n`;
+          return `${jsonText({ source: data.source, asOf: data.asOf, ...readAsJson(data), rules: data.rules, notes, ...annual })}\n`;
         case 'csv':
           return annualCsv(annual, data.names);
         case 'html':
-          return renderHtmlReport(data, history.kept, ctx, annual);
+          return renderHtmlReport(data, kept, ctx, annual, projects);
         default:
           return annualText(data, annual, ctx);
       }
@@ -129,7 +189,7 @@ export const reportCommand = async (
       case 'csv-flags':
         return flagsCsv(data);
       case 'html':
-        return renderHtmlReport(data, history.kept, ctx);
+        return renderHtmlReport(data, kept, ctx, undefined, projects);
       case 'table':
         return reportTable(data, ctx);
     }
@@ -139,7 +199,7 @@ export const reportCommand = async (
     await writeFileAtomically(resolvePath(io, options.out), options.out, (out) => writeAll(out, text));
     writeLine(
       io.stderr,
-      `wrote the ${annual ? `${annual.year} evaluation` : `${data.quarter} report`} (${format}) to ${options.out}`,
+      `wrote the ${staged ? `${staged.project} project report` : annual ? `${annual.year} evaluation` : `${data.quarter} report`} (${format}) to ${options.out}`,
     );
   } else if (format === 'table') await writeText(io.stdout, text);
   else await writeAll(io.stdout, text); // JSON and HTML escape on their own; CSV fields are escaped
@@ -182,6 +242,7 @@ export const reportTable = (
   const q = selectedQuarter(data);
   const out: string[] = [];
   out.push(
+    ...readAsLines(data),
     `通报 Quarterly ranking ${q.quarter} — ${inline(data.source)}, ${data.events} events, as of ${localTime(data.asOf, ctx)}`,
   );
   out.push(inline(data.rules.text));
@@ -191,11 +252,7 @@ export const reportTable = (
       : `Not published: computed from the history under the ${inline(q.policy)} scoring policy`,
   );
   for (const n of data.notes) out.push(`Note: ${n}`);
-  out.push(
-    q.ranking.length > 0
-      ? rankingTable(q.ranking, data.names)
-      : `Nothing was closed in ${q.quarter} or overdue at its end: nobody to rank.`,
-  );
+  out.push(q.ranking.length > 0 ? rankingTable(q.ranking, data.names) : inline(emptyRankingText(data, q)));
   if (q.unranked.length > 0)
     out.push(
       '',
@@ -221,6 +278,7 @@ export const reportJson = (data: ReportData) => {
   return {
     source: data.source,
     asOf: data.asOf,
+    ...readAsJson(data),
     events: data.events,
     quarter: q.quarter,
     notes: data.notes,
@@ -341,6 +399,7 @@ const RECIPIENTS: Readonly<Record<string, string>> = {
 export const annualText = (data: ReportData, a: AnnualReport, ctx: DomainContext): string => {
   const out: string[] = [];
   out.push(
+    ...readAsLines(data),
     `年度评价 Annual evaluation ${a.year} — ${inline(data.source)}, ${data.events} events, as of ${localTime(data.asOf, ctx)}`,
   );
   out.push(inline(data.rules.text));
@@ -354,7 +413,11 @@ export const annualText = (data: ReportData, a: AnnualReport, ctx: DomainContext
   out.push(
     a.evaluation.units.length > 0
       ? annualTable(a.evaluation.units, data.names)
-      : `No unit was ranked in ${a.year}.`,
+      : !data.readAs || a.published || readsEverything(data.readAs)
+        ? `No unit was ranked in ${a.year}.`
+        : data.readAs.kind === 'unit'
+          ? `${inline(data.readAs.unitId ?? data.readAs.id)} has no result in ${a.year}; other units' results are read once the evaluation is published.`
+          : `Units' results for ${a.year} are read once the evaluation is published.`,
   );
   if (a.evaluation.units.length > 0) {
     out.push('', '评分说明 How each score was added up');
@@ -381,4 +444,101 @@ export const annualCsv = (a: AnnualReport, names: UnitNames): string =>
       u.quarters.map((q) => `${q.quarter} ${q.score}`).join('; '),
       u.text,
     ]),
+  ]);
+
+/**
+ * Read as one actor, a report says so first, and what it leaves out: a unit's or section's view is not
+ * the office's. Read as everyone (no --as) it says nothing more.
+ */
+const readAsLines = (data: ReportData): string[] =>
+  data.readAs
+    ? [
+        `Read as ${readerText(data.readAs)} (在一定范围内): ${
+          data.readAs.kind === 'unit'
+            ? "the tasks it leads or co-operates on, published 通报 in full, and of what is not published only its own lines; other units' scores, standings and flags are left out"
+            : data.readAs.kind === 'section'
+              ? "the tasks it handed out or supervises and published 通报; units' unpublished scores, standings and flags are left out"
+              : data.readAs.kind === 'system'
+                ? "every task and published 通报; units' unpublished scores, standings and flags are left out"
+                : 'everything'
+        }`,
+      ]
+    : [];
+
+/** JSON says whom it was read as, always: a file travels without its command line. */
+const readAsJson = (data: ReportData) => ({
+  readAs: data.readAs ? readerText(data.readAs) : 'everything (as an auditor)',
+});
+
+/** Task and unit streams kept for the HTML timelines: only those the reader may read. */
+const keptReadable = (model: LoadedHistory['model'], reader: Actor, e: Envelope): boolean => {
+  const stream = e.metadata.streamId;
+  if (stream.startsWith('task-')) {
+    const task = model.tasks[stream.slice('task-'.length)];
+    return task !== undefined && canRead(reader, { kind: 'task', task });
+  }
+  if (stream.startsWith('unit-'))
+    return canRead(reader, { kind: 'unit', unitId: stream.slice('unit-'.length) });
+  return canRead(reader, { kind: 'office-record' });
+};
+
+/** `--project ID` must name a project some task of the history belongs to. */
+const knownProject = (label: string, model: LoadedHistory['model'], value: string): string => {
+  const projects = projectsOf(model);
+  if (projects.includes(value)) return value;
+  throw new CliError(
+    `${label}: --project ${inline(value)}: no task of this history belongs to it; ${projects.length > 0 ? `the projects are ${projects.map(inline).join(', ')}` : 'no task names a project (重大专项)'}`,
+  );
+};
+
+/** 重大专项按实施阶段排队通报 as text: the table and what each line rests on. */
+export const projectText = (data: ReportData, p: ProjectReport, ctx: DomainContext): string => {
+  const out: string[] = [
+    ...readAsLines(data),
+    `重大专项 Major special project ${inline(p.project)} — staged ranking (按实施阶段排队), ${p.tasks} task${p.tasks === 1 ? '' : 's'}, ${inline(data.source)}, as of ${localTime(data.asOf, ctx)}`,
+    'Lead units ranked by the mean stage their tasks reached (0 assigned, 1 accepted, 2 work plan, 3 closure applied for, 4 closed), then by work-plan milestones met on time of those due; not published',
+  ];
+  for (const n of data.notes) out.push(`Note: ${n}`);
+  out.push(p.standings.length > 0 ? projectTable(p.standings, data.names) : 'No standing to show.');
+  if (p.standings.length > 0) {
+    out.push('', '说明 How each place was reached');
+    for (const s of p.standings)
+      out.push(`  #${s.rank} ${unitLabel(s.unitId, data.names)}: ${inline(s.text)}`);
+  }
+  return `${out.join('\n')}\n`;
+};
+
+/** One row per task of each standing. */
+export const projectCsv = (p: ProjectReport, names: UnitNames): string =>
+  csv([
+    [
+      'project',
+      'rank',
+      'unit',
+      'unit_name',
+      'mean_stage',
+      'milestones_met_on_time',
+      'milestones_due',
+      'task',
+      'stage',
+      'task_milestones_met',
+      'task_milestones_due',
+      'task_milestones_total',
+    ],
+    ...p.standings.flatMap((s) =>
+      s.tasks.map((t) => [
+        p.project,
+        s.rank,
+        s.unitId,
+        nameOf(names, s.unitId),
+        s.stage,
+        s.milestonesMetOnTime,
+        s.milestonesDue,
+        t.taskId,
+        t.stage,
+        t.milestonesMet,
+        t.milestonesDue,
+        t.milestonesTotal,
+      ]),
+    ),
   ]);

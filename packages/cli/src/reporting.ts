@@ -1,6 +1,9 @@
 import {
+  canRead,
   defaultContext,
+  readsEverything,
   scoringPolicyFor,
+  type Actor,
   type AnnualEvaluation,
   type DomainContext,
   type ScoringPolicy,
@@ -9,12 +12,14 @@ import {
   accountabilityFlags,
   annualEvaluationOf,
   contextOf,
+  projectStages,
   quarterEnd,
   quarterScorecard,
   quartersOf,
   taskBoard,
   warnings,
   type AccountabilityFlag,
+  type ProjectStanding,
   type UnrankedUnit,
   type SupervisionModel,
   type TaskCard,
@@ -79,6 +84,8 @@ export interface ReportData {
   readonly rules: RulesSource;
   /** What a reader must know to read the report right (a quarter not over, an --as-of past the end). */
   readonly notes: readonly string[];
+  /** Whom the report is read as (--as); absent: everything, as an auditor reads it. */
+  readonly readAs?: Actor;
 }
 
 export interface BuildReportOptions {
@@ -92,6 +99,11 @@ export interface BuildReportOptions {
   readonly policy?: ScoringPolicy;
   readonly names?: UnitNames;
   readonly notes?: readonly string[];
+  /**
+   * Read as this actor (在一定范围内): its tasks on the board and in warnings, published 通报 whole,
+   * unpublished rankings, standings and flags narrowed to what it may read (a unit: its own lines).
+   */
+  readonly as?: Actor;
 }
 
 /** The rules a report is read under: the office's record when the history keeps one, else the defaults. */
@@ -118,6 +130,7 @@ export const buildReport = (options: BuildReportOptions): ReportData => {
   const at = (instant: string) => contextOf(model, instant, defaults);
   const policyOf = (q: string) => options.policy ?? scoringPolicyFor(model.office, q).policy;
   const ctxNow = at(options.asOf);
+  const scope = options.as ? { as: options.as } : {};
   const known = quartersOf(model, ctxNow);
   const quarter = options.quarter ?? known.at(-1) ?? ctxNow.calendar.quarterOf(options.asOf);
   const all = [...new Set([...known, quarter])].sort();
@@ -126,12 +139,12 @@ export const buildReport = (options: BuildReportOptions): ReportData => {
     const ctx = at(Date.parse(end) < Date.parse(options.asOf) ? end : options.asOf);
     const published = options.policy ? undefined : model.office.rankings[q];
     const inForce = scoringPolicyFor(model.office, q);
-    const card = published ? undefined : quarterScorecard(model, q, policyOf(q), ctx);
+    const card = published ? undefined : quarterScorecard(model, q, policyOf(q), ctx, scope);
     return {
       quarter: q,
       ranking: published ? fromPublished(published) : card!.ranked,
       unranked: published ? published.unranked.map((u) => ({ ...u, quarter: q })) : card!.unranked,
-      flags: accountabilityFlags(model, q, policyOf(q), ctx),
+      flags: accountabilityFlags(model, q, policyOf(q), ctx, scope),
       ...(published
         ? { published: { at: published.at, revision: published.revision, policy: published.policy.name } }
         : {}),
@@ -154,13 +167,27 @@ export const buildReport = (options: BuildReportOptions): ReportData => {
     quarter,
     quarters,
     trend,
-    warnings: warnings(model, options.asOf, policy.accountability, ctxNow),
-    board: taskBoard(model, options.asOf, ctxNow),
+    warnings: warnings(model, options.asOf, policy.accountability, ctxNow, scope),
+    board: taskBoard(model, options.asOf, ctxNow, scope),
     names: options.names ?? NO_NAMES,
     policy,
     rules: rulesSource(model, options.policy !== undefined),
     notes: options.notes ?? [],
+    ...(options.as ? { readAs: options.as } : {}),
   };
+};
+
+/**
+ * What an empty ranking means to its reader: nothing graded, or — read as a unit or section before the
+ * 通报 is published — nothing this reader may read yet.
+ */
+export const emptyRankingText = (data: ReportData, q: QuarterReport): string => {
+  const reader = data.readAs;
+  if (!reader || q.published || readsEverything(reader))
+    return `Nothing was closed in ${q.quarter} or overdue at its end: nobody to rank.`;
+  return reader.kind === 'unit'
+    ? `${reader.unitId ?? reader.id} has no score in ${q.quarter}; other units' scores are read once the 通报 is published.`
+    : `Units' scores for ${q.quarter} are read once the 通报 is published.`;
 };
 
 export const selectedQuarter = (data: ReportData): QuarterReport =>
@@ -180,7 +207,16 @@ export interface AnnualReport {
   readonly quarters: ReadonlyArray<{ readonly quarter: string; readonly published: boolean }>;
 }
 
-export const buildAnnualReport = (data: ReportData, model: SupervisionModel, year: number): AnnualReport => {
+/**
+ * `unscoped` is the same report read as everyone: a year not published is computed from every unit's
+ * quarters, then narrowed to what `data.readAs` may read, so a unit's annual rank is its rank among all.
+ */
+export const buildAnnualReport = (
+  data: ReportData,
+  model: SupervisionModel,
+  year: number,
+  unscoped: ReportData = data,
+): AnnualReport => {
   const own = model.office.annual[String(year)];
   const sent = model.office.resultsSent
     .filter((r) => r.year === year)
@@ -194,7 +230,7 @@ export const buildAnnualReport = (data: ReportData, model: SupervisionModel, yea
   }
   // Not published: the same rule, over the quarters as the report shows them (published or computed).
   const office = structuredClone(model.office);
-  for (const q of data.quarters.filter((x) => x.quarter.startsWith(`${year}Q`) && !x.published))
+  for (const q of unscoped.quarters.filter((x) => x.quarter.startsWith(`${year}Q`) && !x.published))
     office.rankings[q.quarter] = {
       quarter: q.quarter,
       asOf: data.asOf,
@@ -214,10 +250,49 @@ export const buildAnnualReport = (data: ReportData, model: SupervisionModel, yea
       revision: -1,
       at: data.asOf,
     };
+  const evaluation = annualEvaluationOf({ ...model, office }, year, defaultContext());
+  const reader = data.readAs;
   return {
     year,
-    evaluation: annualEvaluationOf({ ...model, office }, year, defaultContext()),
+    evaluation: reader
+      ? {
+          ...evaluation,
+          units: evaluation.units.filter((u) =>
+            canRead(reader, { kind: 'assessment', unitId: u.unitId, published: false }),
+          ),
+        }
+      : evaluation,
     sent,
     quarters,
   };
 };
+
+/** Every major special project (重大专项) the history's tasks name, in order. */
+export const projectsOf = (model: SupervisionModel): string[] =>
+  [
+    ...new Set(
+      Object.values(model.tasks)
+        .map((t) => t.project)
+        .filter((p): p is string => p !== undefined),
+    ),
+  ].sort();
+
+/** A major special project's staged 通报 (对重大专项工作落实情况按实施阶段排队通报), as of the report. */
+export interface ProjectReport {
+  readonly project: string;
+  readonly standings: readonly ProjectStanding[];
+  /** Tasks of the project in all, whoever reads. */
+  readonly tasks: number;
+}
+
+export const buildProjectReport = (
+  model: SupervisionModel,
+  project: string,
+  asOf: string,
+  defaults: DomainContext,
+  as?: Actor,
+): ProjectReport => ({
+  project,
+  standings: projectStages(model, project, asOf, contextOf(model, asOf, defaults), as ? { as } : {}),
+  tasks: Object.values(model.tasks).filter((t) => t.project === project && t.assigned).length,
+});

@@ -1,6 +1,9 @@
 import type { AnnualEvaluation, DomainContext, Grade } from '@duban/domain';
 import type {
   AccountabilityFlag,
+  DutyStatus,
+  ProjectStanding,
+  TaskWork,
   TaskCard,
   TimelineEntry,
   UnitScore,
@@ -11,6 +14,7 @@ import {
   ACTOR_LABELS,
   FLAG_LABELS,
   LIGHT_LABELS,
+  STAGE_LABELS,
   STATUS_LABELS,
   WARNING_LABELS,
   eventLabel,
@@ -95,6 +99,29 @@ export const annualTable = (units: AnnualEvaluation['units'], names: UnitNames):
       u.score.toFixed(2),
       inline(u.band),
       u.quarters.map((q) => `${q.quarter} ${q.score} (#${q.rank})`).join(', '),
+    ]);
+  return t.toString();
+};
+
+/** 重大专项按实施阶段排队: each lead unit's mean stage, milestones met on time, and its tasks. */
+export const projectTable = (standings: readonly ProjectStanding[], names: UnitNames): string => {
+  const t = table(
+    [
+      '名次\nRank',
+      '牵头单位\nLead unit',
+      '平均阶段\nMean stage (0–4)',
+      '节点按时\nMilestones on time',
+      '任务阶段\nTasks (stage)',
+    ],
+    { colAligns: ['right', 'left', 'right', 'right', 'left'] },
+  );
+  for (const s of standings)
+    t.push([
+      s.rank,
+      unitLabel(s.unitId, names),
+      s.stage.toFixed(2),
+      `${s.milestonesMetOnTime}/${s.milestonesDue}`,
+      s.tasks.map((x) => `${inline(x.taskId)} ${x.stage} ${STAGE_LABELS[x.stage] ?? ''}`.trim()).join('\n'),
     ]);
   return t.toString();
 };
@@ -191,16 +218,32 @@ export const summarize = (type: string, data: unknown): string => {
   const d = (data ?? {}) as Record<string, unknown>;
   const s = (k: string) => (d[k] === undefined ? '' : String(d[k]));
   switch (type) {
-    case 'TaskAssigned':
-      return `${s('title')} → lead ${s('leadUnit')}${(d.coUnits as string[] | undefined)?.length ? `, co ${(d.coUnits as string[]).join(', ')}` : ''}; deadline ${s('deadline')}${d.key ? '; key task (重点事项)' : ''}`;
-    case 'ProgressReported':
-      return `${s('role')} ${s('status')} ${s('percentComplete')}%: ${s('summary')}`;
+    case 'TaskAssigned': {
+      const duties = (d.coUnitDuties as Array<{ unitId: string; duty: string }> | undefined) ?? [];
+      return `${s('title')} → lead ${s('leadUnit')}${(d.coUnits as string[] | undefined)?.length ? `, co ${(d.coUnits as string[]).join(', ')}` : ''}; deadline ${s('deadline')}${d.key ? '; key task (重点事项)' : ''}${d.project ? `; project ${s('project')} (重大专项)` : ''}${duties.map((x) => `; ${x.unitId}'s duty: ${x.duty}`).join('')}`;
+    }
+    case 'WorkPlanSubmitted': {
+      const milestones = (d.milestones as Array<{ name: string; due: string }> | undefined) ?? [];
+      return `version ${s('version')}${milestones.length ? `; milestones ${milestones.map((m) => `${m.name} due ${m.due}`).join(', ')}` : ''}`;
+    }
+    case 'ProgressReported': {
+      const met = (d.milestonesMet as string[] | undefined) ?? [];
+      return `${s('role')}${s('role') === 'co-unit' ? ` ${s('unitId')}` : ''} ${s('status')} ${s('percentComplete')}%: ${s('summary')}${d.difficulties ? `; difficulties: ${s('difficulties')}; proposals: ${s('proposals')}` : ''}${met.length ? `; milestones met: ${met.join(', ')}` : ''}`;
+    }
+    case 'NoticeResponded':
+      return `${s('noticeNo')}: ${s('response')}`;
+    case 'NoticeResponseMissed':
+      return `${s('noticeNo')}: no reply by ${s('respondBy')}`;
+    case 'DifficultyAnswered':
+      return `to the difficulty reported at rev ${s('reportRevision')}: ${s('decision')}`;
+    case 'ExtensionReplyOverdue':
+      return `request of ${s('requestedAt')} unanswered by ${s('due')} (the office's delay)`;
     case 'TaskUrged':
       return `#${s('count')}: ${s('reason')}`;
     case 'WarningIssued':
       return `${s('level')}: ${s('reason')}`;
     case 'SupervisionNoticeIssued':
-      return `${s('noticeNo')}: ${s('requirements')}`;
+      return `${s('noticeNo')}: ${s('requirements')}${d.respondBy ? ` (reply by ${s('respondBy')})` : ''}`;
     case 'TaskEscalated':
       return `${s('reason')} (consent ${(d.consent as { ref?: string } | undefined)?.ref ?? ''})`;
     case 'ExtensionRequested':
@@ -270,4 +313,46 @@ export const wrap = (text: string, width: number): string => {
     out.push(line);
   }
   return out.join('\n');
+};
+
+const DUTY: Readonly<Record<DutyStatus | 'not-asked', string>> = {
+  'met-on-time': 'met on time (按时)',
+  'met-late': 'met late (逾期完成)',
+  missed: 'MISSED (逾期未完成)',
+  'not-yet-due': 'not yet due',
+  'not-asked': 'no reply date set',
+};
+
+/** 办理情况: milestones, co-units' duties and reports, notices and replies, difficulties and answers. */
+export const workLines = (work: TaskWork, names: UnitNames, ctx: DomainContext): string[] => {
+  const out: string[] = ['Work on the task (办理情况)'];
+  out.push('  Work plan milestones (工作矩阵图节点):');
+  if (work.milestones.length === 0) out.push('    none dated');
+  for (const m of work.milestones)
+    out.push(
+      `    ${inline(m.name)}: due ${localTime(m.due, ctx)} — ${DUTY[m.status]}${m.met ? `, reported ${localTime(m.met.at, ctx)} (rev ${m.met.revision})` : ''}`,
+    );
+  out.push('  Co-units (协办单位) — duty and reports:');
+  if (work.coUnits.length === 0) out.push('    none');
+  for (const c of work.coUnits) {
+    out.push(
+      `    ${unitLabel(c.unitId, names)}: ${c.duty === undefined ? 'no duty set' : `duty: ${inline(c.duty)}`}; ${c.reports.length === 0 ? 'no report' : `${c.reports.length} report${c.reports.length === 1 ? '' : 's'}`}`,
+    );
+    for (const r of c.reports)
+      out.push(`      ${localTime(r.at, ctx)} (rev ${r.revision}) ${inline(r.summary)}`);
+  }
+  out.push('  Written notices (书面督办通知书) and replies:');
+  if (work.notices.length === 0) out.push('    none');
+  for (const n of work.notices)
+    out.push(
+      `    ${inline(n.noticeNo)} issued ${localTime(n.at, ctx)} (rev ${n.revision})${n.respondBy ? `, reply due ${localTime(n.respondBy, ctx)}` : ''}: ${DUTY[n.status]}${n.reply ? `; replied ${localTime(n.reply.at, ctx)} (rev ${n.reply.revision}): ${inline(n.reply.response)}` : ''}`,
+    );
+  out.push('  Difficulties reported (困难和问题) and the answers:');
+  if (work.difficulties.length === 0) out.push('    none');
+  for (const d of work.difficulties)
+    out.push(
+      `    ${localTime(d.at, ctx)} (rev ${d.revision}): ${inline(d.difficulties)}; proposed: ${inline(d.proposals)}`,
+      `      ${d.answer ? `answered ${localTime(d.answer.at, ctx)} (rev ${d.answer.revision}): ${inline(d.answer.decision)}` : 'no answer from the office yet'}`,
+    );
+  return out;
 };

@@ -21,6 +21,7 @@ import { EXIT, usageError, writeJson, writeLine, type CliIO, type OutputStream }
 import { progressBar } from './progress';
 import { openSource, subject, type RawRecord } from './source';
 import { inline } from './terminal';
+import { createSignatureCheck, signaturesSummary } from './verify-signatures';
 
 /**
  * `duban verify SOURCE`: follows every stream's hash chain and reads every event with the domain's
@@ -28,8 +29,8 @@ import { inline } from './terminal';
  * broken stream, its revision and what is wrong (changed, missing, reordered, inserted, malformed),
  * and the file line where it shows.
  *
- * - `--heads` prints each stream's head as TSV on standard output (the verdict goes to standard error),
- *   to keep elsewhere; `--heads FILE` checks the history against heads kept earlier.
+ * - `--print-heads` prints each stream's head as TSV on standard output (the verdict goes to standard
+ *   error), to keep elsewhere; `--heads FILE` checks the history against heads kept earlier.
  * - `--seal SEAL.json --pubkey PUB` checks the seal's signature, then that the history's first `size`
  *   events are exactly those sealed and that everything after them is appended, naming the first
  *   difference (with the seal's index beside it, SEAL.index.json, also stream by stream). Two `--seal`s
@@ -37,8 +38,10 @@ import { inline } from './terminal';
  */
 export interface VerifyOptions {
   readonly json?: boolean;
-  /** `true`: print the heads as TSV; a file: check against the heads it records. */
-  readonly heads?: boolean | string;
+  /** Check against the heads this file records (as `printHeads` wrote them). */
+  readonly heads?: string;
+  /** Print the heads as TSV on standard output. */
+  readonly printHeads?: boolean;
   readonly seal?: readonly string[];
   readonly pubkey?: readonly string[];
   /** How many problems to list (all are counted). */
@@ -82,9 +85,9 @@ export const verifyCommand = async (
     );
   if (keyFiles.length > 0 && sealFiles.length === 0)
     throw usageError('--pubkey is for checking a seal: give --seal SEAL.json too');
-  const printHeads = options.heads === true;
+  const printHeads = options.printHeads === true;
   const recorded: StreamHeads | undefined =
-    typeof options.heads === 'string' ? await loadHeads(io, options.heads) : undefined;
+    options.heads === undefined ? undefined : await loadHeads(io, options.heads);
   const keys: KeyObject[] = [];
   for (const file of keyFiles) keys.push(await loadKey(io, '--pubkey', file, 'public'));
 
@@ -113,6 +116,7 @@ export const verifyCommand = async (
 
   const source = await openSource(io, spec);
   const checker = createHistoryChecker(recorded ? { heads: recorded } : {});
+  const signatures = createSignatureCheck();
   const limit = options.limit ?? 20;
   const problems: Problem[] = [];
   let problemCount = 0;
@@ -133,6 +137,7 @@ export const verifyCommand = async (
         const m = result.event.envelope.metadata;
         heads.set(m.streamId, { revision: m.revision, hash: m.hash });
       }
+      signatures.push(rawEvent(record), record.line);
       if (seals.length > 0) {
         const raw = rawEvent(record);
         for (const s of seals) s.check.push(raw, record.line);
@@ -145,6 +150,9 @@ export const verifyCommand = async (
   }
   const { report, breaks } = checker.finish();
   problemCount += breaks.length;
+  const signed = signatures.finish();
+  problemCount += signed.problems.length;
+  problems.push(...signed.problems);
   const all = [...problems, ...breaks].sort(
     (a, b) =>
       (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER) ||
@@ -183,6 +191,7 @@ export const verifyCommand = async (
         : undefined,
       problems: all.slice(0, limit),
       problemCount,
+      ...(signed.signed > 0 ? { signatures: { signed: signed.signed, verified: signed.verified } } : {}),
       ...(printHeads ? { heads: Object.fromEntries(heads) } : {}),
       ...(recorded ? { headsChecked: Object.keys(recorded).length } : {}),
       ...(seals.length > 0
@@ -223,7 +232,9 @@ export const verifyCommand = async (
       out,
       `${source.label}: intact — ${records} events in ${report.streams} streams; every hash chain verifies and every event reads`,
     );
-    if (recorded) writeLine(out, `  ${headsSummary(recorded, heads, options.heads as string)}`);
+    if (recorded) writeLine(out, `  ${headsSummary(recorded, heads, options.heads!)}`);
+    const signedNote = signaturesSummary(signed.signed, signed.verified);
+    if (signedNote) writeLine(out, `  ${signedNote}`);
   } else {
     const first = report.firstBreak
       ? breaks.find((b) => b.streamId === report.firstBreak!.streamId)

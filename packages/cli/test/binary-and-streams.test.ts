@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { captureStream } from '../src/io';
 import { readLines } from '../src/ndjson';
 import { duban, ndjson, smallHistory, tempDir, write } from './helpers';
 
@@ -27,6 +29,25 @@ describe('the duban binary', () => {
     const usage = spawnSync(process.execPath, [BIN, 'verify'], { cwd: dir, encoding: 'utf8' });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain("error: missing required argument 'source'");
+  });
+
+  it("reports its package's version, from the built binary and in-process alike", async () => {
+    const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')) as {
+      version: string;
+    };
+    const built = spawnSync(process.execPath, [BIN, '--version'], { cwd: dir, encoding: 'utf8' });
+    expect(built.status).toBe(0);
+    expect(built.stdout).toBe(`${version}\n`);
+    const inProcess = await duban(['--version'], { cwd: dir });
+    expect(inProcess).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    // The manifest is what is read: another version there is another version printed.
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('../package.json', () => ({ version: '9.8.7-next.1' }));
+      const cli = jest.requireActual<typeof import('../src/main.js')>('../src/main');
+      const out = captureStream();
+      expect(await cli.run(['--version'], { stdout: out, stderr: captureStream(), cwd: dir })).toBe(0);
+      expect(out.text()).toBe('9.8.7-next.1\n');
+    });
   });
 
   it('pipes an export into another process unchanged', () => {

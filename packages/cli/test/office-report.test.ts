@@ -123,6 +123,45 @@ describe('reports on a history that keeps its office record', () => {
     expect(both.code).toBe(2);
   });
 
+  it('read as a unit: a published 通报 in full; an unpublished quarter and year its own line only', async () => {
+    const json = async (args: string[]) => {
+      const r = await duban(['report', 'office.ndjson', '--format', 'json', ...args], { cwd: dir });
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout) as {
+        readAs: string;
+        ranking: Array<{ unitId: string }>;
+        unranked: Array<{ unitId: string }>;
+        evaluation?: { units: Array<{ unitId: string; rank: number; score: number }> };
+      };
+    };
+    const published = await json(['--quarter', '2022Q1', '--as', 'unit:bureau-of-transport']);
+    expect(published.readAs).toBe('unit:bureau-of-transport');
+    expect(published.ranking.map((s) => s.unitId)).toEqual([
+      'bureau-of-commerce',
+      'bureau-of-finance',
+      'bureau-of-transport',
+    ]);
+    // 2022Q3 is not published: commerce's correction is its own line, not finance's to read.
+    expect((await json(['--quarter', '2022Q3'])).unranked.map((u) => u.unitId)).toEqual([
+      'bureau-of-commerce',
+    ]);
+    expect((await json(['--quarter', '2022Q3', '--as', 'unit:bureau-of-finance'])).unranked).toEqual([]);
+    // The year is not published: the unit reads its own result, ranked among all.
+    const year = await json(['--year', '2022']);
+    const mine = await json(['--year', '2022', '--as', 'unit:bureau-of-finance']);
+    expect(mine.evaluation!.units).toEqual(
+      year.evaluation!.units.filter((u) => u.unitId === 'bureau-of-finance'),
+    );
+    expect(mine.evaluation!.units[0]!.rank).toBe(2);
+    const bySection = await duban(
+      ['report', 'office.ndjson', '--year', '2022', '--as', 'section:section-2'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(bySection.stdout).toContain("Units' results for 2022 are read once the evaluation is published.");
+  });
+
   it('a history without an office record says in one line that the defaults apply', async () => {
     const engine = createEngine({ store: createInMemoryEventStore() });
     await runQuarterScenario(engine);

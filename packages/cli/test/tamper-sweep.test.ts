@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { recordFigures } from '../../engine/test/support/figures';
 import { duban, tempDir, write } from './helpers';
 import {
   copy,
@@ -36,7 +37,7 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
       { cwd: dir },
     );
     expect(sealed.code).toBe(0);
-    const heads = await duban(['verify', 'demo/history.ndjson', '--heads'], { cwd: dir });
+    const heads = await duban(['verify', 'demo/history.ndjson', '--print-heads'], { cwd: dir });
     expect(heads.code).toBe(0);
     await write(dir, 'heads.tsv', heads.stdout);
   }, 60_000);
@@ -124,7 +125,9 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
     {
       name: "two streams' contents swapped",
       edit: () => {
-        const [a, b] = [tasks()[1]!, tasks()[2]!];
+        // Two task streams of different lengths.
+        const a = tasks()[1]!;
+        const b = tasks().find((s) => lines(s).length !== lines(a).length)!;
         const rename = (l: Line, s: string): Line => ({
           ...copy(l),
           data: { ...copy(l).data, taskId: s.slice('task-'.length) },
@@ -137,9 +140,10 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
       },
       plain: 0,
       heads: 1,
-      // Each stream now has the other's length: one was re-hashed and grew, the other was cut short.
+      // Each stream now has the other's length: one was re-hashed and grew, the other was cut short
+      // (named in the order the streams come in the file).
       finding:
-        /re-hashed[\s\S]*inserted before the seal's end[\s\S]*ends at revision \d+; it was sealed at revision/,
+        /^(?=[\s\S]*re-hashed)(?=[\s\S]*inserted before the seal's end)(?=[\s\S]*ends at revision \d+; it was sealed at revision)/,
     },
     {
       name: 'a closure re-attributed to another actor',
@@ -271,7 +275,24 @@ describe('the tamper sweep: every attack of issue 14 against verify, verify --he
     const findings = sealed.stdout.split('\n').filter((l) => l.startsWith(`  ${file}:`));
     expect(findings[0]).toBe(`  ${file}:${line}: the first difference from the seal is event ${line}`);
     expect(findings.slice(1).join('\n')).toMatch(attack.finding);
+    outcomes.push({
+      attack: attack.name,
+      withoutHeads: plain.code !== 0,
+      withHeads: heads.code !== 0,
+      withSeal: sealed.code !== 0,
+    });
   });
+  const outcomes: Array<{ attack: string; withoutHeads: boolean; withHeads: boolean; withSeal: boolean }> =
+    [];
+  afterAll(() =>
+    recordFigures('tamper-sweep', {
+      attacks: outcomes.length,
+      caughtWithoutHeads: outcomes.filter((o) => o.withoutHeads).length,
+      caughtWithHeads: outcomes.filter((o) => o.withHeads).length,
+      caughtWithSeal: outcomes.filter((o) => o.withSeal).length,
+      outcomes,
+    }),
+  );
 
   it('names a forged event appended at the very end as after the seal, dated before it', async () => {
     const s = earlyStream();

@@ -140,7 +140,7 @@ describe('duban verify', () => {
   });
 
   it('answers in JSON and prints stream heads on request', async () => {
-    const r = await verify('heads.ndjson', ndjson(lines), '--json', '--heads');
+    const r = await verify('heads.ndjson', ndjson(lines), '--json', '--print-heads');
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as {
       ok: boolean;

@@ -120,6 +120,11 @@ export const RULES = {
     en: 'The annual evaluation rests on the quarters published that year',
     zh: '年度评价',
   },
+  KeyInUse: { en: 'A signing key belongs to one person', zh: '电子签名' },
+  SealBeforePeriodEnd: {
+    en: 'A 通报 computed from a seal needs a seal made after the period ended, covering all of it',
+    zh: '按季度通报',
+  },
   EvaluationNotPublished: {
     en: 'Results are sent once the annual evaluation is published',
     zh: '向组织人事部门通报年度评价结果',

@@ -4,8 +4,10 @@
  * No I/O, no clock, no randomness: time and ids come in with the commands.
  */
 export * from './actor';
+export * from './read-scope';
 export * from './calendar';
 export * from './codec';
+export * from './instant';
 export * from './decider';
 export * from './errors';
 export * from './grade';

@@ -81,11 +81,21 @@ export const PROFILE_13710: TimeLimitProfile = {
   ],
 };
 
+/**
+ * `n` months later, on a working day: a date that falls on a holiday or a rest day moves to the next
+ * working day at the same local time (顺延), so nothing counted in months falls due inside the Spring
+ * Festival or 国庆.
+ */
+export const monthsLater = (calendar: BusinessCalendar, instant: string, n: number): string => {
+  const due = calendar.addMonths(instant, n);
+  return calendar.isWorkingDay(calendar.localDate(due)) ? due : calendar.addWorkingDays(due, 1);
+};
+
 /** When a milestone falls due: the profile's limit, counted from the assignment. */
 export const milestoneDue = (rule: MilestoneRule, assignedAt: string, calendar: BusinessCalendar): string =>
   'workingDays' in rule.after
     ? calendar.addWorkingDays(assignedAt, rule.after.workingDays)
-    : calendar.addMonths(assignedAt, rule.after.months);
+    : monthsLater(calendar, assignedAt, rule.after.months);
 
 export const complexityOf = (
   assignedAt: string,

@@ -33,7 +33,9 @@ describe('立项/交办: AssignTask', () => {
             // A major item reports every month until closure (跟踪到底).
             reportingCadence: { every: { months: 1 } },
             // Each co-unit's part (细化各自职责).
-            coUnitDuties: [{ unitId: 'bureau-of-finance', duty: 'bureau-of-finance: fees and funding for the reform' }],
+            coUnitDuties: [
+              { unitId: 'bureau-of-finance', duty: 'bureau-of-finance: fees and funding for the reform' },
+            ],
             // 13710, set now with today's calendar and kept: 1 and 3 working days (the one-month limit of
             // a major item falls after its deadline, 20 working days away, so the deadline asks it).
             timeLimits: [

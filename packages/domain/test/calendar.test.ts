@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createCalendar, defaultCalendar } from '@duban/domain';
+import { PROFILE_13710, createCalendar, defaultCalendar, milestoneDue, monthsLater } from '@duban/domain';
 
 /** The 2022 national holiday schedule (国务院办公厅关于2022年部分节假日安排的通知), as a 调休 table. */
 const HOLIDAYS_2022 = {
@@ -50,6 +50,22 @@ describe('the default calendar: Monday to Friday in China Standard Time', () => 
     expect(defaultCalendar.localDate('2022-03-04T16:00:00Z')).toBe('2022-03-05');
     expect(defaultCalendar.localDate('2022-03-05T00:30:00+08:00')).toBe('2022-03-05');
     expect(defaultCalendar.localDate('2022-03-04T12:00:00-05:00')).toBe('2022-03-05');
+  });
+});
+
+describe('time counted in months (1个月内) falls due on a working day', () => {
+  it('moves a date inside the Spring Festival to the first working day after it, at the same time', () => {
+    // 31 December + 1 month is Monday 31 January 2022, a Spring Festival holiday: due Monday 7 February.
+    expect(cn2022.addMonths('2021-12-31T17:00:00+08:00', 1)).toBe('2022-01-31T17:00:00.000+08:00');
+    expect(monthsLater(cn2022, '2021-12-31T17:00:00+08:00', 1)).toBe('2022-02-07T17:00:00.000+08:00');
+    // A working day stays where it is; a Saturday moves to Monday.
+    expect(monthsLater(cn2022, '2022-02-08T17:00:00+08:00', 1)).toBe('2022-03-08T17:00:00.000+08:00');
+    expect(monthsLater(cn2022, '2022-02-12T17:00:00+08:00', 1)).toBe('2022-03-14T17:00:00.000+08:00');
+  });
+
+  it("so does the 13710 profile's one-month limit for a major matter", () => {
+    const rule = PROFILE_13710.milestones.find((m) => 'months' in m.after)!;
+    expect(milestoneDue(rule, '2021-12-31T09:00:00+08:00', cn2022)).toBe('2022-02-07T09:00:00.000+08:00');
   });
 });
 

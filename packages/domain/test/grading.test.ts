@@ -195,8 +195,10 @@ describe('评估考核: the suggested grade and the events behind it', () => {
       expect(s.reasons.map((r) => r.rule)).not.toContain('late-report-after-urging');
       // An urge before the report was even due does not count either.
       expect(
-        suggest([f.assign(), f.accept(), f.urge(f.day(2)), f.report({}, f.day(3, 1)), f.requestClosure()], f.day(13))
-          .reasons.map((r) => r.rule),
+        suggest(
+          [f.assign(), f.accept(), f.urge(f.day(2)), f.report({}, f.day(3, 1)), f.requestClosure()],
+          f.day(13),
+        ).reasons.map((r) => r.rule),
       ).not.toContain('late-report-after-urging');
     });
 

@@ -1,6 +1,6 @@
 import { isLeft } from 'fp-ts/Either';
 import { spec, taskFixture } from '@duban/testing';
-import { fold, taskDecider, type TaskCommand, type TaskEvent } from '@duban/domain';
+import { canonicalInstant, fold, taskDecider, type TaskCommand, type TaskEvent } from '@duban/domain';
 
 const f = taskFixture();
 const task = spec(taskDecider);
@@ -15,12 +15,20 @@ const accepted = [f.assign(), f.accept(), f.report()];
 const completed = [...accepted, f.openRectification(), f.planRectification(), f.completeRectification()];
 const closed = [...accepted, f.requestClosure(), f.reviewClosure('good'), f.approveClosure('good')];
 
+/** The same command with one of its instants written at +08:00: the same instant, another notation. */
+const atPlus8 = (c: TaskCommand, field: 'deadline' | 'requestedDeadline'): TaskCommand => {
+  const utc = canonicalInstant((c.data as Record<string, string>)[field]!);
+  const local = new Date(Date.parse(utc) + 8 * 3600_000).toISOString().replace('.000Z', '+08:00');
+  return { ...c, data: { ...c.data, [field]: local } } as TaskCommand;
+};
+
 /**
  * [what, history before, command]: the command records something the first time and, sent again
  * once its events are in the stream, decides no events (a command the state already satisfies).
  */
 const cases: Array<[string, TaskCommand[], TaskCommand, TaskCommand?]> = [
   ['AssignTask', [], f.assign()],
+  ['AssignTask (the deadline in another notation)', [], f.assign(), atPlus8(f.assign(), 'deadline')],
   ['AcceptTask', [f.assign()], f.accept()],
   ['IssueSupervisionNotice (same number)', accepted, f.notice('DB-1'), f.notice('DB-1', f.day(8))],
   ['EscalateTask', [...accepted, f.urge()], f.escalate(), f.escalate(f.day(9), f.actors.inspectionOffice)],
@@ -29,6 +37,12 @@ const cases: Array<[string, TaskCommand[], TaskCommand, TaskCommand?]> = [
     accepted,
     f.requestExtension(),
     f.requestExtension(f.day(30, 8), f.day(10, 1)),
+  ],
+  [
+    'RequestExtension (same date in another notation)',
+    accepted,
+    f.requestExtension(),
+    atPlus8(f.requestExtension(f.day(30, 8), f.day(10, 1)), 'requestedDeadline'),
   ],
   ['ApproveExtension', [...accepted, f.requestExtension()], f.approveExtension()],
   ['RejectExtension', [...accepted, f.requestExtension()], f.rejectExtension()],

@@ -28,6 +28,39 @@ const established: OfficeEvent = {
   },
 };
 
+// The inspection office and a section clerk are on the record: only who is on it acts on it.
+const onRecord = (at: string): OfficeEvent[] => [
+  established,
+  {
+    type: 'SectionRegistered',
+    data: { officeId: 'changzhi', at, sectionId: 'section-2', name: '二科', effectiveFrom: '2022-01-04' },
+  },
+  {
+    type: 'StaffRegistered',
+    data: {
+      officeId: 'changzhi',
+      at,
+      personId: 'inspector-li',
+      name: '李',
+      role: 'inspection-office',
+      effectiveFrom: '2022-01-04',
+    },
+  },
+  {
+    type: 'StaffRegistered',
+    data: {
+      officeId: 'changzhi',
+      at,
+      personId: 'clerk-qian',
+      name: '钱',
+      role: 'section',
+      orgId: 'section-2',
+      effectiveFrom: '2022-01-04',
+    },
+  },
+];
+const staffed = onRecord('2022-01-04T09:00:00+08:00');
+
 const seal = (over: Partial<Seal> = {}): Seal => ({
   format: SEAL_FORMAT,
   office: 'changzhi',
@@ -55,37 +88,41 @@ const recorded = (s: Seal, at = '2022-04-01T18:00:00+08:00'): OfficeEvent => ({
 describe('RecordSeal', () => {
   it('is recorded by the inspection office or the main leader, without an approval', () => {
     office
-      .given([established])
+      .given(staffed)
       .when(record(seal()))
       .then([recorded(seal())]);
     office
-      .given([established])
+      .given(staffed)
       .when(record(seal(), mayor))
       .then([recorded(seal())]);
   });
 
   it('is refused to anyone else, and to a main leader who is not the one on record', () => {
     office
-      .given([established])
+      .given(staffed)
       .when(record(seal(), { id: 'clerk-qian', kind: 'section', unitId: 'section-2' }))
       .thenRejects('NotAuthorized', 'may not record a seal');
     office
-      .given([established])
+      .given(staffed)
       .when(record(seal(), { id: 'nobody', kind: 'main-leader' }))
-      .thenRejects('NotAuthorized');
+      .thenRejects('NotOnRecord', 'is not the main leader on record (mayor)');
     office
-      .given([established])
+      .given(staffed)
+      .when(record(seal(), { id: 'inspector-wu', kind: 'inspection-office' }))
+      .thenRejects('NotOnRecord', 'is not on record as inspection-office staff');
+    office
+      .given(staffed)
       .when(record(seal(), { id: 'auditor-sun', kind: 'auditor' }))
       .thenRejects('AuditorsCannotAct');
   });
 
   it("refuses a seal of another office, and a command for another office's record", () => {
     office
-      .given([established])
+      .given(staffed)
       .when(record(seal({ office: 'taiyuan' })))
       .thenRejects('OfficeMismatch', 'the seal names office taiyuan');
     office
-      .given([established])
+      .given(staffed)
       .when({ ...record(seal()), data: { officeId: 'taiyuan', seal: seal() } } as OfficeCommand)
       .thenRejects('OfficeMismatch');
   });
@@ -93,26 +130,28 @@ describe('RecordSeal', () => {
   it('needs the record open, and a seal made before it is recorded', () => {
     office.given([]).when(record(seal())).thenRejects('OfficeNotEstablished');
     office
-      .given([established])
+      .given(staffed)
       .when(record(seal({ at: '2022-04-02T00:00:00Z' })))
       .thenRejects('RecordOutOfOrder', 'after the time it is recorded');
   });
 
   it('keeps the same seal once, and keeps two different seals of one size (a fork is evidence)', () => {
     office
-      .given([established, recorded(seal())])
+      .given([...staffed, recorded(seal())])
       .when(record(seal()))
       .thenNothingHappens();
     const other = seal({ root: 'e'.repeat(64), signature: 'f'.repeat(128) });
     office
-      .given([established, recorded(seal())])
+      .given([...staffed, recorded(seal())])
       .when(record(other))
       .then([recorded(other)]);
     office
-      .given([established, recorded(seal())])
+      .given([...staffed, recorded(seal())])
       .when(record(other))
       .thenEvents((_, state) => {
-        expect(state.seals).toEqual([{ revision: 1, at: '2022-04-01T18:00:00+08:00', seal: seal() }]);
+        expect(state.seals).toEqual([
+          { revision: staffed.length, at: '2022-04-01T18:00:00+08:00', seal: seal() },
+        ]);
       });
   });
 

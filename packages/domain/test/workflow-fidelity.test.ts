@@ -62,6 +62,21 @@ describe('extensions (须在规定时限内提出延期申请 … 及时反馈�
       .thenNothingHappens();
   });
 
+  it('a request that lapsed when the unit applied for closure owes no reply and is never signalled overdue', () => {
+    const applied = f.history(
+      f.assign(),
+      f.accept(),
+      f.report(),
+      f.requestExtension(f.day(30, 8), f.day(10)),
+      f.requestClosure(f.day(10, 2)),
+    );
+    expect(dueTimes(stateOf(...applied), ctx).filter((d) => d.kind === 'extension-reply')).toEqual([]);
+    task
+      .given(applied)
+      .when(f.checkDeadlines(f.day(14)))
+      .thenEvents((events) => expect(types(events)).not.toContain('ExtensionReplyOverdue'));
+  });
+
   it('a timely request answered after the deadline keeps the time it had left: the wait is not charged to the unit', () => {
     // Deadline day 20 (17:00); asked on day 18 at 09:00; rejected on day 22.
     const asked = f.history(f.assign(), f.accept(), f.report(), f.requestExtension(f.day(30, 8), f.day(18)));

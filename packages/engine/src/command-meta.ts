@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { Actor, Instant, LIMITS } from '@duban/domain';
+import { Actor, Ed25519SignatureHex, Instant, LIMITS } from '@duban/domain';
 
 // Control characters (C0, DEL, C1) never belong in a key that ends up in logs, terminals and file names.
 // eslint-disable-next-line no-control-regex
@@ -30,7 +30,14 @@ export const CommandKey = new t.Type<string, string, unknown>(
 export const CommandMeta = t.intersection(
   [
     t.strict({ actor: Actor, at: Instant, commandId: CommandKey }),
-    t.exact(t.partial({ correlationId: CommandKey, causationId: CommandKey })),
+    t.exact(
+      t.partial({
+        correlationId: CommandKey,
+        causationId: CommandKey,
+        /** Ed25519 over the command (docs/auditing.md, "Signed commands"): `signCommand` makes it. */
+        signature: Ed25519SignatureHex,
+      }),
+    ),
   ],
   'CommandMeta',
 );

@@ -55,8 +55,12 @@ import { annualEvaluationOf, rankingToPublish } from './projections/publication'
 import { rebuild } from './projections/projection';
 import { supervisionProjection, type SupervisionModel } from './projections/supervision-model';
 import { createStreamCache, type ExecutedCommand, type LoadedStream } from './stream-cache';
+import { checkCaller, type Authenticate, type ExecuteOptions } from './authenticate';
+import { checkCommandSignature } from './evidence/command-signature';
+import { sealedPrefix } from './evidence/sealed-prefix';
 
 export { CommandMeta, CommandKey } from './command-meta';
+export * from './authenticate';
 
 /** A command as callers hand it in: its type and data (actor and time come in `CommandMeta`). */
 export interface CommandInput {
@@ -94,6 +98,12 @@ export interface EngineOptions {
   readonly cacheSize?: number;
   /** For tests: how to wait between retries. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Who is calling, from the credentials `execute` is given (docs/embedding.md, "Who is calling"): a
+   * command whose actor is not the caller is refused (`ActorIsNotCaller`). Without it, the engine takes
+   * the command's actor as the caller: set it whenever the host serves more than one person.
+   */
+  readonly authenticate?: Authenticate;
 }
 
 export interface Engine {
@@ -102,7 +112,11 @@ export interface Engine {
    * and nothing is written then. The same `commandId` on the same stream commits once; reused for
    * another command it is refused (`IdempotencyKeyReused`).
    */
-  execute(command: CommandInput, meta: CommandMeta): Promise<Either<EngineError, Committed>>;
+  execute(
+    command: CommandInput,
+    meta: CommandMeta,
+    options?: ExecuteOptions,
+  ): Promise<Either<EngineError, Committed>>;
   /** Every event of one stream, upcast to the current schema. */
   readStream(streamId: string): Promise<Envelope[]>;
   /**
@@ -219,6 +233,7 @@ const receive = (input: CommandInput, meta: CommandMeta): Either<ValidationError
         commandId: meta?.commandId,
         correlationId: meta?.correlationId,
         causationId: meta?.causationId,
+        signature: meta?.signature,
       }),
     ) as Record<string, unknown>;
   } catch (error) {
@@ -357,7 +372,10 @@ export const createEngine = (options: EngineOptions): Engine => {
    * What a decision needs from other streams: the tasks an inspection names (are they on record?), and for a
    * publication the quarter's ranking or the year's evaluation, computed from the whole history.
    */
-  const factsFor = async (command: Command): Promise<Either<EngineError, OfficeFacts & UnitFacts>> => {
+  const factsFor = async (
+    command: Command,
+    officeRecord: OfficeState,
+  ): Promise<Either<EngineError, OfficeFacts & UnitFacts>> => {
     if (command.type === 'RecordInspection') {
       const tasksOnRecord = new Set<string>();
       try {
@@ -371,19 +389,23 @@ export const createEngine = (options: EngineOptions): Engine => {
     }
     if (command.type !== 'PublishQuarterlyRanking' && command.type !== 'PublishAnnualEvaluation')
       return right({});
+    // Named a seal on record: computed from exactly the events it covers, and their root told the decider.
+    const sealRevision = command.data.sealRevision;
+    const sealed = officeRecord.seals.find((r) => r.revision === sealRevision);
+    const history = store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES });
+    const prefix = sealed ? sealedPrefix(history, sealed.seal.size) : undefined;
     let model: SupervisionModel;
     try {
-      model = await rebuild(
-        supervisionProjection,
-        upcastAll(store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES })),
-      );
+      model = await rebuild(supervisionProjection, upcastAll(prefix?.events ?? history));
     } catch (error) {
       return left(storeError('reading the history for the publication failed', error));
     }
+    const seal =
+      prefix && sealRevision !== undefined ? { seal: { revision: sealRevision, ...prefix.covered() } } : {};
     return right(
       command.type === 'PublishQuarterlyRanking'
-        ? { ranking: rankingToPublish(model, command.data.quarter, context) }
-        : { annual: annualEvaluationOf(model, command.data.year, context) },
+        ? { ranking: rankingToPublish(model, command.data.quarter, context), ...seal }
+        : { annual: annualEvaluationOf(model, command.data.year, context), ...seal },
     );
   };
 
@@ -430,8 +452,24 @@ export const createEngine = (options: EngineOptions): Engine => {
       keep();
       return office;
     }
+    // A person with a signing key on record signs their commands (docs/auditing.md, "Signed commands").
+    const signed = checkCommandSignature(
+      {
+        type: command.type,
+        actor: command.actor,
+        at: command.at,
+        commandId: meta.commandId,
+        commandDigest: digest,
+      },
+      meta.signature,
+      office.right,
+    );
+    if (isLeft(signed)) {
+      keep();
+      return signed;
+    }
     const ctx = contextAt(office.right, command.at, context);
-    const facts = await factsFor(command);
+    const facts = await factsFor(command, office.right);
     if (isLeft(facts)) {
       keep();
       return facts;
@@ -454,6 +492,7 @@ export const createEngine = (options: EngineOptions): Engine => {
         commandDigest: digest,
         correlationId: meta.correlationId ?? meta.commandId,
         causationId: meta.causationId ?? meta.commandId,
+        ...(signed.right ? { signature: signed.right } : {}),
       },
       decision.right,
     );
@@ -498,10 +537,16 @@ export const createEngine = (options: EngineOptions): Engine => {
     });
   };
 
-  const execute: Engine['execute'] = (input, meta) =>
+  const execute: Engine['execute'] = (input, meta, executeOptions) =>
     guarded(async () => {
       const received = receive(input, meta);
       if (isLeft(received)) return received;
+      const caller = checkCaller(
+        options.authenticate,
+        executeOptions?.credentials,
+        received.right.command.actor,
+      );
+      if (isLeft(caller)) return caller;
       const { command } = received.right;
       const aggregate = aggregateOf(command.type)!;
       const streamId = streamOf(command);

@@ -1,10 +1,17 @@
 import type { DomainError, ValidationError } from '@duban/domain';
 import type { AppendError } from './store/event-store';
 import type { ChainBreak } from './envelope/hash-chain';
+import type { AuthenticationError } from './authenticate';
+import type { SignatureError } from './evidence/command-signature';
+
+export type { AuthenticationError } from './authenticate';
+export type { SignatureError } from './evidence/command-signature';
 
 /** Every way `execute` can fail, as values (it never throws). Match on `code`. */
 export type EngineError =
   | ValidationError
+  | AuthenticationError
+  | SignatureError
   | DomainError
   | ConcurrencyError
   | IdempotencyError

@@ -13,3 +13,4 @@ export * from './engine';
 export * from './projections';
 export * from './sweeper';
 export * from './evidence';
+export * from './history';

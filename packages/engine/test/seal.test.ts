@@ -34,6 +34,7 @@ const reference = (
       commandDigest: context.commandDigest,
       correlationId: context.correlationId,
       causationId: context.causationId,
+      ...(context.signature ? { signature: { ...context.signature } } : {}),
       schemaVersion: event.schemaVersion,
       prevHash,
     };
@@ -69,6 +70,7 @@ describe('sealing events', () => {
           commandDigest: hex64,
           correlationId: text,
           causationId: text,
+          signature: fc.option(fc.record({ publicKey: hex64, value: hex64 }), { nil: undefined }),
         }),
         fc.array(fc.record({ type: text, data: json, schemaVersion: fc.integer({ min: 1, max: 3 }) }), {
           minLength: 1,

@@ -14,7 +14,18 @@ export const scenarioUnits = {
   transport: { id: 'officer-zheng', kind: 'unit', unitId: 'bureau-of-transport' } as Actor,
 };
 
-/** Executes a built command; throws on rejection (a scenario that breaks is a broken test). */
+/**
+ * Executes a command made by a builder (`taskFixture()`'s `f.assign()`, `f.accept()`…, which carry
+ * their actor and instant) on an engine, under `commandId` as its idempotency key, and returns what was
+ * committed. For tests and scenarios only: a rejection (any `EngineError`) throws an `Error` naming the
+ * command type and the error, since a scenario that breaks is a broken test. Application code calls
+ * `engine.execute` and handles the `Either`.
+ *
+ * @example
+ * const f = taskFixture({ taskId: 'T-1' });
+ * await executeOrThrow(engine, f.assign(), 'assign-T-1');
+ * const { events } = await executeOrThrow(engine, f.accept(), 'accept-T-1'); // [TaskAccepted]
+ */
 export const executeOrThrow = async (
   engine: Engine,
   command: TaskCommand,

@@ -29,6 +29,15 @@ export interface TaskFixtureOptions {
 
 type DataOf<K extends TaskCommandType> = Omit<TaskCommandOf<K>['data'], 'taskId'>;
 
+/**
+ * Builders of valid commands for one task: `f.assign()`, `f.accept()`, `f.submitPlan()`, `f.report()`,
+ * `f.urge()`, `f.requestClosure()`, `f.reviewClosure(grade)`, `f.approveClosure(grade)` and the rest of
+ * the workflow, each a `TaskCommand` with its actor (who may do it on this task) and instant (a working
+ * day after the assignment). Arguments override what matters to a test: the data (`f.assign({ coUnits:
+ * [] })`), the instant (`f.day(3)`, `f.day(3, 2)` = two hours later) and the actor (`f.actors.coUnit`).
+ * `f.history(...commands)` runs them through the decider and returns the events they decide: a
+ * given-history valid by construction. Run the commands on an engine with `executeOrThrow`.
+ */
 export const taskFixture = (options: TaskFixtureOptions = {}) => {
   const calendar = createCalendar();
   const taskId = options.taskId ?? 'T-2022-001';

@@ -36,25 +36,97 @@ export const UNITS: ReadonlyArray<readonly [id: string, name: string]> = [
 /** Names of every unit the demo can field, for reports. */
 export const OFFICE_UNIT_NAMES: ReadonlyMap<string, string> = new Map(UNITS);
 
+export const OFFICE_ID = 'changzhi';
+export const OFFICE_NAME = '长治市人民政府办公室';
+/** China Standard Time, UTC+8. */
+export const OFFICE_UTC_OFFSET = 480;
+
 export const MAYOR: Actor = { id: 'mayor', kind: 'main-leader' };
 export const INSPECTION_OFFICE: Actor = { id: 'inspector-sun', kind: 'inspection-office' };
 
-/** Each deputy mayor's decisions are handed out and supervised by one section of the general office. */
-export const PORTFOLIOS: ReadonlyArray<{ readonly deputy: Actor; readonly section: Actor }> = [
+/** What kind of unit each is, for the office's record (市直部门, 区, 县, 开发区). */
+export const unitKind = (unitId: string): 'department' | 'district' | 'county' | 'development-zone' =>
+  unitId.endsWith('-district')
+    ? 'district'
+    : unitId.endsWith('-county')
+      ? 'county'
+      : unitId === 'high-tech-zone'
+        ? 'development-zone'
+        : 'department';
+
+export interface Portfolio {
+  readonly deputy: Actor;
+  readonly name: string;
+  readonly section: Actor;
+  readonly sectionName: string;
+  /** The units this deputy mayor is in charge of (分管). */
+  readonly units: readonly string[];
+}
+
+/**
+ * 分管: each deputy mayor is in charge of one section of the general office, which hands out and
+ * supervises the tasks of their units, and of a share of the departments, districts and counties.
+ */
+export const PORTFOLIOS: readonly Portfolio[] = [
   {
     deputy: { id: 'vice-mayor-li', kind: 'deputy-leader' },
+    name: '李副市长',
     section: { id: 'clerk-zhao', kind: 'section', unitId: 'section-1' },
+    sectionName: '市政府办秘书一科',
+    units: [
+      'development-reform',
+      'industry-it',
+      'finance',
+      'commerce',
+      'market-regulation',
+      'high-tech-zone',
+      'luzhou-district',
+      'shangdang-district',
+    ],
   },
   {
     deputy: { id: 'vice-mayor-wang', kind: 'deputy-leader' },
+    name: '王副市长',
     section: { id: 'clerk-qian', kind: 'section', unitId: 'section-2' },
+    sectionName: '市政府办秘书二科',
+    units: [
+      'housing',
+      'transport',
+      'ecology',
+      'emergency',
+      'tunliu-district',
+      'lucheng-district',
+      'xiangyuan-county',
+      'pingshun-county',
+    ],
   },
   {
     deputy: { id: 'vice-mayor-chen', kind: 'deputy-leader' },
+    name: '陈副市长',
     section: { id: 'clerk-zhou', kind: 'section', unitId: 'section-3' },
+    sectionName: '市政府办秘书三科',
+    units: [
+      'agriculture',
+      'education',
+      'health',
+      'licheng-county',
+      'huguan-county',
+      'zhangzi-county',
+      'wuxiang-county',
+      'qinxian-county',
+      'qinyuan-county',
+    ],
   },
 ];
 
+/** The deputy mayor in charge of a unit, with their section. */
+export const portfolioOf = (unitId: string): Portfolio => {
+  const found = PORTFOLIOS.find((p) => p.units.includes(unitId));
+  if (!found) throw new Error(`no deputy mayor is in charge of ${unitId}`);
+  return found;
+};
+
+/** Each unit's liaison (联络员), who acts for it in the 13710 system. */
 export const unitActor = (unitId: string): Actor => ({ id: `${unitId}-liaison`, kind: 'unit', unitId });
 
 export const SOURCES: readonly TaskSource[] = [

@@ -1,11 +1,12 @@
 import * as t from 'io-ts';
 import { commandCodec } from '../message';
-import { Id, LocalDate, Quarter, ShortText, intRange } from '../codec';
+import { Count, Id, LocalDate, Quarter, ShortText, intRange } from '../codec';
 import { SupervisionPolicyCodec } from '../policy';
 import { ScoringPolicyCodec } from '../scoring-policy';
 import { TimeLimitProfileCodec } from '../time-limits';
 import { CalendarDays, LeaderRole, Person, Recipient, RuleApproval, StaffRole, UnitKind } from './vocabulary';
 import { Seal } from './seal';
+import { Ed25519PublicKeyHex } from './actor-keys';
 
 /**
  * Commands on the office's own stream (`office`): its organisation and its rules — calendar, time
@@ -82,9 +83,21 @@ export const OfficeCommands = {
     RuleApproval,
   ),
   /** 按季度通报: freezes the quarter's ranking, as the engine computes it from the history, as a fact. */
-  PublishQuarterlyRanking: command('PublishQuarterlyRanking', { quarter: Quarter }, RuleApproval),
+  /**
+   * `sealRevision` names a seal on the record (its SealRecorded revision): the ranking is then computed
+   * from exactly the events that seal covers, and the 通报 names it.
+   */
+  PublishQuarterlyRanking: command(
+    'PublishQuarterlyRanking',
+    { quarter: Quarter },
+    { ...RuleApproval, sealRevision: Count },
+  ),
   /** 年度评价: freezes the year's evaluation of every unit, from its four published quarters. */
-  PublishAnnualEvaluation: command('PublishAnnualEvaluation', { year: Year }, RuleApproval),
+  PublishAnnualEvaluation: command(
+    'PublishAnnualEvaluation',
+    { year: Year },
+    { ...RuleApproval, sealRevision: Count },
+  ),
   /** Hand-over of the year's results (向组织人事部门 / 市委考核部门通报年度评价结果). */
   RecordAnnualResultsSent: command('RecordAnnualResultsSent', {
     year: Year,
@@ -96,6 +109,17 @@ export const OfficeCommands = {
    * seal it was given: by the inspection office or the main leader, no approval needed.
    */
   RecordSeal: command('RecordSeal', { seal: Seal }),
+  /**
+   * A person's signing key (docs/auditing.md, "Signed commands"): from now on their commands are
+   * accepted only signed with it. It replaces the key they had. By the main leader or the inspection office.
+   */
+  RegisterActorKey: command('RegisterActorKey', { personId: Id, publicKey: Ed25519PublicKeyHex }),
+  /** Ends a person's key (lost, leaked, left): their commands are refused until a new key is registered. */
+  RevokeActorKey: command('RevokeActorKey', {
+    personId: Id,
+    publicKey: Ed25519PublicKeyHex,
+    reason: ShortText,
+  }),
 };
 
 export type OfficeCommandType = keyof typeof OfficeCommands;

@@ -1,4 +1,4 @@
-import { left, right, type Either } from 'fp-ts/Either';
+import { isLeft, left, right, type Either } from 'fp-ts/Either';
 import type { Actor } from '../actor';
 import { domainError, type DomainError, type DomainErrorCode } from '../errors';
 import type { DomainContext } from '../policy';
@@ -7,6 +7,9 @@ import type { OfficeCommand, OfficeCommandOf, OfficeCommandType } from './comman
 import type { AnnualEvaluation, OfficeEvent, PublishedRanking } from './events';
 import { localDateIn, organisationAt } from './rules';
 import type { OfficeState } from './state';
+import { holderOfKey } from './actor-keys';
+import { actorNotOnRecord } from './actors';
+import type { SealReference } from './seal';
 import { STATE_COUNCIL_SCHEDULES } from './state-council-calendars';
 
 export type OfficeDecision = Either<DomainError, OfficeEvent[]>;
@@ -19,7 +22,54 @@ export type OfficeDecision = Either<DomainError, OfficeEvent[]>;
 export interface OfficeFacts {
   readonly ranking?: PublishedRanking;
   readonly annual?: AnnualEvaluation;
+  /** The seal whose events `ranking` or `annual` was computed from, when the command named one. */
+  readonly seal?: SealReference;
 }
+
+/**
+ * The seal a publication names (`data.sealRevision`), checked against the record and the facts: a seal
+ * recorded there, made once the period ended, and the one the engine computed from. Its reference, or why not.
+ */
+const sealNamed = (
+  sealRevision: number | undefined,
+  periodEnd: number,
+  s: OfficeState,
+  facts: OfficeFacts,
+): Either<DomainError, SealReference | undefined> => {
+  if (sealRevision === undefined)
+    return facts.seal
+      ? left(
+          domainError('RankingNotComputed', 'the ranking was computed from a seal the command did not name'),
+        )
+      : right(undefined);
+  const recorded = s.seals.find((r) => r.revision === sealRevision);
+  if (!recorded)
+    return left(
+      domainError('NotOnRecord', `no seal is recorded at revision ${sealRevision}`, 'data.sealRevision'),
+    );
+  if (Date.parse(recorded.seal.at) < periodEnd)
+    return left(
+      domainError(
+        'SealBeforePeriodEnd',
+        `the seal at revision ${sealRevision} was made at ${recorded.seal.at}, before the period ended`,
+        'data.sealRevision',
+      ),
+    );
+  const ref = { revision: sealRevision, size: recorded.seal.size, root: recorded.seal.root };
+  if (facts.seal?.revision !== ref.revision)
+    return left(
+      domainError('RankingNotComputed', `no ranking was computed from the seal at revision ${sealRevision}`),
+    );
+  if (facts.seal.size !== ref.size || facts.seal.root !== ref.root)
+    return left(
+      domainError(
+        'RankingNotComputed',
+        `the history's first ${ref.size} events are not those the seal at revision ${sealRevision} covers (read ${facts.seal.size}, root ${facts.seal.root.slice(0, 16)}…): nothing is published from it`,
+        'data.sealRevision',
+      ),
+    );
+  return right(ref);
+};
 
 type Handler<K extends OfficeCommandType> = (
   command: OfficeCommandOf<K>,
@@ -254,6 +304,8 @@ const handlers: { readonly [K in OfficeCommandType]: Handler<K> } = {
       return fail('QuarterNotEnded', `${data.quarter} has not ended at ${at}`, 'data.quarter');
     if (!facts.ranking || facts.ranking.quarter !== data.quarter)
       return fail('RankingNotComputed', `no ranking of ${data.quarter} was computed for this publication`);
+    const seal = sealNamed(data.sealRevision, quarterEnd(data.quarter, s.utcOffsetMinutes), s, facts);
+    if (isLeft(seal)) return seal;
     return emit({
       type: 'QuarterlyRankingPublished',
       data: {
@@ -261,6 +313,7 @@ const handlers: { readonly [K in OfficeCommandType]: Handler<K> } = {
         at,
         ...facts.ranking,
         ...(data.approval ? { approval: data.approval } : {}),
+        ...(seal.right ? { seal: seal.right } : {}),
       },
     });
   },
@@ -272,6 +325,8 @@ const handlers: { readonly [K in OfficeCommandType]: Handler<K> } = {
       return fail('QuartersNotPublished', `no quarter of ${data.year} was published`, 'data.year');
     if (!facts.annual || facts.annual.year !== data.year)
       return fail('RankingNotComputed', `no evaluation of ${data.year} was computed for this publication`);
+    const seal = sealNamed(data.sealRevision, quarterEnd(`${data.year}Q4`, s.utcOffsetMinutes), s, facts);
+    if (isLeft(seal)) return seal;
     return emit({
       type: 'AnnualEvaluationPublished',
       data: {
@@ -279,6 +334,7 @@ const handlers: { readonly [K in OfficeCommandType]: Handler<K> } = {
         at,
         ...facts.annual,
         ...(data.approval ? { approval: data.approval } : {}),
+        ...(seal.right ? { seal: seal.right } : {}),
       },
     });
   },
@@ -311,6 +367,33 @@ const handlers: { readonly [K in OfficeCommandType]: Handler<K> } = {
     // the record shows the office signed two histories.
     if (s.seals.some((r) => r.seal.signature === seal.signature && r.seal.root === seal.root)) return nothing;
     return emit({ type: 'SealRecorded', data: { officeId: data.officeId, at, seal } });
+  },
+  RegisterActorKey({ data, at }, s) {
+    const org = organisationAt(s, localDateIn(at, s.utcOffsetMinutes));
+    if (
+      !org.staffRole(data.personId) &&
+      !org.isLeader(data.personId, 'deputy-leader') &&
+      org.mainLeader !== data.personId
+    )
+      return fail('NotOnRecord', `${data.personId} is neither a leader nor staff on record`, 'data.personId');
+    const holder = holderOfKey(s, data.publicKey);
+    if (holder !== undefined && holder !== data.personId)
+      return fail('KeyInUse', `the key is registered for ${holder}`, 'data.publicKey');
+    const keys = s.actorKeys[data.personId] ?? [];
+    if (keys.some((k) => k.publicKey === data.publicKey && k.endedRevision === undefined)) return nothing;
+    if (keys.some((k) => k.publicKey === data.publicKey))
+      return fail(
+        'KeyInUse',
+        `the key was revoked for ${data.personId}: a revoked key is not used again`,
+        'data.publicKey',
+      );
+    return emit({ type: 'ActorKeyRegistered', data: { ...data, at } });
+  },
+  RevokeActorKey({ data, at }, s) {
+    const key = s.actorKeys[data.personId]?.find((k) => k.publicKey === data.publicKey);
+    if (!key) return fail('NotOnRecord', `the key is not registered for ${data.personId}`, 'data.publicKey');
+    if (key.endedRevision !== undefined) return nothing;
+    return emit({ type: 'ActorKeyRevoked', data: { ...data, at } });
   },
 };
 
@@ -387,6 +470,14 @@ const authorise = (command: OfficeCommand, s: OfficeState): OfficeDecision | und
           `${actor.kind} ${actor.id} may not record a seal: the inspection office or the main leader on record does`,
           'actor',
         );
+  if (command.type === 'RegisterActorKey' || command.type === 'RevokeActorKey')
+    return actor.kind === 'inspection-office' || (actor.kind === 'main-leader' && actor.id === main)
+      ? undefined
+      : fail(
+          'NotAuthorized',
+          `${actor.kind} ${actor.id} may not register or revoke a signing key: the inspection office or the main leader on record does`,
+          'actor',
+        );
   if (actor.kind === 'main-leader')
     return actor.id === main
       ? undefined
@@ -438,6 +529,12 @@ export const decideOffice = (
         `${command.at} is before the latest entry of the record (${state.lastAt})`,
         'at',
       );
+    // Whoever acts on the record is on it, in the role they claim, on the day (as for tasks and units).
+    const unknown = actorNotOnRecord(
+      actor,
+      organisationAt(state, localDateIn(command.at, state.utcOffsetMinutes)),
+    );
+    if (unknown) return left(unknown);
     const denied = authorise(command, state);
     if (denied) return denied;
   }

@@ -18,7 +18,8 @@ import { ScoringPolicyCodec } from '../scoring-policy';
 import { TimeLimitProfileCodec } from '../time-limits';
 import { LeaderApproval } from '../task/vocabulary';
 import { CalendarDays, LeaderRole, Person, Recipient, StaffRole, UnitKind } from './vocabulary';
-import { Seal } from './seal';
+import { Seal, SealReference } from './seal';
+import { Ed25519PublicKeyHex } from './actor-keys';
 
 /** Events of the office's own stream: the versioned storage contract (schema version 1). */
 const event = eventCodec({ officeId: Id });
@@ -154,7 +155,8 @@ export const OfficeEvents = {
       units: list(PublishedUnitScore, 'Units', 2000),
       unranked: list(UnrankedUnit, 'Unranked', 2000),
     },
-    Approval,
+    /** `seal`: the seal whose events the ranking was computed from, when the publication named one. */
+    { ...Approval, seal: SealReference },
   ),
   AnnualEvaluationPublished: event(
     'AnnualEvaluationPublished',
@@ -163,11 +165,18 @@ export const OfficeEvents = {
       rule: NonEmptyString,
       units: list(AnnualUnitResult, 'Units', 2000),
     },
-    Approval,
+    { ...Approval, seal: SealReference },
   ),
   AnnualResultsSent: event('AnnualResultsSent', { year: Year, recipient: Recipient, reference: ShortText }),
   /** A seal given to the history, as signed (its signature is checked by the engine, not here). */
   SealRecorded: event('SealRecorded', { seal: Seal }),
+  /** A person's signing key, in force from this event until revoked or replaced. */
+  ActorKeyRegistered: event('ActorKeyRegistered', { personId: Id, publicKey: Ed25519PublicKeyHex }),
+  ActorKeyRevoked: event('ActorKeyRevoked', {
+    personId: Id,
+    publicKey: Ed25519PublicKeyHex,
+    reason: ShortText,
+  }),
 };
 
 export type OfficeEventType = keyof typeof OfficeEvents;

@@ -15,6 +15,7 @@ export * from './rules';
 export * from './state-council-calendars';
 export * from './actors';
 export * from './seal';
+export * from './actor-keys';
 export { decideOffice, type OfficeDecision, type OfficeFacts } from './decide';
 
 export type OfficeDecider = Decider<OfficeCommand, OfficeEvent, OfficeState>;

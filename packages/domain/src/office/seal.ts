@@ -42,3 +42,10 @@ export const Seal = t.strict(
   'Seal',
 );
 export type Seal = t.TypeOf<typeof Seal>;
+
+/**
+ * A seal as a published 通报 names it: the SealRecorded revision on the office's record, and the size
+ * and root of the tree it signed — the events the 通报 was computed from.
+ */
+export const SealReference = t.strict({ revision: Count, size: Count, root: Sha256Hex }, 'SealReference');
+export type SealReference = t.TypeOf<typeof SealReference>;

@@ -14,6 +14,7 @@ import type {
 } from './events';
 import type { LeaderRole, StaffRole } from './vocabulary';
 import type { Seal } from './seal';
+import type { ActorKeyRecord } from './actor-keys';
 
 /** A span of dates something holds: from a date, until a date (exclusive) when it ended. */
 export interface Tenure {
@@ -60,6 +61,8 @@ export interface OfficeState {
   resultsSent: Array<Fact & { year: number; recipient: string; reference: string }>;
   /** Seals given to the history, in the order recorded (docs/auditing.md, "Seals"). */
   seals: Array<Fact & { seal: Seal }>;
+  /** Signing keys by person, in the order registered (docs/auditing.md, "Signed commands"). */
+  actorKeys: Record<string, ActorKeyRecord[]>;
 }
 
 export const initialOfficeState = (): OfficeState => ({
@@ -82,6 +85,7 @@ export const initialOfficeState = (): OfficeState => ({
   annual: idRecord(),
   resultsSent: [],
   seals: [],
+  actorKeys: idRecord(),
 });
 
 type Recipe<K extends OfficeEventType> = (draft: OfficeState, event: OfficeEventOf<K>) => void;
@@ -204,6 +208,21 @@ export const officeRecipes: { readonly [K in OfficeEventType]: Recipe<K> } = {
   },
   SealRecorded(s, { data }) {
     s.seals.push({ revision: s.version, at: data.at, seal: { ...data.seal, heads: { ...data.seal.heads } } });
+  },
+  ActorKeyRegistered(s, { data }) {
+    const keys = (s.actorKeys[data.personId] ??= []);
+    // A new key replaces the one in force.
+    for (const k of keys) if (k.endedRevision === undefined) k.endedRevision = s.version;
+    keys.push({ publicKey: data.publicKey, revision: s.version, at: data.at });
+  },
+  ActorKeyRevoked(s, { data }) {
+    const key = s.actorKeys[data.personId]?.find(
+      (k) => k.publicKey === data.publicKey && k.endedRevision === undefined,
+    );
+    if (key) {
+      key.endedRevision = s.version;
+      key.endedReason = data.reason;
+    }
   },
 };
 

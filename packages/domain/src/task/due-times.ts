@@ -1,5 +1,5 @@
 import type { DomainContext } from '../policy';
-import { milestoneDue, type MilestoneEvidence } from '../time-limits';
+import { milestoneDue, monthsLater, type MilestoneEvidence } from '../time-limits';
 import type { Fact, TaskState } from './state';
 import type { TimeLimit } from './vocabulary';
 
@@ -137,7 +137,8 @@ export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
     due: state.deadline,
     ...(state.closureRequest ? { metBy: state.closureRequest, metByType: 'ClosureRequested' } : {}),
   });
-  const pending = state.pendingExtension;
+  // A closure request makes a pending extension request lapse: no reply is owed while it stands.
+  const pending = state.closureRequest ? undefined : state.pendingExtension;
   if (pending && ctx.profile.extensionReplyWorkingDays !== undefined)
     times.push({
       kind: 'extension-reply',
@@ -167,7 +168,7 @@ const periodicReports = (state: TaskState, ctx: DomainContext): DueTime[] => {
   for (let n = 1; n <= 400; n++) {
     const due =
       'months' in every
-        ? ctx.calendar.addMonths(state.assigned.at, n * every.months)
+        ? monthsLater(ctx.calendar, state.assigned.at, n * every.months)
         : ctx.calendar.addWorkingDays(state.assigned.at, n * every.workingDays);
     if (Date.parse(due) >= end) break;
     const since = previous;

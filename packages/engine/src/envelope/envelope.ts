@@ -27,6 +27,8 @@ export const EnvelopeMetadata = t.intersection(
       commandType: t.string,
       /** SHA-256 (hex) over the canonical JSON of the command as executed: type, data, actor, at. */
       commandDigest: t.string,
+      /** The command's Ed25519 signature and the public key on record it verified with (hex). */
+      signature: t.type({ publicKey: t.string, value: t.string }),
     }),
   ],
   'EnvelopeMetadata',

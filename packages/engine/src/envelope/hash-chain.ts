@@ -40,6 +40,10 @@ export type ChainProblem =
   | 'inserted' // an event appears that was never part of the chain
   | 'malformed'; // no envelope at all (no revision, hashes or stream id)
 
+/**
+ * A break in a stream's chain: the one shape every reader reports it in — the verifier, the engine's
+ * `IntegrityError` (`break`), a history check's problem (`HistoryProblem.break`) and so the CLI.
+ */
 export interface ChainBreak {
   readonly streamId: string;
   readonly revision: number;
@@ -48,6 +52,13 @@ export interface ChainBreak {
   /** Where it was read, 0-based, in the input handed to the verifier. */
   readonly index: number;
 }
+
+/** The envelope field a break is seen in: the hash for a change, the revision for the rest. */
+export const chainBreakField = (b: ChainBreak): 'metadata.hash' | 'metadata.revision' =>
+  b.problem === 'changed' ? 'metadata.hash' : 'metadata.revision';
+
+/** `changed: content does not match its hash` — what the break is, then what was seen. */
+export const describeChainBreak = (b: ChainBreak): string => `${b.problem}: ${b.detail}`;
 
 export interface VerifyReport {
   readonly ok: boolean;

@@ -40,6 +40,8 @@ export interface SealContext {
   readonly commandDigest: string;
   readonly correlationId: string;
   readonly causationId: string;
+  /** The command's signature, when its actor signs (docs/auditing.md, "Signed commands"). */
+  readonly signature?: { readonly publicKey: string; readonly value: string };
 }
 
 /**
@@ -51,7 +53,8 @@ export const sealEvents = (
   events: ReadonlyArray<{ readonly type: string; readonly data: unknown; readonly schemaVersion?: number }>,
 ): Envelope[] => {
   // The canonical JSON (sorted keys) of an event is written once, in pieces: the content digest hashes
-  // it without the event id, the chain hash with the id, which sorts between correlationId and prevHash.
+  // it without the event id, the chain hash with the id, which sorts between correlationId and prevHash
+  // (and a signature between schemaVersion and streamId).
   // Keys whose value is undefined are left out, as canonicalJson leaves them out. A test checks the
   // digests against canonicalJson of the whole.
   const head = members([
@@ -71,6 +74,7 @@ export const sealEvents = (
       ['prevHash', prevHash],
       ['revision', revision],
       ['schemaVersion', schemaVersion],
+      ['signature', context.signature],
       ['streamId', context.streamId],
     ]);
     const before = join(members([['data', event.data]]), '"metadata":');
@@ -89,6 +93,7 @@ export const sealEvents = (
       commandDigest: context.commandDigest,
       correlationId: context.correlationId,
       causationId: context.causationId,
+      ...(context.signature ? { signature: { ...context.signature } } : {}),
       schemaVersion,
       prevHash,
       hash,

@@ -6,7 +6,7 @@ import { leafHash, RootAccumulator } from './merkle';
 
 /**
  * Stream heads — each stream's last revision and hash — as a sorted list, the Merkle tree over it (the
- * `heads.root` of a seal) and the TSV that `duban verify --heads` prints and reads back.
+ * `heads.root` of a seal) and the TSV that `duban verify --print-heads` prints and `--heads FILE` reads back.
  *
  * A head's leaf is the UTF-8 of its TSV line without the line break: `stream<TAB>revision<TAB>hash`,
  * the revision in decimal, the hash as 64 lowercase hex digits. Heads are sorted by stream id, byte by
@@ -61,7 +61,7 @@ export const headProblems = (streamId: unknown, revision: unknown, hash: unknown
 };
 
 /**
- * Reads heads TSV (`duban verify --heads` output): the header line, then `stream<TAB>revision<TAB>hash`
+ * Reads heads TSV (`duban verify --print-heads` output): the header line, then `stream<TAB>revision<TAB>hash`
  * lines in any order. Every problem is named by its line; a stream listed twice is refused.
  */
 export const parseHeadsTsv = (text: string, file: string): Either<EvidenceError, StreamHeads> => {
@@ -77,7 +77,7 @@ export const parseHeadsTsv = (text: string, file: string): Either<EvidenceError,
       if (line !== HEADS_TSV_HEADER)
         problems.push({
           where,
-          message: `the first line must be the header "stream<TAB>revision<TAB>hash" (as duban verify --heads prints it)`,
+          message: `the first line must be the header "stream<TAB>revision<TAB>hash" (as duban verify --print-heads prints it)`,
         });
       return;
     }

@@ -11,3 +11,6 @@ export * from './seal';
 export * from './check';
 export * from './proof';
 export * from './consistency';
+export * from './command-signature';
+export * from './signature-audit';
+export * from './sealed-prefix';

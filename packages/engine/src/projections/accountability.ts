@@ -1,6 +1,7 @@
 import { dueTimes, OFFICE_STREAM_ID, scoringPolicyFor, type DomainContext } from '@duban/domain';
 import type { ScoringPolicy } from '@duban/domain';
 import { compareIds, tasksById } from './task-order';
+import { readable, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 import { previousQuarter, quarterEnd, quarterStart } from './quarters';
 import { quartersOf, unitScorecard, type Evidence } from './unit-scorecard';
@@ -29,6 +30,8 @@ export const accountabilityFlags = (
   quarter: string,
   policy: ScoringPolicy,
   ctx: DomainContext,
+  /** With `as`: the flags the reader may read (a unit: its own; a section: none). */
+  options: ReadAs = {},
 ): AccountabilityFlag[] => {
   const p = policy.accountability;
   const flags: AccountabilityFlag[] = [];
@@ -167,8 +170,10 @@ export const accountabilityFlags = (
         })),
       });
   }
-  return flags.sort(
-    (a, b) =>
-      compareIds(a.unitId, b.unitId) || compareIds(a.action, b.action) || compareIds(a.reason, b.reason),
-  );
+  return flags
+    .filter((f) => readable(options, { kind: 'assessment', unitId: f.unitId, published: false }))
+    .sort(
+      (a, b) =>
+        compareIds(a.unitId, b.unitId) || compareIds(a.action, b.action) || compareIds(a.reason, b.reason),
+    );
 };

@@ -1,5 +1,6 @@
 import { evolveTask, initialTaskState, type TaskEvent, type TaskState } from '@duban/domain';
 import { eventOf, type Envelope } from '../envelope/envelope';
+import { readableTask, type ReadAs } from './read-as';
 
 /** One line of a task's history as an auditor reads it: who did what, when, and the state after it. */
 export interface TimelineEntry {
@@ -14,10 +15,14 @@ export interface TimelineEntry {
   readonly stateAfter: TaskState;
 }
 
-/** Every event of a task's stream, in order, with the state after each. */
-export const auditTimeline = (envelopes: readonly Envelope[]): TimelineEntry[] => {
+/**
+ * Every event of a task's stream, in order, with the state after each. With `as`, nothing unless the
+ * reader may read the task (judged on its state after the last event): a caller that must tell a refusal
+ * from an empty stream asks `canRead` itself, as the CLI does.
+ */
+export const auditTimeline = (envelopes: readonly Envelope[], options: ReadAs = {}): TimelineEntry[] => {
   let state = initialTaskState();
-  return envelopes.map((e) => {
+  const timeline = envelopes.map((e) => {
     state = evolveTask(state, eventOf(e) as TaskEvent);
     return {
       revision: e.metadata.revision,
@@ -30,6 +35,7 @@ export const auditTimeline = (envelopes: readonly Envelope[]): TimelineEntry[] =
       stateAfter: state,
     };
   });
+  return timeline.length > 0 && !readableTask(options, state) ? [] : timeline;
 };
 
 /** Time travel: the task as it stood at `instant` (business time), from its events up to then. */

@@ -10,3 +10,5 @@ export * from './audit-timeline';
 export * from './quarters';
 export * from './publication';
 export * from './project-stages';
+export * from './read-as';
+export * from './task-work';

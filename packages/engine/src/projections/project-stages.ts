@@ -1,4 +1,5 @@
 import { dueTimes, metOnTime, type DomainContext, type TaskState } from '@duban/domain';
+import { readable, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 
 /** How far a task of a major special project (重大专项) has come, in the order of the seed's workflow. */
@@ -41,13 +42,15 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 /**
  * The staged 通报 of a major special project: its lead units ranked by the stage their tasks reached
  * (mean of the stage numbers), then by work-plan milestones met on time of those due by `now`, then by
- * unit id. Every line names the tasks behind it.
+ * unit id. Every line names the tasks behind it. With `as`, the standings the reader may read: an
+ * assessment not published, so a unit reads its own line only (ranked among all, as computed).
  */
 export const projectStages = (
   model: SupervisionModel,
   project: string,
   now: string,
   ctx: DomainContext,
+  options: ReadAs = {},
 ): ProjectStanding[] => {
   const nowMs = Date.parse(now);
   const byUnit = new Map<string, TaskState[]>();
@@ -86,7 +89,7 @@ export const projectStages = (
       b.milestonesMetOnTime / (b.milestonesDue || 1) - a.milestonesMetOnTime / (a.milestonesDue || 1) ||
       a.unitId.localeCompare(b.unitId),
   );
-  return rows.map((r, i, all) => {
+  const ranked = rows.map((r, i, all) => {
     let rank = i + 1;
     for (
       let j = i - 1;
@@ -99,4 +102,5 @@ export const projectStages = (
       rank = j + 1;
     return { ...r, rank };
   });
+  return ranked.filter((r) => readable(options, { kind: 'assessment', unitId: r.unitId, published: false }));
 };

@@ -1,11 +1,13 @@
 import {
   lightOf,
+  sameInstant,
   suggestGrade,
   type DomainContext,
   type Grade,
   type Light,
   type TaskState,
 } from '@duban/domain';
+import { readableTask, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 import { compareIds } from './task-order';
 
@@ -48,7 +50,7 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
   supervisor: state.supervisor.kind === 'section' ? state.supervisor.sectionId : 'inspection-office',
   deadline: state.deadline,
   originalDeadline: state.originalDeadline,
-  extended: state.deadline !== state.originalDeadline,
+  extended: !sameInstant(state.deadline, state.originalDeadline),
   light: lightOf(state, now, ctx),
   percentComplete: state.percentComplete,
   urges: state.urges.length,
@@ -64,10 +66,15 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
   ...(state.closed ? { closedAt: state.closed.at } : {}),
 });
 
-/** Every assigned task, ordered by deadline. */
-export const taskBoard = (model: SupervisionModel, now: string, ctx: DomainContext): TaskCard[] =>
+/** Every assigned task, ordered by deadline; with `as`, those the reader may read. */
+export const taskBoard = (
+  model: SupervisionModel,
+  now: string,
+  ctx: DomainContext,
+  options: ReadAs = {},
+): TaskCard[] =>
   Object.values(model.tasks)
-    .filter((t) => t.status !== 'none')
+    .filter((t) => t.status !== 'none' && readableTask(options, t))
     // Each deadline parsed once, not in every comparison.
     .map((t) => ({ t, due: Date.parse(t.deadline) }))
     .sort((a, b) => a.due - b.due || compareIds(a.t.taskId, b.t.taskId))

@@ -13,6 +13,7 @@ import {
 import type { ScoringPolicy } from '@duban/domain';
 import { nextQuarter, quarterEnd, quarterStart } from './quarters';
 import { compareIds, tasksById } from './task-order';
+import { readable, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 
 /** An event that a score line rests on, so an auditor can open it. */
@@ -131,14 +132,15 @@ type Acc = {
  * overdue task weighs on every quarter it stays overdue). A unit's score is its weighted average grade
  * points less its deductions; a grade changed after its quarter was published is booked as a correction
  * in the quarter the change is recorded. Units with open tasks only, all within their deadlines, are
- * listed unranked. Every line names the events behind it.
+ * listed unranked. Every line names the events behind it. With `as`, the units the reader may read
+ * (an assessment not yet published: a unit reads its own score, lines and rank, ranked among all).
  */
 export const quarterScorecard = (
   model: SupervisionModel,
   quarter: string,
   policy: ScoringPolicy,
   ctx: DomainContext,
-  options: {
+  options: ReadAs & {
     /** The instant the quarter is scored as of; default its end, or the history's latest event before it. */
     readonly asOf?: string;
   } = {},
@@ -338,7 +340,9 @@ export const quarterScorecard = (
       rank = j + 1;
     return { ...s, rank };
   });
-  return { quarter, ranked, unranked };
+  const mine = (u: { unitId: string }) =>
+    readable(options, { kind: 'assessment', unitId: u.unitId, published: false });
+  return { quarter, ranked: ranked.filter(mine), unranked: unranked.filter(mine) };
 };
 
 /** The ranked units of a quarter (see `quarterScorecard` for the rule and the unranked). */
@@ -347,7 +351,8 @@ export const unitScorecard = (
   quarter: string,
   policy: ScoringPolicy,
   ctx: DomainContext,
-): UnitScore[] => [...quarterScorecard(model, quarter, policy, ctx).ranked];
+  options: ReadAs = {},
+): UnitScore[] => [...quarterScorecard(model, quarter, policy, ctx, options).ranked];
 
 /**
  * Every quarter with something graded, in order: a task closed, a task open past its deadline at the

@@ -1,6 +1,7 @@
 import { dueTimes, lightOf, type DomainContext } from '@duban/domain';
 import type { AccountabilityPolicy } from '@duban/domain';
 import { tasksById } from './task-order';
+import { readableTask, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 
 /** 苗头性、倾向性问题: what the supervisors should look at today. */
@@ -23,11 +24,13 @@ export const warnings = (
   now: string,
   policy: AccountabilityPolicy,
   ctx: DomainContext,
+  /** With `as`: warnings about the tasks the reader may read (a unit: those it leads or co-operates on). */
+  options: ReadAs = {},
 ): Warning[] => {
   const out: Warning[] = [];
   const nowMs = Date.parse(now);
   for (const t of tasksById(model)) {
-    if (t.status === 'none' || t.status === 'closed') continue;
+    if (t.status === 'none' || t.status === 'closed' || !readableTask(options, t)) continue;
     const base = { taskId: t.taskId, leadUnit: t.leadUnit };
     const light = lightOf(t, now, ctx);
     const times = dueTimes(t, ctx);

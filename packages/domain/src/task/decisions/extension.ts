@@ -1,3 +1,4 @@
+import { sameInstant } from '../../instant';
 import { fail, emit, nothing, later, denied, beyondHorizon, type Handlers } from './shared';
 import { extensionApprovers, isLeadUnit, isTaskSection } from './roles';
 
@@ -9,7 +10,7 @@ export const extension: Handlers<'RequestExtension' | 'ApproveExtension' | 'Reje
     if (s.status === 'assigned') return fail('TaskNotAccepted', `task ${s.taskId} has not been accepted yet`);
     if (s.status !== 'in-progress') return fail('TaskNotInProgress', `task ${s.taskId} is awaiting closure`);
     if (s.pendingExtension)
-      return s.pendingExtension.requestedDeadline === data.requestedDeadline
+      return sameInstant(s.pendingExtension.requestedDeadline, data.requestedDeadline)
         ? nothing
         : fail(
             'ExtensionAlreadyPending',

@@ -4,6 +4,7 @@ import { complexityOf } from '../../time-limits';
 import type { OrganisationView } from '../../office/rules';
 import { timeLimitsAt } from '../due-times';
 import type { Decision } from './shared';
+import { sameInstant } from '../../instant';
 import { fail, emit, nothing, later, denied, beyondHorizon, type Handlers } from './shared';
 
 /** A repeated registration: every particular the state keeps is the same (an omitted complexity is derived). */
@@ -15,7 +16,7 @@ const sameAssignment = (c: TaskCommandOf<'AssignTask'>, s: TaskState) =>
   c.data.taskForceId === s.taskForceId &&
   c.data.project === s.project &&
   c.data.leadUnit === s.leadUnit &&
-  c.data.deadline === s.originalDeadline &&
+  sameInstant(c.data.deadline, s.originalDeadline) &&
   c.data.sectionId === s.sectionId &&
   c.data.origin.kind === s.origin.kind &&
   c.data.origin.leaderId === s.origin.leaderId &&
