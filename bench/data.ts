@@ -8,6 +8,8 @@ export const MEASUREMENTS = {
   replay: ['baseline', 'duban', 'duban-nofreeze', 'duban-immer', 'duban-store', 'emmett', 'castore'],
   ndjson: ['parse', 'baseline', 'duban', 'duban-verify'],
   command: ['baseline', 'duban', 'emmett', 'castore'],
+  // The built `duban` binary on the same NDJSON file, one process per command (cli.ts).
+  cli: ['verify', 'replay', 'report'],
   // On one PostgreSQL server that run.ts starts (postgres.ts).
   'pg-command-1': ['floor', 'duban', 'emmett'],
   'pg-command-8': ['floor', 'duban', 'duban-append-lock', 'duban-no-order', 'emmett'],

@@ -323,6 +323,11 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
         ...(d.timeLimits !== undefined
           ? { timeLimits: d.timeLimits.map((l) => ({ ...l, label: { ...l.label }, metBy: [...l.metBy] })) }
           : {}),
+        ...(d.reportingCadence !== undefined
+          ? { reportingCadence: { every: { ...d.reportingCadence.every } } }
+          : {}),
+        ...(d.coUnitDuties !== undefined ? { coUnitDuties: d.coUnitDuties.map((x) => ({ ...x })) } : {}),
+        ...(d.project !== undefined ? { project: d.project } : {}),
         origin: { ...d.origin },
         sectionId: d.sectionId,
         supervisor: { ...d.supervisor },
@@ -346,21 +351,44 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
         version,
         workPlan: { ...factAt(revision, d.at), version: d.version, datedMilestones },
         ...(datedMilestones && !s.planWithMilestones ? { planWithMilestones: factAt(revision, d.at) } : {}),
+        planMilestones: d.milestones.map((m) => {
+          const met = s.planMilestones.find((b) => b.name === m.name)?.met;
+          return met ? { name: m.name, due: m.due, met } : { name: m.name, due: m.due };
+        }),
       };
     }
     case 'ProgressReported': {
       const d = data as DataOf<'ProgressReported'>;
-      if (d.role === 'co-unit') return { ...s, version, contributions: s.contributions + 1 };
       const f = factAt(revision, d.at);
+      if (d.role === 'co-unit') {
+        const own = s.coUnitReports.find((r) => r.unitId === d.unitId);
+        return {
+          ...s,
+          version,
+          contributions: s.contributions + 1,
+          coUnitReports: own
+            ? s.coUnitReports.map((r) => (r === own ? { ...r, last: f, count: r.count + 1 } : r))
+            : [...s.coUnitReports, { unitId: d.unitId, first: f, last: f, count: 1 }],
+        };
+      }
+      const met = new Set(d.milestonesMet ?? []);
       const next: S = {
         ...s,
         version,
         leadReports: s.leadReports + 1,
+        leadReportTimes: [...s.leadReportTimes, f],
         firstLeadReport: s.firstLeadReport ?? f,
         lastLeadReport: { ...f, status: d.status },
         percentComplete: d.percentComplete,
+        ...(met.size > 0
+          ? {
+              planMilestones: s.planMilestones.map((m) => (met.has(m.name) && !m.met ? { ...m, met: f } : m)),
+            }
+          : {}),
       };
-      return d.status === 'difficulty' ? { ...next, openDifficulty: f } : dropped(next, 'openDifficulty');
+      return d.status === 'difficulty'
+        ? { ...next, openDifficulty: f, difficulties: [...s.difficulties, { ...f }] }
+        : dropped(next, 'openDifficulty');
     }
     case 'TaskUrged':
       return { ...s, version, urges: [...s.urges, factAt(revision, (data as DataOf<'TaskUrged'>).at)] };
@@ -370,8 +398,56 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
     }
     case 'SupervisionNoticeIssued': {
       const d = data as DataOf<'SupervisionNoticeIssued'>;
-      return { ...s, version, notices: [...s.notices, { ...factAt(revision, d.at), noticeNo: d.noticeNo }] };
+      return {
+        ...s,
+        version,
+        notices: [
+          ...s.notices,
+          {
+            ...factAt(revision, d.at),
+            noticeNo: d.noticeNo,
+            ...(d.respondBy === undefined ? {} : { respondBy: d.respondBy }),
+          },
+        ],
+      };
     }
+    case 'NoticeResponded': {
+      const d = data as DataOf<'NoticeResponded'>;
+      const found = s.notices.find((x) => x.noticeNo === d.noticeNo);
+      const n = found?.responded ? undefined : found;
+      return {
+        ...s,
+        version,
+        notices: s.notices.map((x) => (x === n ? { ...x, responded: factAt(revision, d.at) } : x)),
+      };
+    }
+    case 'NoticeResponseMissed': {
+      const d = data as DataOf<'NoticeResponseMissed'>;
+      return {
+        ...s,
+        version,
+        signalled: { ...s.signalled, noticeResponses: [...s.signalled.noticeResponses, d.noticeNo] },
+      };
+    }
+    case 'DifficultyAnswered': {
+      const d = data as DataOf<'DifficultyAnswered'>;
+      const found = s.difficulties.find((y) => y.revision === d.reportRevision);
+      const x = found?.answered ? undefined : found;
+      const next: S = {
+        ...s,
+        version,
+        difficulties: s.difficulties.map((y) => (y === x ? { ...y, answered: factAt(revision, d.at) } : y)),
+      };
+      return s.openDifficulty?.revision === d.reportRevision ? dropped(next, 'openDifficulty') : next;
+    }
+    case 'ExtensionReplyOverdue':
+      return s.pendingExtension
+        ? {
+            ...s,
+            version,
+            signalled: { ...s.signalled, replies: [...s.signalled.replies, s.pendingExtension.revision] },
+          }
+        : { ...s, version };
     case 'TaskEscalated': {
       const d = data as DataOf<'TaskEscalated'>;
       return { ...s, version, supervisor: { ...d.to }, escalation: factAt(revision, d.at) };
@@ -381,7 +457,11 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
       return {
         ...s,
         version,
-        pendingExtension: { ...factAt(revision, d.at), requestedDeadline: d.requestedDeadline },
+        pendingExtension: {
+          ...factAt(revision, d.at),
+          requestedDeadline: d.requestedDeadline,
+          currentDeadline: d.currentDeadline,
+        },
       };
     }
     case 'ExtensionApproved': {
@@ -403,19 +483,22 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
           ...s,
           version,
           extensions: [...s.extensions, { ...factAt(revision, d.at), outcome: 'rejected' as const }],
+          deadline: d.deadline,
         },
         'pendingExtension',
       );
     }
     case 'ClosureRequested': {
-      const closureRequest = factAt(revision, (data as DataOf<'ClosureRequested'>).at);
-      return {
+      const d = data as DataOf<'ClosureRequested'>;
+      const closureRequest = factAt(revision, d.at);
+      const next: S = {
         ...s,
         version,
         status: 'closure-requested',
         closureRequest,
         firstClosureRequest: s.firstClosureRequest ?? closureRequest,
       };
+      return d.partial !== undefined ? { ...next, partialClosure: true } : dropped(next, 'partialClosure');
     }
     case 'ClosureReviewed': {
       const d = data as DataOf<'ClosureReviewed'>;
@@ -432,7 +515,12 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
         ...s,
         version,
         status: 'closed',
-        closed: { ...factAt(revision, d.at), suggestedGrade: d.suggestedGrade, grade: d.grade },
+        closed: {
+          ...factAt(revision, d.at),
+          suggestedGrade: d.suggestedGrade,
+          grade: d.grade,
+          ...(d.coUnitGrades === undefined ? {} : { coUnitGrades: structuredClone(d.coUnitGrades) }),
+        },
         grade: d.grade,
       };
     }
@@ -447,6 +535,7 @@ export const evolveImmutable = <S extends TaskState>(s: S, type: string, data: u
         },
         'closureRequest',
         'closureReview',
+        'partialClosure',
       );
     }
     case 'DeadlineApproaching': {

@@ -486,6 +486,7 @@ export const prepareRow = async (
   row: string,
   size: SizeName,
 ): Promise<PreparedRow> => {
+  if (measurement === 'cli') throw new Error('the cli rows run the built binary: see cli.ts');
   const setup: Setup =
     measurement === 'replay'
       ? await replay(row, size)

@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import type { AnnualEvaluation, DomainContext, Grade } from '@duban/domain';
 import type {
   AccountabilityFlag,
@@ -25,18 +24,18 @@ import {
   unitLabel,
   type UnitNames,
 } from './labels';
+import { BoxTable } from './box-table';
 import { inline } from './terminal';
 
-/** Terminal tables (cli-table3), uncoloured so they read the same in a terminal, a pipe and a file. */
+/** Terminal tables (drawn as cli-table3 draws them), uncoloured so they read the same in a terminal, a pipe and a file. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 const table = (
   head: string[],
   options: { colAligns?: Array<'left' | 'right' | 'center'>; rowLines?: boolean } = {},
 ) =>
-  new Table({
+  new BoxTable({
     head,
-    style: { head: [], border: [] },
     ...(options.rowLines ? {} : { chars: COMPACT }),
     ...(options.colAligns ? { colAligns: options.colAligns } : {}),
   });

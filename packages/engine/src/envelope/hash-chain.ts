@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { configure } from 'safe-stable-stringify';
 import { idRecord } from '@duban/domain';
 import { GENESIS_HASH } from './envelope';
+import { sha256Hex } from './sha256';
 
 /**
  * The hash chain that lets an auditor prove a stream was not altered. Each event's `hash` is SHA-256
@@ -29,9 +29,7 @@ export const canonicalJson: (value: unknown) => string = configure({
 
 export const hashEvent = (event: Hashable): string => {
   const { hash: _ignored, ...metadata } = event.metadata;
-  return createHash('sha256')
-    .update(canonicalJson({ type: event.type, data: event.data, metadata }), 'utf8')
-    .digest('hex');
+  return sha256Hex(canonicalJson({ type: event.type, data: event.data, metadata }));
 };
 
 /** What a break in the chain looks like to an auditor. */

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Actor } from '@duban/domain';
 import type { Envelope, EnvelopeMetadata } from './envelope';
 import { eventIdFor } from './event-ids';
-import { canonicalJson, hashEvent } from './hash-chain';
+import { canonicalJson } from './hash-chain';
+import { sha256Hex as sha256 } from './sha256';
 import { schemaVersionOf } from './upcasters';
-
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** SHA-256 (hex) of a command's canonical JSON — type, data, actor, at — recorded as `commandDigest`. */
 export const commandDigest = (command: {
@@ -15,6 +13,18 @@ export const commandDigest = (command: {
   readonly at: string;
 }): string =>
   sha256(canonicalJson({ type: command.type, data: command.data, actor: command.actor, at: command.at }));
+
+/** `"key":value` pairs in canonical JSON, comma-separated, those with an undefined value left out. */
+const members = (pairs: ReadonlyArray<readonly [string, unknown]>): string => {
+  let out = '';
+  for (const [key, value] of pairs) {
+    if (value === undefined) continue;
+    out += `${out ? ',' : ''}"${key}":${canonicalJson(value)}`;
+  }
+  return out;
+};
+
+const join = (...parts: string[]): string => parts.filter((p) => p !== '').join(',');
 
 /** Where a decision's events go and who decided them: everything their envelopes say but per-event facts. */
 export interface SealContext {
@@ -42,11 +52,40 @@ export const sealEvents = (
   context: SealContext,
   events: ReadonlyArray<{ readonly type: string; readonly data: unknown; readonly schemaVersion?: number }>,
 ): Envelope[] => {
+  // The canonical JSON (sorted keys) of an event is written once, in pieces: the content digest hashes
+  // it without the event id, the chain hash with the id, which sorts between correlationId and prevHash
+  // (and a signature between schemaVersion and streamId).
+  // Keys whose value is undefined are left out, as canonicalJson leaves them out. A test checks the
+  // digests against canonicalJson of the whole.
+  const head = members([
+    ['actor', context.actor],
+    ['at', context.at],
+    ['causationId', context.causationId],
+    ['commandDigest', context.commandDigest],
+    ['commandId', context.commandId],
+    ['commandType', context.commandType],
+    ['correlationId', context.correlationId],
+  ]);
   let prevHash = context.prevHash;
   return events.map((event, i): Envelope => {
-    const unsigned = {
+    const revision = context.revision + 1 + i;
+    const schemaVersion = event.schemaVersion ?? schemaVersionOf(event.type);
+    const tail = members([
+      ['prevHash', prevHash],
+      ['revision', revision],
+      ['schemaVersion', schemaVersion],
+      ['signature', context.signature],
+      ['streamId', context.streamId],
+    ]);
+    const before = join(members([['data', event.data]]), '"metadata":');
+    const after = `,${members([['type', event.type]])}}`;
+    const whole = (metadata: string) => `{${before}${metadata}${after}`;
+    const eventId = eventIdFor(context.commandId, i, sha256(whole(`{${join(head, tail)}}`)));
+    const hash = sha256(whole(`{${join(head, members([['eventId', eventId]]), tail)}}`));
+    const metadata: EnvelopeMetadata = {
+      eventId,
       streamId: context.streamId,
-      revision: context.revision + 1 + i,
+      revision,
       at: context.at,
       actor: context.actor,
       commandId: context.commandId,
@@ -55,16 +94,11 @@ export const sealEvents = (
       correlationId: context.correlationId,
       causationId: context.causationId,
       ...(context.signature ? { signature: { ...context.signature } } : {}),
-      schemaVersion: event.schemaVersion ?? schemaVersionOf(event.type),
+      schemaVersion,
       prevHash,
+      hash,
     };
-    const contentDigest = sha256(canonicalJson({ type: event.type, data: event.data, metadata: unsigned }));
-    const metadata: Omit<EnvelopeMetadata, 'hash'> = {
-      eventId: eventIdFor(context.commandId, i, contentDigest),
-      ...unsigned,
-    };
-    const hash = hashEvent({ type: event.type, data: event.data, metadata });
     prevHash = hash;
-    return { type: event.type, data: event.data, metadata: { ...metadata, hash } } as Envelope;
+    return { type: event.type, data: event.data, metadata } as Envelope;
   });
 };

@@ -1,5 +1,6 @@
 import { dueTimes, OFFICE_STREAM_ID, scoringPolicyFor, type DomainContext } from '@duban/domain';
 import type { ScoringPolicy } from '@duban/domain';
+import { compareIds, tasksById } from './task-order';
 import { readable, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 import { previousQuarter, quarterEnd, quarterStart } from './quarters';
@@ -40,7 +41,7 @@ export const accountabilityFlags = (
    * Ranked low: among the last `bottomN` of a ranking of at least `minRankedUnits`, and below the line —
    * in the published 通报 when the quarter has one (what the units were told), else as computed now.
    */
-  const low = (q: string): Map<string, Evidence[]> => {
+  const lowOf = (q: string): Map<string, Evidence[]> => {
     const published = model.office.rankings[q];
     const ranking: ReadonlyArray<{
       unitId: string;
@@ -67,6 +68,14 @@ export const accountabilityFlags = (
     return out;
   };
 
+  // Each quarter's ranking scored once: every low unit walks back through the same earlier quarters.
+  const lows = new Map<string, Map<string, Evidence[]>>();
+  const low = (q: string): Map<string, Evidence[]> => {
+    let found = lows.get(q);
+    if (!found) lows.set(q, (found = lowOf(q)));
+    return found;
+  };
+
   for (const [unitId, evidence] of low(quarter)) {
     let run = 1;
     for (let q = previousQuarter(quarter); known.has(q) && low(q).has(unitId); q = previousQuarter(q))
@@ -88,7 +97,7 @@ export const accountabilityFlags = (
       });
   }
 
-  for (const t of Object.values(model.tasks).sort((a, b) => a.taskId.localeCompare(b.taskId))) {
+  for (const t of tasksById(model)) {
     if (!t.assigned || Date.parse(t.assigned.at) > Date.parse(end)) continue;
     const stream = `task-${t.taskId}`;
     const deadline = dueTimes(t, ctx).find((d) => d.kind === 'deadline')!;
@@ -165,8 +174,6 @@ export const accountabilityFlags = (
     .filter((f) => readable(options, { kind: 'assessment', unitId: f.unitId, published: false }))
     .sort(
       (a, b) =>
-        a.unitId.localeCompare(b.unitId) ||
-        a.action.localeCompare(b.action) ||
-        a.reason.localeCompare(b.reason),
+        compareIds(a.unitId, b.unitId) || compareIds(a.action, b.action) || compareIds(a.reason, b.reason),
     );
 };

@@ -9,6 +9,7 @@ import {
 } from '@duban/domain';
 import { readableTask, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
+import { compareIds } from './task-order';
 
 /** 台账: one line per task, as a supervisor's board shows it at a given instant. */
 export interface TaskCard {
@@ -74,5 +75,7 @@ export const taskBoard = (
 ): TaskCard[] =>
   Object.values(model.tasks)
     .filter((t) => t.status !== 'none' && readableTask(options, t))
-    .sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline) || a.taskId.localeCompare(b.taskId))
-    .map((t) => taskCard(t, now, ctx));
+    // Each deadline parsed once, not in every comparison.
+    .map((t) => ({ t, due: Date.parse(t.deadline) }))
+    .sort((a, b) => a.due - b.due || compareIds(a.t.taskId, b.t.taskId))
+    .map(({ t }) => taskCard(t, now, ctx));

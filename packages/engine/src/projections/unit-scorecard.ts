@@ -12,6 +12,7 @@ import {
 } from '@duban/domain';
 import type { ScoringPolicy } from '@duban/domain';
 import { nextQuarter, quarterEnd, quarterStart } from './quarters';
+import { compareIds, tasksById } from './task-order';
 import { readable, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 
@@ -167,7 +168,7 @@ export const quarterScorecard = (
   const endMs = Date.parse(end);
   const onTrack = new Map<string, number>();
 
-  const tasks = Object.values(model.tasks).sort((a, b) => a.taskId.localeCompare(b.taskId));
+  const tasks = tasksById(model);
   for (const t of tasks) {
     if (!t.assigned || Date.parse(t.assigned.at) > endMs) continue;
     const closedIn = t.closed && t.grade ? ctx.calendar.quarterOf(t.closed.at) : undefined;
@@ -298,7 +299,7 @@ export const quarterScorecard = (
         reason: `nothing graded in ${quarter}; a correction of ${line.points} to an earlier 通报 is recorded: ${line.text}`,
       });
   }
-  for (const [unitId, open] of [...onTrack.entries()].sort(([a], [b]) => a.localeCompare(b)))
+  for (const [unitId, open] of [...onTrack.entries()].sort(([a], [b]) => compareIds(a, b)))
     if (!units.has(unitId) && !unranked.some((u) => u.unitId === unitId))
       unranked.push({
         unitId,
@@ -331,7 +332,7 @@ export const quarterScorecard = (
       lines,
     };
   });
-  scored.sort((a, b) => b.score - a.score || a.overdue - b.overdue || a.unitId.localeCompare(b.unitId));
+  scored.sort((a, b) => b.score - a.score || a.overdue - b.overdue || compareIds(a.unitId, b.unitId));
   // Competition ranking: units equal on score and overdue items share a rank (1, 2, 2, 4).
   const ranked = scored.map((s, i, all) => {
     let rank = i + 1;

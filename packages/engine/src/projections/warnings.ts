@@ -1,5 +1,6 @@
 import { dueTimes, lightOf, type DomainContext } from '@duban/domain';
 import type { AccountabilityPolicy } from '@duban/domain';
+import { tasksById } from './task-order';
 import { readableTask, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 
@@ -28,7 +29,7 @@ export const warnings = (
 ): Warning[] => {
   const out: Warning[] = [];
   const nowMs = Date.parse(now);
-  for (const t of Object.values(model.tasks).sort((a, b) => a.taskId.localeCompare(b.taskId))) {
+  for (const t of tasksById(model)) {
     if (t.status === 'none' || t.status === 'closed' || !readableTask(options, t)) continue;
     const base = { taskId: t.taskId, leadUnit: t.leadUnit };
     const light = lightOf(t, now, ctx);
