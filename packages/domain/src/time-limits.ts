@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import type { BusinessCalendar } from './calendar';
 import { Id, ShortText, intRange, list, nonEmptyArray } from './codec';
-import type { Complexity } from './task/vocabulary';
+import { MilestoneEvidence, type Complexity } from './task/vocabulary';
 
 /**
  * Time-limit profiles: the milestones a task must meet besides its deadline. The default is Shanxi's
@@ -9,13 +9,6 @@ import type { Complexity } from './task/vocabulary';
  * resolved within 7 days, a major or complex one within 1 month (or a plan with dated milestones),
  * and every item tracked to closure (销号清零). It is read as 1·3·7·1·0, not as "1/3/7/10 days".
  */
-
-/** What meets a milestone, read off the task's own events. */
-export type MilestoneEvidence =
-  | 'accepted' // TaskAccepted, acceptance with its deployment (研究部署)
-  | 'progress-reported' // the lead unit's first ProgressReported (反馈)
-  | 'closure-requested' // ClosureRequested (办结)
-  | 'plan-with-milestones'; // WorkPlanSubmitted with dated milestones (阶段性办理方案)
 
 export interface MilestoneRule {
   readonly id: string;
@@ -119,16 +112,7 @@ export const MilestoneRuleCodec = t.strict(
       t.strict({ months: intRange(1, 24, 'Months') }),
     ]),
     appliesTo: t.keyof({ all: null, ordinary: null, major: null }),
-    metBy: nonEmptyArray(
-      t.keyof({
-        accepted: null,
-        'progress-reported': null,
-        'closure-requested': null,
-        'plan-with-milestones': null,
-      }),
-      'Evidence',
-      4,
-    ),
+    metBy: nonEmptyArray(MilestoneEvidence, 'Evidence', 4),
   },
   'MilestoneRule',
 );

@@ -449,35 +449,25 @@ const adoptCalendar = (
 const same = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** Acts the inspection office records on its own (or the main leader on record), with no approval. */
+const RECORDED_BY_INSPECTION_OFFICE: Partial<Record<OfficeCommandType, string>> = {
+  RecordAnnualResultsSent: 'record the hand-over: the inspection office does',
+  RecordSeal: 'record a seal: the inspection office or the main leader on record does',
+  RegisterActorKey:
+    'register or revoke a signing key: the inspection office or the main leader on record does',
+  RevokeActorKey: 'register or revoke a signing key: the inspection office or the main leader on record does',
+};
+
 /** Who may act on the office's record: the main leader, or the inspection office with the main leader's approval. */
 const authorise = (command: OfficeCommand, s: OfficeState): OfficeDecision | undefined => {
   const { actor } = command;
   const org = organisationAt(s, localDateIn(command.at, s.utcOffsetMinutes));
   const main = org.mainLeader;
-  if (command.type === 'RecordAnnualResultsSent')
+  const recordedBy = RECORDED_BY_INSPECTION_OFFICE[command.type];
+  if (recordedBy)
     return actor.kind === 'inspection-office' || (actor.kind === 'main-leader' && actor.id === main)
       ? undefined
-      : fail(
-          'NotAuthorized',
-          `${actor.kind} ${actor.id} may not record the hand-over: the inspection office does`,
-          'actor',
-        );
-  if (command.type === 'RecordSeal')
-    return actor.kind === 'inspection-office' || (actor.kind === 'main-leader' && actor.id === main)
-      ? undefined
-      : fail(
-          'NotAuthorized',
-          `${actor.kind} ${actor.id} may not record a seal: the inspection office or the main leader on record does`,
-          'actor',
-        );
-  if (command.type === 'RegisterActorKey' || command.type === 'RevokeActorKey')
-    return actor.kind === 'inspection-office' || (actor.kind === 'main-leader' && actor.id === main)
-      ? undefined
-      : fail(
-          'NotAuthorized',
-          `${actor.kind} ${actor.id} may not register or revoke a signing key: the inspection office or the main leader on record does`,
-          'actor',
-        );
+      : fail('NotAuthorized', `${actor.kind} ${actor.id} may not ${recordedBy}`, 'actor');
   if (actor.kind === 'main-leader')
     return actor.id === main
       ? undefined

@@ -1,7 +1,7 @@
 import type { DomainContext } from '../policy';
-import { milestoneDue, monthsLater, type MilestoneEvidence } from '../time-limits';
+import { milestoneDue, monthsLater } from '../time-limits';
 import type { Fact, TaskState } from './state';
-import type { TimeLimit } from './vocabulary';
+import type { MilestoneEvidence, TimeLimit } from './vocabulary';
 
 /**
  * A time limit of one task, and what met it, if anything:

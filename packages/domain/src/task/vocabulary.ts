@@ -65,6 +65,15 @@ export const WorkMatrix = t.strict(
   'WorkMatrix',
 );
 
+/** What meets a time limit, read off the task's own events. */
+export const MilestoneEvidence = t.keyof({
+  accepted: null, // TaskAccepted, acceptance with its deployment (研究部署)
+  'progress-reported': null, // the lead unit's first ProgressReported (反馈)
+  'closure-requested': null, // ClosureRequested (办结)
+  'plan-with-milestones': null, // WorkPlanSubmitted with dated milestones (阶段性办理方案)
+});
+export type MilestoneEvidence = t.TypeOf<typeof MilestoneEvidence>;
+
 /**
  * A time limit set at assignment (13710 and the like): computed once, with the profile and calendar in
  * force that day, and kept in the task's own record, so it never moves when the rules change later.
@@ -74,16 +83,7 @@ export const TimeLimit = t.strict(
     id: Id,
     label: t.strict({ en: ShortText, zh: ShortText }),
     due: Instant,
-    metBy: nonEmptyArray(
-      t.keyof({
-        accepted: null,
-        'progress-reported': null,
-        'closure-requested': null,
-        'plan-with-milestones': null,
-      }),
-      'Evidence',
-      4,
-    ),
+    metBy: nonEmptyArray(MilestoneEvidence, 'Evidence', 4),
   },
   'TimeLimit',
 );
