@@ -4,7 +4,12 @@ import {
   WrongExpectedVersionError,
   type CurrentRevision,
 } from '@eventstore/db-client';
-import type { AppendError, ExpectedRevision } from '@duban/engine';
+import {
+  appendTooLarge,
+  wrongExpectedRevision as engineWrongExpectedRevision,
+  type AppendError,
+  type ExpectedRevision,
+} from '@duban/engine';
 
 /**
  * What the adapter says about where it talks to, for messages: the connection string without credentials.
@@ -20,24 +25,9 @@ export const wrongExpectedRevision = (
   streamId: string,
   expected: ExpectedRevision,
   current: CurrentRevision,
-): AppendError => {
-  const actual = current === 'no_stream' ? 'no-stream' : current;
-  return {
-    code: 'WrongExpectedRevision',
-    streamId,
-    expected,
-    actual,
-    message: `append to ${streamId} expected ${String(expected)} but the stream is at ${String(actual)}`,
-  };
-};
-
-export const appendTooLarge = (streamId: string, size: number, limit: number): AppendError => ({
-  code: 'AppendTooLarge',
-  streamId,
-  size,
-  limit,
-  message: `append to ${streamId} carries ${size} bytes, over the limit of ${limit}`,
-});
+): AppendError =>
+  // The engine's wording, with this store's way of saying "no stream".
+  engineWrongExpectedRevision(streamId, expected, current === 'no_stream' ? 'no-stream' : current);
 
 export const storeUnavailable = (target: string, why: string, cause?: unknown): AppendError => ({
   code: 'StoreUnavailable',

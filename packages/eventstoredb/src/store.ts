@@ -8,30 +8,25 @@ import {
   type AppendExpectedRevision,
 } from '@eventstore/db-client';
 import { left, right, type Either } from 'fp-ts/Either';
-import type {
-  AppendError,
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  Position,
-  ProposedEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeToAllOptions,
-  Subscription,
+import {
+  appendTooLarge,
+  type AppendError,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type Position,
+  type ProposedEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeToAllOptions,
+  type Subscription,
 } from '@duban/engine';
 import { DEFAULT_MAX_APPEND_SIZE } from '@duban/engine';
 import { visibility } from './decode';
 import { encode } from './encode';
-import {
-  appendFailure,
-  appendTooLarge,
-  describeTarget,
-  storeUnavailable,
-  wrongExpectedRevision,
-} from './errors';
+import { appendFailure, describeTarget, storeUnavailable, wrongExpectedRevision } from './errors';
 import { createGate } from './gate';
 import { countLimit, recordedEvents } from './reads';
 import { wrapSubscription } from './subscription';

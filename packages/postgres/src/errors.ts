@@ -1,4 +1,8 @@
-import type { AppendError, ExpectedRevision } from '@duban/engine';
+import {
+  wrongExpectedRevision as engineWrongExpectedRevision,
+  type AppendError,
+  type ExpectedRevision,
+} from '@duban/engine';
 
 /** What went wrong when reading, subscribing or migrating. Appends return `AppendError` values instead. */
 export type PostgresFailure =
@@ -162,21 +166,6 @@ export const wrongExpectedRevision = (
   streamId: string,
   expected: ExpectedRevision,
   current: bigint,
-): AppendError => {
-  const actual = current < 0n ? 'no-stream' : current;
-  return {
-    code: 'WrongExpectedRevision',
-    streamId,
-    expected,
-    actual,
-    message: `append to ${streamId} expected ${String(expected)} but the stream is at ${String(actual)}`,
-  };
-};
-
-export const appendTooLarge = (streamId: string, size: number, limit: number): AppendError => ({
-  code: 'AppendTooLarge',
-  streamId,
-  size,
-  limit,
-  message: `append to ${streamId} carries ${size} bytes, over the limit of ${limit}`,
-});
+): AppendError =>
+  // The engine's wording, with this store's way of saying "no stream".
+  engineWrongExpectedRevision(streamId, expected, current < 0n ? 'no-stream' : current);

@@ -1,6 +1,7 @@
 import { left, right, type Either } from 'fp-ts/Either';
 import type { Pool } from 'pg';
 import {
+  appendTooLarge,
   DEFAULT_MAX_APPEND_SIZE,
   serializeEvent,
   type AppendError,
@@ -17,13 +18,7 @@ import {
   type Subscription,
 } from '@duban/engine';
 import { openDatabase, type ConnectionOptions, type Database, type MigrationResult } from './database';
-import {
-  appendTooLarge,
-  classify,
-  PostgresStoreError,
-  storeUnavailable,
-  wrongExpectedRevision,
-} from './errors';
+import { classify, PostgresStoreError, storeUnavailable, wrongExpectedRevision } from './errors';
 import {
   countLimit,
   createHorizons,

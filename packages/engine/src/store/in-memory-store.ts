@@ -14,6 +14,7 @@ import {
   type SubscribeToAllOptions,
   type Subscription,
 } from './event-store';
+import { appendTooLarge, wrongExpectedRevision } from './append-errors';
 import { DEFAULT_MAX_APPEND_SIZE, serializeEvent } from './serialized-event';
 
 export interface InMemoryEventStoreOptions {
@@ -66,27 +67,14 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     // Checked before the revision, like EventStoreDB, which refuses the request as it arrives.
     const size = encoded.reduce((sum, e) => sum + e.size, 0);
     if (size > maxAppendSize) {
-      return left({
-        code: 'AppendTooLarge',
-        streamId,
-        size,
-        limit: maxAppendSize,
-        message: `append to ${streamId} carries ${size} bytes, over the limit of ${maxAppendSize}`,
-      });
+      return left(appendTooLarge(streamId, size, maxAppendSize));
     }
     const stream = streams.get(streamId);
     const current = stream ? stream.events.length - 1 : -1;
     const ids = encoded.map((e) => e.eventId);
     const decision = decide(stream, expected, ids);
     if (decision.kind === 'conflict') {
-      const actual = current < 0 ? 'no-stream' : BigInt(current);
-      return left({
-        code: 'WrongExpectedRevision',
-        streamId,
-        expected,
-        actual,
-        message: `append to ${streamId} expected ${String(expected)} but the stream is at ${String(actual)}`,
-      });
+      return left(wrongExpectedRevision(streamId, expected, current < 0 ? 'no-stream' : BigInt(current)));
     }
     if (decision.kind === 'duplicate') return right(resultAt(stream, decision.last));
     if (encoded.length === 0) return right(resultAt(stream, current));
