@@ -10,13 +10,13 @@ import {
   type TaskState,
 } from '@duban/domain';
 import { createEngine, createInMemoryEventStore } from '@duban/engine';
-import { cacheDir, FILES, readMeta, sourceKey, type WorkloadMeta } from './data';
+import { cacheDir, FILES, forEachLine, readMeta, sourceKey, type WorkloadMeta } from './data';
 import { createEnvelopeWriter } from './envelopes';
 import { baselineApply, baselineInitial, evolveImmutable } from './folds';
-import { createWorkload, SIZES, type SizeName } from './workload';
+import { SIZES, workloadSteps, type SizeName } from './workload';
 
 /**
- * `generate.ts <quick|full>`: builds the workload once and writes it to the cache (`data.ts`: `cacheDir`; commands
+ * `generate.ts <quick|full|province>`: builds the workload once and writes it to the cache (`data.ts`: `cacheDir`; commands
  * and envelopes as NDJSON), so that every measured child process only reads it. Not timed. Skipped
  * when the cache was built from the same sources. Before writing it checks two things: a sample of the
  * envelopes equals what `engine.execute` writes, and every hand-written fold gives Duban's states.
@@ -124,26 +124,49 @@ export const generate = async (size: SizeName): Promise<WorkloadMeta> => {
   return sourceKey(size) === key ? meta : generate(size);
 };
 
+/** A file that is not written: the province size writes only its envelopes. */
+const noWriter = { line: (_text: string) => undefined, close: () => 0 };
+
+/**
+ * Streams the workload to disk (workload.ts `workloadSteps`): commands and envelopes are written as
+ * they come, so memory holds the tasks open at once, not the history. The command slice is chosen
+ * afterwards from the events each task ended up with, and copied out of the commands file.
+ */
 const build = async (size: SizeName, key: string): Promise<WorkloadMeta> => {
   const dir = cacheDir(size);
   const started = performance.now();
-  const options = SIZES[size];
-  const workload = createWorkload(options);
+  const options: (typeof SIZES)[SizeName] & { envelopesOnly?: boolean } = SIZES[size];
   mkdirSync(dir, { recursive: true });
 
-  const commands = lineWriter(join(dir, FILES.commands));
+  const commandsPath = join(dir, FILES.commands);
+  const commands = options.envelopesOnly ? noWriter : lineWriter(commandsPath);
   const envelopes = lineWriter(join(dir, FILES.envelopes));
   const envelopesOf = createEnvelopeWriter();
   const sample: Array<{ commandId: string; command: TaskCommand; envelopes: unknown[] }> = [];
+  const foldSample: TaskEvent[] = [];
+  const eventsPerTask = new Map<string, number>();
+  let commandCount = 0;
+  let eventCount = 0;
+  let v1Events = 0;
+  for (const { commandId, command, events, old } of workloadSteps(options)) {
+    const taskId = command.data.taskId;
+    commandCount++;
+    eventCount += events.length;
+    eventsPerTask.set(taskId, (eventsPerTask.get(taskId) ?? 0) + events.length);
+    if (commandCount <= 300_000) foldSample.push(...events);
+    commands.line(JSON.stringify({ commandId, command }));
+    const written = envelopesOf(command, commandId, events, old);
+    for (const e of written) {
+      if (e.metadata.schemaVersion === 1 && e.type === 'ProgressReported') v1Events++;
+      envelopes.line(JSON.stringify(e));
+    }
+    if (!old && sample.length < 3000) sample.push({ commandId, command, envelopes: written });
+  }
+  commands.close();
+  const envelopeBytes = envelopes.close();
+
   // The command path's slice: whole tasks, taken in id order (random with respect to time) until they
   // hold `commandEvents` events, with their commands kept in global order.
-  const eventsPerTask = new Map<string, number>();
-  workload.commands.forEach(({ command }, i) =>
-    eventsPerTask.set(
-      command.data.taskId,
-      (eventsPerTask.get(command.data.taskId) ?? 0) + workload.decided[i]!.length,
-    ),
-  );
   const sliceTasks = new Set<string>();
   let sliceEvents = 0;
   for (const taskId of [...eventsPerTask.keys()].sort()) {
@@ -152,40 +175,28 @@ const build = async (size: SizeName, key: string): Promise<WorkloadMeta> => {
     sliceTasks.add(taskId);
     sliceEvents += n;
   }
-  const slice = lineWriter(join(dir, FILES.commandSlice));
+  const slice = options.envelopesOnly ? noWriter : lineWriter(join(dir, FILES.commandSlice));
   let sliceCommands = 0;
-  let v1Events = 0;
-  workload.commands.forEach(({ commandId, command }, i) => {
-    const decided = workload.decided[i]!;
-    const old = workload.oldTasks.has(command.data.taskId);
-    const line = JSON.stringify({ commandId, command });
-    commands.line(line);
-    if (sliceTasks.has(command.data.taskId)) {
+  if (!options.envelopesOnly)
+    forEachLine(commandsPath, (line) => {
+      const { command } = JSON.parse(line) as { command: TaskCommand };
+      if (!sliceTasks.has(command.data.taskId)) return;
       slice.line(line);
       sliceCommands++;
-    }
-    const written = envelopesOf(command, commandId, decided, old);
-    for (const e of written) {
-      if (e.metadata.schemaVersion === 1 && e.type === 'ProgressReported') v1Events++;
-      envelopes.line(JSON.stringify(e));
-    }
-    if (!old && sample.length < 3000) sample.push({ commandId, command, envelopes: written });
-  });
-  commands.close();
+    });
   slice.close();
-  const envelopeBytes = envelopes.close();
 
   await checkEnvelopes(sample);
-  checkFolds(workload.decided.slice(0, 300_000).flat());
+  checkFolds(foldSample);
 
   const meta: WorkloadMeta = {
     key,
     size,
     seed: options.seed,
-    tasks: workload.taskIds.length,
+    tasks: eventsPerTask.size,
     units: options.units,
-    commands: workload.commands.length,
-    events: workload.eventCount,
+    commands: commandCount,
+    events: eventCount,
     v1Events,
     envelopeBytes,
     commandSlice: { commands: sliceCommands, events: sliceEvents, tasks: sliceTasks.size },

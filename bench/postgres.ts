@@ -32,9 +32,9 @@ import type { SizeName, WorkloadCommand } from './workload';
  */
 
 /** Commands per run of the command path (a prefix of the workload's command slice, in global order). */
-export const PG_COMMANDS: Record<SizeName, number> = { quick: 500, full: 3_000 };
+export const PG_COMMANDS: Record<SizeName, number> = { quick: 500, full: 3_000, province: 3_000 };
 /** Events replayed from `$all` (whole tasks: the oldest tasks' lives, in global order). */
-export const PG_REPLAY_EVENTS: Record<SizeName, number> = { quick: 50_000, full: 200_000 };
+export const PG_REPLAY_EVENTS: Record<SizeName, number> = { quick: 50_000, full: 200_000, province: 200_000 };
 
 /** Runs a row may be asked for (warm-up included): run.ts does at most 9 rounds. */
 const PLANNED_RUNS = 12;

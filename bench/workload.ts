@@ -82,7 +82,21 @@ export const SIZES = {
     spanWorkingDays: 480,
     commandEvents: 100_000,
   },
-} as const satisfies Record<string, WorkloadOptions & { commandEvents: number }>;
+  /**
+   * A province (省级) instead of a city: ~10M events, ~750k tasks over 1,500 units, the same span. Opt-in
+   * (`tsx bench/run.ts province`), never in CI: only the `duban` binary's streaming rows run on it
+   * (verify, replay, report), and only its envelopes are written (~9 GB).
+   */
+  province: {
+    seed: 20220301,
+    tasks: 760_000,
+    units: 1_500,
+    maxEvents: 10_000_000,
+    spanWorkingDays: 480,
+    commandEvents: 0,
+    envelopesOnly: true,
+  },
+} as const satisfies Record<string, WorkloadOptions & { commandEvents: number; envelopesOnly?: boolean }>;
 export type SizeName = keyof typeof SIZES;
 
 const START_DATE = '2022-01-04'; // a Tuesday
@@ -495,41 +509,112 @@ const taskPlans = (options: WorkloadOptions, span: number): TaskPlan[] => {
   }).slice(0, options.tasks);
 };
 
-/** Builds the workload: every task simulated through the decider, merged in business-time order, cut. */
-export const createWorkload = (options: WorkloadOptions): Workload => {
+/** One command of the workload with the events it decided, in global (business time) order. */
+export interface WorkloadStep extends WorkloadCommand {
+  readonly events: TaskEvent[];
+  /** The command's task was assigned in the first tenth of the span: its history is written under schema v1. */
+  readonly old: boolean;
+}
+
+/** Orders commands as the whole history does: business time, then task, then the task's own order. */
+const before = (x: Timed, y: Timed): boolean =>
+  x.ms < y.ms || (x.ms === y.ms && (x.task < y.task || (x.task === y.task && x.n < y.n)));
+
+/** A binary min-heap of the simulated tasks' commands not yet emitted. */
+const createHeap = () => {
+  const items: Timed[] = [];
+  return {
+    get size() {
+      return items.length;
+    },
+    peek: (): Timed | undefined => items[0],
+    push(item: Timed) {
+      let i = items.push(item) - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!before(items[i]!, items[parent]!)) break;
+        [items[i], items[parent]] = [items[parent]!, items[i]!];
+        i = parent;
+      }
+    },
+    pop(): Timed {
+      const top = items[0]!;
+      const last = items.pop()!;
+      if (items.length > 0) {
+        items[0] = last;
+        for (let i = 0; ;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let least = i;
+          if (l < items.length && before(items[l]!, items[least]!)) least = l;
+          if (r < items.length && before(items[r]!, items[least]!)) least = r;
+          if (least === i) break;
+          [items[i], items[least]] = [items[least]!, items[i]!];
+          i = least;
+        }
+      }
+      return top;
+    },
+  };
+};
+
+/**
+ * The workload one command at a time, in global order, cut at `maxEvents`: what `createWorkload` holds
+ * whole, in memory that grows with the tasks open at once rather than with the history (the province
+ * size has 10M events). Tasks are simulated in index order (the seeded draws stay the same), and their
+ * assignment days never go back in index order, while a task's commands are never earlier than its
+ * assignment day: so every pending command earlier than the next task's assignment day comes before
+ * anything not yet simulated, and is emitted.
+ */
+export function* workloadSteps(options: WorkloadOptions): Generator<WorkloadStep> {
   const span = options.spanWorkingDays ?? 250;
   const days = workingDayStarts(span + 200);
   const ctx = defaultContext();
   const decider = createTaskDecider(ctx);
   const rng = createRng(options.seed);
   const plans = taskPlans(options, span);
-  const all: Timed[] = [];
-  const oldTasks = new Set<string>();
+  const oldBefore = days[Math.floor(span / 10)]!;
+  const oldTasks = new Set<number>();
+  const pending = createHeap();
+  const max = options.maxEvents ?? Number.POSITIVE_INFINITY;
+  let eventCount = 0;
+  let lastAssignDay = 0;
+  // Emits every pending command before `until`; false once the cut is reached.
+  const emit = function* (until: number): Generator<WorkloadStep, boolean> {
+    while (pending.size > 0 && pending.peek()!.ms < until) {
+      const t = pending.pop();
+      if (eventCount + t.events.length > max) return false;
+      eventCount += t.events.length;
+      yield { commandId: t.commandId, command: t.command, events: t.events, old: oldTasks.has(t.task) };
+    }
+    return true;
+  };
   for (let i = 1; i <= options.tasks; i++) {
-    const timed = simulateTask(
-      i,
-      plans[i - 1]!,
-      rng,
-      days,
-      { ...options, spanWorkingDays: span },
-      ctx,
-      decider,
-    );
-    if (timed[0]!.ms < days[Math.floor(span / 10)]!) oldTasks.add(`T-${pad(i, 6)}`);
-    for (const t of timed) all.push(t);
+    const plan = plans[i - 1]!;
+    if (plan.assignDay < lastAssignDay)
+      throw new Error(`workload bug: task ${i} is assigned before task ${i - 1}; cannot stream`);
+    lastAssignDay = plan.assignDay;
+    if (!(yield* emit(days[plan.assignDay]!))) return;
+    const timed = simulateTask(i, plan, rng, days, { ...options, spanWorkingDays: span }, ctx, decider);
+    if (timed[0]!.ms < oldBefore) oldTasks.add(i);
+    for (const t of timed) pending.push(t);
   }
-  all.sort((x, y) => x.ms - y.ms || x.task - y.task || x.n - y.n);
+  yield* emit(Number.POSITIVE_INFINITY);
+}
+
+/** Builds the workload whole: every task simulated through the decider, merged in business-time order, cut. */
+export const createWorkload = (options: WorkloadOptions): Workload => {
   const commands: WorkloadCommand[] = [];
   const decided: TaskEvent[][] = [];
   const taskIds = new Set<string>();
+  const oldTasks = new Set<string>();
   let eventCount = 0;
-  const max = options.maxEvents ?? Number.POSITIVE_INFINITY;
-  for (const t of all) {
-    if (eventCount + t.events.length > max) break;
-    commands.push({ commandId: t.commandId, command: t.command });
-    decided.push(t.events);
-    taskIds.add(t.command.data.taskId);
-    eventCount += t.events.length;
+  for (const step of workloadSteps(options)) {
+    commands.push({ commandId: step.commandId, command: step.command });
+    decided.push(step.events);
+    taskIds.add(step.command.data.taskId);
+    if (step.old) oldTasks.add(step.command.data.taskId);
+    eventCount += step.events.length;
   }
   return { commands, decided, eventCount, taskIds: [...taskIds], oldTasks };
 };
