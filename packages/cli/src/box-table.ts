@@ -66,49 +66,35 @@ const pad = (text: string, width: number, textWidth: number, align: Align | unde
   return text + ' '.repeat(room);
 };
 
-export class BoxTable {
-  private readonly rows: string[][] = [];
-  private readonly chars: BoxChars;
+/** A row's cells, each split into lines and each line measured once. */
+interface MeasuredCell {
+  readonly lines: readonly string[];
+  readonly widths: readonly number[];
+}
 
-  constructor(private readonly options: BoxTableOptions) {
-    this.chars = { ...BOX_CHARS, ...options.chars };
-  }
+const measure = (row: readonly BoxCell[]): MeasuredCell[] =>
+  row.map((c) => {
+    const lines = String(c).split('\n');
+    return { lines, widths: lines.map(widthOf) };
+  });
 
-  push(...rows: ReadonlyArray<readonly BoxCell[]>): number {
-    for (const row of rows) this.rows.push(row.map((c) => String(c)));
-    return this.rows.length;
-  }
-
-  get length(): number {
-    return this.rows.length;
-  }
-
-  toString(): string {
-    const c = this.chars;
-    const all = this.options.head.length > 0 ? [[...this.options.head], ...this.rows] : this.rows;
-    if (all.length === 0) return '';
-    let columns = 0;
-    for (const row of all) columns = Math.max(columns, row.length);
-    // Each cell split into lines once, each line measured once.
-    const cells = all.map((row) =>
-      row.map((text) => {
-        const lines = text.split('\n');
-        return { lines, widths: lines.map(widthOf) };
-      }),
-    );
-    const widths: number[] = new Array<number>(columns).fill(1);
-    for (const row of cells)
-      row.forEach((cell, x) => {
-        for (const w of cell.widths) widths[x] = Math.max(widths[x]!, w + 2);
-      });
-    const rule = (leftEdge: string, fill: string, cross: string, rightEdge: string): string =>
-      leftEdge + widths.map((w) => fill.repeat(w)).join(cross) + rightEdge;
-    const out: string[] = [];
-    const push = (line: string) => {
-      if (line.length > 0) out.push(line);
-    };
-    const aligns = this.options.colAligns ?? [];
-    cells.forEach((row, y) => {
+/**
+ * The drawing of a table whose column widths are known: what `BoxTable` and `writeBoxTable` share, so
+ * a table drawn whole and one streamed row by row are the same text.
+ */
+const layout = (options: BoxTableOptions, widths: readonly number[]) => {
+  const c: BoxChars = { ...BOX_CHARS, ...options.chars };
+  const aligns = options.colAligns ?? [];
+  const columns = widths.length;
+  const rule = (leftEdge: string, fill: string, cross: string, rightEdge: string): string =>
+    leftEdge + widths.map((w) => fill.repeat(w)).join(cross) + rightEdge;
+  return {
+    /** The lines of row `y` (0 is the first of the table, the head when there is one), rule above included. */
+    rowLines(row: readonly MeasuredCell[], y: number): string[] {
+      const out: string[] = [];
+      const push = (line: string) => {
+        if (line.length > 0) out.push(line);
+      };
       push(
         y === 0
           ? rule(c['top-left'], c.top, c['top-mid'], c['top-right'])
@@ -128,8 +114,65 @@ export class BoxTable {
         }
         push(line + c.right);
       }
+      return out;
+    },
+    bottom: (): string => rule(c['bottom-left'], c.bottom, c['bottom-mid'], c['bottom-right']),
+  };
+};
+
+/** Column widths (text plus a space each side) that fit every row, widening `widths`. */
+const fitWidths = (rows: Iterable<readonly BoxCell[]>, widths: number[] = []): number[] => {
+  for (const row of rows)
+    measure(row).forEach((cell, x) => {
+      let w = widths[x] ?? 1;
+      for (const cw of cell.widths) w = Math.max(w, cw + 2);
+      widths[x] = w;
     });
-    push(rule(c['bottom-left'], c.bottom, c['bottom-mid'], c['bottom-right']));
+  return widths;
+};
+
+export class BoxTable {
+  private readonly rows: string[][] = [];
+
+  constructor(private readonly options: BoxTableOptions) {}
+
+  push(...rows: ReadonlyArray<readonly BoxCell[]>): number {
+    for (const row of rows) this.rows.push(row.map((c) => String(c)));
+    return this.rows.length;
+  }
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  toString(): string {
+    const all = this.options.head.length > 0 ? [[...this.options.head], ...this.rows] : this.rows;
+    if (all.length === 0) return '';
+    const draw = layout(this.options, fitWidths(all));
+    const out: string[] = [];
+    all.forEach((row, y) => out.push(...draw.rowLines(measure(row), y)));
+    out.push(draw.bottom());
     return out.join('\n');
   }
 }
+
+/**
+ * The same table as `new BoxTable(options)` with `rows()` pushed, followed by a line break, written a
+ * row at a time: memory holds one row, not the table. `rows` is called twice (once for the column
+ * widths, once to draw), so it must give the same rows each time. Nothing is written for a table
+ * without head or rows, as `BoxTable` draws it empty.
+ */
+export const writeBoxTable = async (
+  options: BoxTableOptions,
+  rows: () => Iterable<readonly BoxCell[]>,
+  write: (text: string) => Promise<void>,
+): Promise<void> => {
+  const head = options.head.length > 0 ? [options.head] : [];
+  const widths = fitWidths(rows(), fitWidths(head));
+  if (widths.length === 0) return;
+  const draw = layout(options, widths);
+  let y = 0;
+  for (const row of head) await write(`${draw.rowLines(measure(row), y++).join('\n')}\n`);
+  for (const row of rows()) await write(`${draw.rowLines(measure(row), y++).join('\n')}\n`);
+  await write(`${draw.bottom()}\n`);
+};

@@ -93,6 +93,44 @@ export const writeAll = async (stream: OutputStream, chunk: string): Promise<voi
 export const writeText = (stream: OutputStream, text: string): Promise<void> =>
   writeAll(stream, terminalText(text));
 
+/** A writer that gathers small pieces and passes them on in chunks, waiting when the stream asks to. */
+export interface ChunkedWriter {
+  write(text: string): Promise<void>;
+  /** Passes on what is gathered; the writer may be used again after. */
+  flush(): Promise<void>;
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * Output that grows with the history (a 75k-row board, a CSV of every warning) written as it is
+ * formatted: memory holds one chunk, not the whole text, and a slow reader (a pipe, a pager) holds
+ * the writer back instead of the text piling up in the stream's buffer. `escape` is applied to each
+ * chunk (`terminalText` for text a person reads; identity for JSON, CSV and HTML, which escape on their own).
+ */
+export const chunkedWriter = (
+  stream: OutputStream,
+  escape: (text: string) => string = terminalText,
+): ChunkedWriter => {
+  let pending: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    if (size === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    await writeAll(stream, escape(text));
+  };
+  return {
+    async write(text) {
+      pending.push(text);
+      size += text.length;
+      if (size >= CHUNK) await flush();
+    },
+    flush,
+  };
+};
+
 export const writeLine = (stream: OutputStream, line = ''): void => {
   stream.write(`${terminalText(line)}\n`);
 };

@@ -213,13 +213,26 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
     .argument('<source>', 'history to read')
     .option('--task <id>', 'one task, by id or stream id: its audit timeline')
     .option('--as-of <instant>', AS_OF_HELP)
-    .addOption(new Option('--format <format>', 'output').choices(['table', 'json']).default('table'))
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output: table; json; csv (the board, one row per task, for spreadsheets: what a board of thousands of tasks reads best as)',
+      )
+        .choices(['table', 'json', 'csv'])
+        .default('table'),
+    )
     .addOption(readerOption())
     .addOption(unitNamesOption())
     .action(
       async (
         source: string,
-        o: { task?: string; asOf?: string; format: 'table' | 'json'; unitNames?: string; as?: string },
+        o: {
+          task?: string;
+          asOf?: string;
+          format: 'table' | 'json' | 'csv';
+          unitNames?: string;
+          as?: string;
+        },
       ) => {
         setExit(await replayCommand(io, source, { ...o, names: await loadNames(io, o.unitNames) }));
       },

@@ -1,11 +1,14 @@
 import { defaultContext, lightOf, suggestGrade, type DomainContext } from '@duban/domain';
-import { auditTimeline, contextOf, taskBoard } from '@duban/engine';
+import { auditTimeline, contextOf } from '@duban/engine';
+import { lazyBoard } from './board';
+import { writeBoardCsv } from './board-csv';
 import { asOfOf, loadHistory, noSuchTask, parseInstant, resolveTask, taskStreamCandidates } from './history';
-import { EXIT, writeJson, writeLine, type CliIO } from './io';
+import { chunkedWriter, EXIT, usageError, writeJson, writeLine, type CliIO } from './io';
+import { writeJsonWithArray } from './json-stream';
 import { LIGHT_LABELS, NO_NAMES, STATUS_LABELS, gradeLabel, localTime, type UnitNames } from './labels';
 import { checkReaderKnown, checkTaskReadable, parseReader, readerText } from './reader';
 import { rulesSource } from './reporting';
-import { boardTable, timelineTable } from './tables';
+import { timelineTable, writeBoardTable } from './tables';
 import { inline } from './terminal';
 
 /**
@@ -16,11 +19,14 @@ import { inline } from './terminal';
 export interface ReplayOptions {
   readonly task?: string;
   readonly asOf?: string;
-  readonly format?: 'table' | 'json';
+  /** The board also as CSV (one row per task, for spreadsheets); a task's timeline is table or JSON. */
+  readonly format?: 'table' | 'json' | 'csv';
   readonly names?: UnitNames;
   readonly ctx?: DomainContext;
   /** Read as this actor, `KIND:ID` (--as): its tasks only; default everything, as an auditor. */
   readonly as?: string;
+  /** Boards longer than this, printed as a table to a terminal, come with a note on how to read them. */
+  readonly largeBoard?: number;
 }
 
 export const replayCommand = async (
@@ -28,6 +34,8 @@ export const replayCommand = async (
   spec: string,
   options: ReplayOptions = {},
 ): Promise<number> => {
+  if (options.task !== undefined && options.format === 'csv')
+    throw usageError("--format csv: the board's format; a task's timeline (--task) is table or json");
   const defaults = options.ctx ?? defaultContext();
   const reader = options.as === undefined ? undefined : parseReader(options.as);
   const asOfOption = options.asOf === undefined ? undefined : parseInstant(options.asOf);
@@ -80,23 +88,36 @@ export const replayCommand = async (
     return EXIT.ok;
   }
 
-  const board = taskBoard(history.model, now, ctx, reader ? { as: reader } : {});
+  const board = lazyBoard(history.model, now, ctx, reader ? { as: reader } : {});
   if (options.format === 'json') {
-    writeJson(io.stdout, {
+    const head = {
       source: history.label,
       asOf: now,
       readAs: reader ? readerText(reader) : 'everything (as an auditor)',
       ...(note ? { note } : {}),
       events: history.events,
-      tasks: board,
-    });
+    };
+    await writeJsonWithArray(io.stdout, head, 'tasks', board);
     return EXIT.ok;
   }
-  writeLine(
-    io.stdout,
-    `Task board 任务台账 — ${board.length} tasks${reader ? ` read as ${readerText(reader)} (the tasks it may read: 在一定范围内)` : ''}, replayed from ${history.events} events of ${history.label}, as of ${localTime(now, ctx)} (${now})`,
+  if (options.format === 'csv') {
+    await writeBoardCsv(io.stdout, board, names, ctx);
+    return EXIT.ok;
+  }
+  if (io.stdout.isTTY && board.length > (options.largeBoard ?? LARGE_BOARD))
+    writeLine(
+      io.stderr,
+      `note: ${board.length} tasks: a board this size reads better paged (duban replay … | less -S) or in a spreadsheet (--format csv)`,
+    );
+  const out = chunkedWriter(io.stdout);
+  await out.write(
+    `Task board 任务台账 — ${board.length} tasks${reader ? ` read as ${readerText(reader)} (the tasks it may read: 在一定范围内)` : ''}, replayed from ${history.events} events of ${history.label}, as of ${localTime(now, ctx)} (${now})\n`,
   );
-  writeLine(io.stdout, rulesSource(history.model).text);
-  writeLine(io.stdout, boardTable(board, names, ctx));
+  await out.write(`${rulesSource(history.model).text}\n`);
+  await writeBoardTable(board, names, ctx, out.write);
+  await out.flush();
   return EXIT.ok;
 };
+
+/** Above this many rows a boxed board fills many screens: replay says how to read it on a terminal. */
+export const LARGE_BOARD = 2_000;

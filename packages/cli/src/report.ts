@@ -16,6 +16,7 @@ import {
   quarterStart,
   type LoadedHistory,
 } from './history';
+import { csv } from './csv';
 import { renderHtmlReport } from './html-report';
 import {
   CliError,
@@ -293,19 +294,6 @@ export const reportJson = (data: ReportData) => {
     policy: data.policy,
   };
 };
-
-/**
- * RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. Control characters
- * other than the line feed are escaped (a CSV is also printed to terminals).
- */
-const csvField = (value: unknown): string => {
-  const s = value === undefined || value === null ? '' : String(value).split('\n').map(inline).join('\n');
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** UTF-8 with a byte-order mark (Excel reads CSV without one in the system's code page) and CRLF rows. */
-const csv = (rows: readonly (readonly unknown[])[]): string =>
-  `\ufeff${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 
 const nameOf = (names: UnitNames, unitId: string): string => names.get(unitId) ?? '';
 

@@ -24,7 +24,7 @@ import {
   unitLabel,
   type UnitNames,
 } from './labels';
-import { BoxTable } from './box-table';
+import { BoxTable, writeBoxTable, type BoxCell } from './box-table';
 import { inline } from './terminal';
 
 /** Terminal tables (drawn as cli-table3 draws them), uncoloured so they read the same in a terminal, a pipe and a file. */
@@ -164,24 +164,51 @@ export const flagsTable = (list: readonly AccountabilityFlag[], names: UnitNames
   return t.toString();
 };
 
+const BOARD_HEAD = [
+  '任务 Task',
+  '事项 Title',
+  '状态 Status',
+  '牵头 Lead',
+  '期限 Deadline',
+  '灯 Light',
+  '%',
+  '等级 Grade',
+];
+
+const boardRow = (c: TaskCard, names: UnitNames, ctx: DomainContext): BoxCell[] => [
+  inline(c.taskId) + (c.key ? ' ★' : ''),
+  wrap(inline(c.title), 28),
+  `${c.status} ${STATUS_LABELS[c.status] ?? ''}`,
+  unitLabel(c.leadUnit, names),
+  localDate(c.deadline, ctx) + (c.extended ? ' (ext.)' : ''),
+  c.light === 'none' ? '—' : `${c.light} ${LIGHT_LABELS[c.light] ?? ''}`,
+  c.percentComplete,
+  c.finalGrade ? gradeLabel(c.finalGrade) : `(${inline(c.suggestedGrade)})`,
+];
+
 export const boardTable = (board: readonly TaskCard[], names: UnitNames, ctx: DomainContext): string => {
-  const t = table(
-    ['任务 Task', '事项 Title', '状态 Status', '牵头 Lead', '期限 Deadline', '灯 Light', '%', '等级 Grade'],
-    { rowLines: true },
-  );
-  for (const c of board)
-    t.push([
-      inline(c.taskId) + (c.key ? ' ★' : ''),
-      wrap(inline(c.title), 28),
-      `${c.status} ${STATUS_LABELS[c.status] ?? ''}`,
-      unitLabel(c.leadUnit, names),
-      localDate(c.deadline, ctx) + (c.extended ? ' (ext.)' : ''),
-      c.light === 'none' ? '—' : `${c.light} ${LIGHT_LABELS[c.light] ?? ''}`,
-      c.percentComplete,
-      c.finalGrade ? gradeLabel(c.finalGrade) : `(${inline(c.suggestedGrade)})`,
-    ]);
+  const t = table(BOARD_HEAD, { rowLines: true });
+  for (const c of board) t.push(boardRow(c, names, ctx));
   return t.toString();
 };
+
+/**
+ * `boardTable`'s text and a line break, written a row at a time (box-table.ts `writeBoxTable`): the
+ * board is read twice, for the column widths and to draw, and never held as text.
+ */
+export const writeBoardTable = (
+  board: Iterable<TaskCard>,
+  names: UnitNames,
+  ctx: DomainContext,
+  write: (text: string) => Promise<void>,
+): Promise<void> =>
+  writeBoxTable(
+    { head: BOARD_HEAD },
+    function* () {
+      for (const c of board) yield boardRow(c, names, ctx);
+    },
+    write,
+  );
 
 export const actorText = (actor: TimelineEntry['actor']): string =>
   inline(`${actor.id} (${actor.kind}${actor.unitId ? ` ${actor.unitId}` : ''})`);
