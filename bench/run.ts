@@ -11,11 +11,12 @@ import {
 } from '../packages/postgres/test/support/embedded-server';
 import { PG_COMMANDS, PG_REPLAY_EVENTS } from './postgres';
 import { ensureBuilt, measureCli } from './cli';
+import { runProvince } from './province';
 import type { RowResult } from './row';
 import { SIZES, type SizeName } from './workload';
 
 /**
- * `tsx bench/run.ts <quick|full>` (`pnpm bench:quick`, `pnpm bench`): builds (or reuses) the workload,
+ * `tsx bench/run.ts <quick|full|province>` (`pnpm bench:quick`, `pnpm bench`; the province: province.ts): builds (or reuses) the workload,
  * measures every row in its own child process, one after the other, prints one table per measurement and
  * writes them to bench/results/latest.md. The last line printed is the headline.
  */
@@ -29,7 +30,14 @@ const only = process.argv
   .split(',')
   .filter(Boolean);
 if (!(size in SIZES))
-  throw new Error(`usage: run.ts <${Object.keys(SIZES).join('|')}> [--only=<table>[/<row>],…]`);
+  throw new Error(
+    `usage: run.ts <${Object.keys(SIZES).join('|')}> [--only=<table>[/<row>],…] (province: [--events=N])`,
+  );
+// The province runs only the binary's streaming rows, in a flow of its own (province.ts).
+if (size === 'province') {
+  runProvince(process.argv.slice(3));
+  process.exit(process.exitCode ?? 0);
+}
 const selected = (m: string, row: string) => !only || only.some((o) => o === m || o === `${m}/${row}`);
 const savedPath = join(__dirname, 'results', `${size}.json`);
 const command = process.env.npm_lifecycle_event

@@ -85,7 +85,7 @@ export const loadFrom = async (
     );
   };
   try {
-    for await (const record of source.records({ onBytes: (n) => bar.update(n) })) {
+    for await (const record of source.records({ onBytes: (n) => bar.update(n, seen) })) {
       seen += 1;
       const result = checker.check(record);
       if (result.problems.length > 0) fail(result.problems[0]!);
@@ -110,7 +110,7 @@ export const loadFrom = async (
     const { breaks } = checker.finish();
     if (breaks.length > 0) fail(breaks[0]!);
   } finally {
-    bar.stop();
+    bar.stop(seen);
   }
   if (seen === 0) throw new CliError(`${subject(source.label)} holds no events`);
   if (lastAt === undefined)

@@ -124,7 +124,7 @@ export const verifyCommand = async (
   const heads = new Map<string, { revision: number; hash: string }>();
   const bar = progressBar(io.stderr, 'verifying', source.size);
   try {
-    for await (const record of source.records({ onBytes: (n) => bar.update(n) })) {
+    for await (const record of source.records({ onBytes: (n) => bar.update(n, records) })) {
       records += 1;
       const result = checker.check(record);
       // Chain breaks are taken from the final report (a gap may turn out to be a reordering).
@@ -145,7 +145,7 @@ export const verifyCommand = async (
       }
     }
   } finally {
-    bar.stop();
+    bar.stop(records);
     await source.close();
   }
   const { report, breaks } = checker.finish();
