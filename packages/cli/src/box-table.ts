@@ -157,22 +157,30 @@ export class BoxTable {
 }
 
 /**
- * The same table as `new BoxTable(options)` with `rows()` pushed, followed by a line break, written a
- * row at a time: memory holds one row, not the table. `rows` is called twice (once for the column
- * widths, once to draw), so it must give the same rows each time. Nothing is written for a table
- * without head or rows, as `BoxTable` draws it empty.
+ * The same table as `new BoxTable(options)` with `rows()` pushed, followed by a line break, made a
+ * row at a time (each piece ends with a line break): memory holds one row, not the table. `rows` is
+ * called twice (once for the column widths, once to draw), so it must give the same rows each time.
+ * A table without head or rows is nothing, as `BoxTable` draws it empty.
  */
-export const writeBoxTable = async (
+export function* boxTableChunks(
   options: BoxTableOptions,
   rows: () => Iterable<readonly BoxCell[]>,
-  write: (text: string) => Promise<void>,
-): Promise<void> => {
+): Generator<string> {
   const head = options.head.length > 0 ? [options.head] : [];
   const widths = fitWidths(rows(), fitWidths(head));
   if (widths.length === 0) return;
   const draw = layout(options, widths);
   let y = 0;
-  for (const row of head) await write(`${draw.rowLines(measure(row), y++).join('\n')}\n`);
-  for (const row of rows()) await write(`${draw.rowLines(measure(row), y++).join('\n')}\n`);
-  await write(`${draw.bottom()}\n`);
+  for (const row of head) yield `${draw.rowLines(measure(row), y++).join('\n')}\n`;
+  for (const row of rows()) yield `${draw.rowLines(measure(row), y++).join('\n')}\n`;
+  yield `${draw.bottom()}\n`;
+}
+
+/** `boxTableChunks`, each piece handed to `write` (which may wait: a full pipe) before the next is made. */
+export const writeBoxTable = async (
+  options: BoxTableOptions,
+  rows: () => Iterable<readonly BoxCell[]>,
+  write: (text: string) => Promise<void>,
+): Promise<void> => {
+  for (const chunk of boxTableChunks(options, rows)) await write(chunk);
 };

@@ -16,14 +16,22 @@ const csvRow = (row: readonly unknown[]): string => row.map(csvField).join(',');
 export const csv = (rows: readonly (readonly unknown[])[]): string =>
   `\ufeff${rows.map(csvRow).join('\r\n')}\r\n`;
 
-/** `csv([header, ...rows])`, the same bytes, written a row at a time: rows that grow with the history are never one string. */
+/** `csv([header, ...rows])`, the same bytes, a row at a time (each piece a row and its CRLF). */
+export function* csvChunks(
+  header: readonly unknown[],
+  rows: Iterable<readonly unknown[]>,
+): Generator<string> {
+  yield `\ufeff${csvRow(header)}\r\n`;
+  for (const row of rows) yield `${csvRow(row)}\r\n`;
+}
+
+/** `csvChunks` written as made: rows that grow with the history are never one string. */
 export const writeCsv = async (
   stream: OutputStream,
   header: readonly unknown[],
   rows: Iterable<readonly unknown[]>,
 ): Promise<void> => {
   const out = chunkedWriter(stream, (text) => text);
-  await out.write(`\ufeff${csvRow(header)}\r\n`);
-  for (const row of rows) await out.write(`${csvRow(row)}\r\n`);
+  for (const chunk of csvChunks(header, rows)) await out.write(chunk);
   await out.flush();
 };

@@ -16,7 +16,7 @@ import {
   quarterStart,
   type LoadedHistory,
 } from './history';
-import { csv } from './csv';
+import { csv, csvChunks } from './csv';
 import { renderHtmlReport } from './html-report';
 import {
   CliError,
@@ -24,9 +24,9 @@ import {
   resolvePath,
   usageError,
   writeFileAtomically,
-  writeAll,
+  chunkedWriter,
   writeLine,
-  writeText,
+  type ChunkedWriter,
   type CliIO,
 } from './io';
 import { FLAG_LABELS, WARNING_LABELS, localDate, localTime, unitLabel, type UnitNames } from './labels';
@@ -44,14 +44,14 @@ import {
 } from './reporting';
 import {
   annualTable,
-  explanations,
+  explanationLines,
   flagsTable,
   projectTable,
   rankingTable,
   unrankedLines,
-  warningsTable,
+  warningsTableChunks,
 } from './tables';
-import { inline, jsonText } from './terminal';
+import { inline, jsonText, terminalText } from './terminal';
 
 /**
  * `duban report SOURCE --quarter 2022Q1 [--format …] [--out FILE]`: the quarterly scorecard and ranking
@@ -157,53 +157,65 @@ export const reportCommand = async (
   );
   const staged = project === undefined ? undefined : projects[0]!;
   const kept = reader ? history.kept.filter((e) => keptReadable(history.model, reader, e)) : history.kept;
-  const render = (): string => {
+  // Pieces of the output, made as they are written: the table's and CSVs' rows that grow with the
+  // history are never one string. JSON and HTML are made whole (HTML holds every event anyway).
+  const render = (): Iterable<string> => {
     if (staged)
       switch (format) {
         case 'json':
-          return `${jsonText({ source: data.source, asOf: data.asOf, ...readAsJson(data), notes, ...staged })}\n`;
+          return [
+            `${jsonText({ source: data.source, asOf: data.asOf, ...readAsJson(data), notes, ...staged })}\n`,
+          ];
         case 'csv':
-          return projectCsv(staged, data.names);
+          return [projectCsv(staged, data.names)];
         case 'html':
-          return renderHtmlReport(data, kept, ctx, undefined, projects);
+          return [renderHtmlReport(data, kept, ctx, undefined, projects)];
         default:
-          return projectText(data, staged, ctx);
+          return [projectText(data, staged, ctx)];
       }
     if (annual)
       switch (format) {
         case 'json':
-          return `${jsonText({ source: data.source, asOf: data.asOf, ...readAsJson(data), rules: data.rules, notes, ...annual })}\n`;
+          return [
+            `${jsonText({ source: data.source, asOf: data.asOf, ...readAsJson(data), rules: data.rules, notes, ...annual })}\n`,
+          ];
         case 'csv':
-          return annualCsv(annual, data.names);
+          return [annualCsv(annual, data.names)];
         case 'html':
-          return renderHtmlReport(data, kept, ctx, annual, projects);
+          return [renderHtmlReport(data, kept, ctx, annual, projects)];
         default:
-          return annualText(data, annual, ctx);
+          return [annualText(data, annual, ctx)];
       }
     switch (format) {
       case 'json':
-        return `${jsonText(reportJson(data))}\n`;
+        return [`${jsonText(reportJson(data))}\n`];
       case 'csv':
-        return reportCsv(data);
+        return reportCsvChunks(data);
       case 'csv-warnings':
-        return warningsCsv(data, ctx);
+        return warningsCsvChunks(data, ctx);
       case 'csv-flags':
-        return flagsCsv(data);
+        return [flagsCsv(data)];
       case 'html':
-        return renderHtmlReport(data, kept, ctx, undefined, projects);
+        return [renderHtmlReport(data, kept, ctx, undefined, projects)];
       case 'table':
-        return reportTable(data, ctx);
+        return reportTableChunks(data, ctx);
     }
   };
-  const text = render();
+  const writeParts = async (writer: ChunkedWriter) => {
+    for (const part of render()) await writer.write(part);
+    await writer.flush();
+  };
   if (options.out) {
-    await writeFileAtomically(resolvePath(io, options.out), options.out, (out) => writeAll(out, text));
+    await writeFileAtomically(resolvePath(io, options.out), options.out, (out) =>
+      writeParts(chunkedWriter(out, (text) => text)),
+    );
     writeLine(
       io.stderr,
       `wrote the ${staged ? `${staged.project} project report` : annual ? `${annual.year} evaluation` : `${data.quarter} report`} (${format}) to ${options.out}`,
     );
-  } else if (format === 'table') await writeText(io.stdout, text);
-  else await writeAll(io.stdout, text); // JSON and HTML escape on their own; CSV fields are escaped
+  }
+  // A table for a person is escaped for the terminal; JSON and HTML escape on their own; CSV fields are escaped.
+  else await writeParts(chunkedWriter(io.stdout, format === 'table' ? terminalText : (text) => text));
   return EXIT.ok;
 };
 
@@ -239,40 +251,51 @@ export const reportTable = (
   data: ReportData,
   ctx: DomainContext,
   options: { explain?: boolean } = {},
-): string => {
+): string => [...reportTableChunks(data, ctx, options)].join('');
+
+/**
+ * The quarter's report as text, in pieces each ending with a line break: the score lines (one per
+ * graded task) and the warnings (one per task warned) are made as they are written, never one string.
+ */
+export function* reportTableChunks(
+  data: ReportData,
+  ctx: DomainContext,
+  options: { explain?: boolean } = {},
+): Generator<string> {
   const q = selectedQuarter(data);
-  const out: string[] = [];
-  out.push(
-    ...readAsLines(data),
+  const line = (text: string) => `${text}\n`;
+  for (const l of readAsLines(data)) yield line(l);
+  yield line(
     `通报 Quarterly ranking ${q.quarter} — ${inline(data.source)}, ${data.events} events, as of ${localTime(data.asOf, ctx)}`,
   );
-  out.push(inline(data.rules.text));
-  out.push(
+  yield line(inline(data.rules.text));
+  yield line(
     q.published
       ? `Published ${localTime(q.published.at, ctx)} (office record, revision ${q.published.revision}) under the ${inline(q.published.policy)} scoring policy: shown as published; a later change of grade is booked as a correction in the quarter it is recorded`
       : `Not published: computed from the history under the ${inline(q.policy)} scoring policy`,
   );
-  for (const n of data.notes) out.push(`Note: ${n}`);
-  out.push(q.ranking.length > 0 ? rankingTable(q.ranking, data.names) : inline(emptyRankingText(data, q)));
-  if (q.unranked.length > 0)
-    out.push(
-      '',
-      `未评分 Not ranked in ${q.quarter} (work in hand, nothing graded):`,
-      unrankedLines(q.unranked, data.names),
-    );
+  for (const n of data.notes) yield line(`Note: ${n}`);
+  yield line(q.ranking.length > 0 ? rankingTable(q.ranking, data.names) : inline(emptyRankingText(data, q)));
+  if (q.unranked.length > 0) {
+    yield line('');
+    yield line(`未评分 Not ranked in ${q.quarter} (work in hand, nothing graded):`);
+    yield line(unrankedLines(q.unranked, data.names));
+  }
   if (options.explain !== false && q.ranking.length > 0) {
-    out.push(
-      '',
+    yield line('');
+    yield line(
       '评分说明 How each score was computed (points × weight, weighted average, deductions; [stream@revision] is the evidence)',
     );
-    out.push(explanations(q.ranking, data.names));
+    for (const l of explanationLines(q.ranking, data.names)) yield line(l);
   }
-  out.push('', `预警 Warnings as of ${localTime(data.asOf, ctx)} (苗头性、倾向性问题)`);
-  out.push(data.warnings.length > 0 ? warningsTable(data.warnings, data.names) : 'none');
-  out.push('', `约谈问责 Accountability flags for ${q.quarter}`);
-  out.push(q.flags.length > 0 ? flagsTable(q.flags, data.names) : 'none');
-  return `${out.join('\n')}\n`;
-};
+  yield line('');
+  yield line(`预警 Warnings as of ${localTime(data.asOf, ctx)} (苗头性、倾向性问题)`);
+  if (data.warnings.length > 0) yield* warningsTableChunks(data.warnings, data.names);
+  else yield line('none');
+  yield line('');
+  yield line(`约谈问责 Accountability flags for ${q.quarter}`);
+  yield line(q.flags.length > 0 ? flagsTable(q.flags, data.names) : 'none');
+}
 
 export const reportJson = (data: ReportData) => {
   const q = selectedQuarter(data);
@@ -298,9 +321,12 @@ export const reportJson = (data: ReportData) => {
 const nameOf = (names: UnitNames, unitId: string): string => names.get(unitId) ?? '';
 
 /** One row per line of every score, so a spreadsheet can sum and filter the explanation. */
-export const reportCsv = (data: ReportData): string => {
+export const reportCsv = (data: ReportData): string => [...reportCsvChunks(data)].join('');
+
+/** `reportCsv` a row at a time: a row per graded task of the quarter. */
+export const reportCsvChunks = (data: ReportData): Generator<string> => {
   const q = selectedQuarter(data);
-  const rows: unknown[][] = [
+  return csvChunks(
     [
       'quarter',
       'rank',
@@ -316,42 +342,50 @@ export const reportCsv = (data: ReportData): string => {
       'text',
       'evidence',
     ],
-  ];
-  for (const s of q.ranking)
-    for (const l of s.lines)
-      rows.push([
-        q.quarter,
-        s.rank,
-        s.unitId,
-        nameOf(data.names, s.unitId),
-        s.score,
-        s.average,
-        s.deductions,
-        s.overdue,
-        l.kind,
-        l.taskId ?? '',
-        l.points,
-        l.text,
-        l.evidence.map((e) => `${e.streamId}@${e.revision}`).join(' '),
-      ]);
-  return csv(rows);
+    (function* () {
+      for (const s of q.ranking)
+        for (const l of s.lines)
+          yield [
+            q.quarter,
+            s.rank,
+            s.unitId,
+            nameOf(data.names, s.unitId),
+            s.score,
+            s.average,
+            s.deductions,
+            s.overdue,
+            l.kind,
+            l.taskId ?? '',
+            l.points,
+            l.text,
+            l.evidence.map((e) => `${e.streamId}@${e.revision}`).join(' '),
+          ];
+    })(),
+  );
 };
 
 /** One row per warning (苗头性、倾向性问题), as of the report's instant. */
 export const warningsCsv = (data: ReportData, ctx: DomainContext): string =>
-  csv([
+  [...warningsCsvChunks(data, ctx)].join('');
+
+/** `warningsCsv` a row at a time: a row per task warned. */
+export const warningsCsvChunks = (data: ReportData, ctx: DomainContext): Generator<string> =>
+  csvChunks(
     ['as_of', 'task', 'lead_unit', 'lead_unit_name', 'warning', 'warning_zh', 'detail', 'evidence'],
-    ...data.warnings.map((w) => [
-      localTime(data.asOf, ctx),
-      w.taskId,
-      w.leadUnit,
-      nameOf(data.names, w.leadUnit),
-      w.kind,
-      WARNING_LABELS[w.kind] ?? '',
-      w.text,
-      w.revisions.map((r) => `task-${w.taskId}@${r}`).join(' '),
-    ]),
-  ]);
+    (function* () {
+      for (const w of data.warnings)
+        yield [
+          localTime(data.asOf, ctx),
+          w.taskId,
+          w.leadUnit,
+          nameOf(data.names, w.leadUnit),
+          w.kind,
+          WARNING_LABELS[w.kind] ?? '',
+          w.text,
+          w.revisions.map((r) => `task-${w.taskId}@${r}`).join(' '),
+        ];
+    })(),
+  );
 
 /** One row per accountability flag (约谈问责) of the quarter. */
 export const flagsCsv = (data: ReportData): string => {

@@ -24,7 +24,7 @@ import {
   unitLabel,
   type UnitNames,
 } from './labels';
-import { BoxTable, writeBoxTable, type BoxCell } from './box-table';
+import { BoxTable, boxTableChunks, writeBoxTable, type BoxCell } from './box-table';
 import { inline } from './terminal';
 
 /** Terminal tables (drawn as cli-table3 draws them), uncoloured so they read the same in a terminal, a pipe and a file. */
@@ -126,31 +126,41 @@ export const projectTable = (standings: readonly ProjectStanding[], names: UnitN
   return t.toString();
 };
 
-/** Every line behind every score (每项得分说明). */
-export const explanations = (ranking: readonly UnitScore[], names: UnitNames): string => {
-  const out: string[] = [];
+/** Every line behind every score (每项得分说明), one at a time: a line per graded task of the quarter. */
+export function* explanationLines(ranking: readonly UnitScore[], names: UnitNames): Generator<string> {
   for (const s of ranking) {
-    out.push(`#${s.rank} ${unitLabel(s.unitId, names)}: ${s.score.toFixed(2)}`);
+    yield `#${s.rank} ${unitLabel(s.unitId, names)}: ${s.score.toFixed(2)}`;
     for (const l of s.lines) {
       const points = l.kind === 'average' ? `= ${l.points}` : l.points < 0 ? `${l.points}` : `+${l.points}`;
       const evidence = l.evidence.map((e) => `${e.streamId}@${e.revision}`).join(', ');
-      out.push(`   ${points.padStart(8)}  ${inline(l.text)}${evidence ? `  [${inline(evidence)}]` : ''}`);
+      yield `   ${points.padStart(8)}  ${inline(l.text)}${evidence ? `  [${inline(evidence)}]` : ''}`;
     }
   }
-  return out.join('\n');
-};
+}
+
+export const explanations = (ranking: readonly UnitScore[], names: UnitNames): string =>
+  [...explanationLines(ranking, names)].join('\n');
+
+const WARNINGS_HEAD = ['任务 Task', '牵头单位 Lead unit', '预警 Warning', '说明 Detail'];
+
+const warningRow = (w: Warning, names: UnitNames): BoxCell[] => [
+  inline(w.taskId),
+  unitLabel(w.leadUnit, names),
+  `${inline(w.kind)} ${WARNING_LABELS[w.kind] ?? ''}`,
+  wrap(inline(w.text), 70),
+];
 
 export const warningsTable = (list: readonly Warning[], names: UnitNames): string => {
-  const t = table(['任务 Task', '牵头单位 Lead unit', '预警 Warning', '说明 Detail'], { rowLines: true });
-  for (const w of list)
-    t.push([
-      inline(w.taskId),
-      unitLabel(w.leadUnit, names),
-      `${inline(w.kind)} ${WARNING_LABELS[w.kind] ?? ''}`,
-      wrap(inline(w.text), 70),
-    ]);
+  const t = table(WARNINGS_HEAD, { rowLines: true });
+  for (const w of list) t.push(warningRow(w, names));
   return t.toString();
 };
+
+/** `warningsTable` and a line break, a row at a time (one row per open task with a warning). */
+export const warningsTableChunks = (list: readonly Warning[], names: UnitNames): Generator<string> =>
+  boxTableChunks({ head: WARNINGS_HEAD }, function* () {
+    for (const w of list) yield warningRow(w, names);
+  });
 
 export const flagsTable = (list: readonly AccountabilityFlag[], names: UnitNames): string => {
   const t = table(['单位 Unit', '措施 Action', '原因 Reason', '说明 Detail'], { rowLines: true });

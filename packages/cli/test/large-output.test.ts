@@ -6,6 +6,7 @@ import { writeBoxTable, BoxTable } from '../src/box-table';
 import { lazyBoard } from '../src/board';
 import { loadHistory } from '../src/history';
 import { replayCommand } from '../src/replay';
+import { reportCommand } from '../src/report';
 import { rulesSource } from '../src/reporting';
 import { boardTable } from '../src/tables';
 import { jsonText } from '../src/terminal';
@@ -154,6 +155,19 @@ describe('large outputs are streamed', () => {
     await replayCommand(small, file);
     expect(small.stderr.text()).toBe('');
   });
+
+  it.each(['table', 'csv', 'csv-warnings', 'json'] as const)(
+    'report --format %s through a full pipe: each write waited for, the same text as in one piece',
+    async (format) => {
+      const whole = captureStream();
+      await reportCommand({ stdout: whole, stderr: captureStream(), cwd: dir }, file, { format });
+      const pipe = slowPipe();
+      await reportCommand({ stdout: pipe.stream, stderr: captureStream(), cwd: dir }, file, { format });
+      expect(pipe.text()).toBe(whole.text());
+      expect(pipe.text().length).toBeGreaterThan(1000);
+      expect(pipe.stats().maxWritesWhileFull).toBe(1);
+    },
+  );
 
   it('writeBoxTable draws what BoxTable draws, a row at a time: the first row is out before the last is made', async () => {
     const head = ['任务 Task', '事项 Title', '%'];
