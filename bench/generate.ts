@@ -114,8 +114,8 @@ const checkEnvelopes = async (
 
 /**
  * `events`: cut the size's history at this many events instead of its own `maxEvents` — the same
- * history's beginning (the province measured at 3M events on a shared 2-core machine, where all 10M
- * take most of an hour to generate).
+ * history's beginning (a province's first millions, where all 10M take most of an hour to generate on
+ * a shared 2-core machine).
  */
 export const generate = async (size: SizeName, events?: number): Promise<WorkloadMeta> => {
   const dir = cacheDir(size);

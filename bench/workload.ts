@@ -48,17 +48,6 @@ export interface WorkloadCommand {
   readonly command: TaskCommand;
 }
 
-export interface Workload {
-  /** Every command in global (business time) order. */
-  readonly commands: WorkloadCommand[];
-  /** The events each command decided, same index as `commands` (often one, sometimes none or two). */
-  readonly decided: TaskEvent[][];
-  readonly eventCount: number;
-  readonly taskIds: string[];
-  /** Tasks assigned in the first tenth of the span: their history is "old" (written under schema v1). */
-  readonly oldTasks: ReadonlySet<string>;
-}
-
 /**
  * `commandEvents`: the command path runs the commands of whole tasks (in global order) that decide about
  * this many events. All of it would take too long: Emmett's in-memory store recounts every stream on each
@@ -559,9 +548,8 @@ const createHeap = () => {
 };
 
 /**
- * The workload one command at a time, in global order, cut at `maxEvents`: what `createWorkload` holds
- * whole, in memory that grows with the tasks open at once rather than with the history (the province
- * size has 10M events). Tasks are simulated in index order (the seeded draws stay the same), and their
+ * The workload one command at a time, in global order, cut at `maxEvents`, in memory that grows with
+ * the tasks open at once rather than with the history (the province size has 10M events). Tasks are simulated in index order (the seeded draws stay the same), and their
  * assignment days never go back in index order, while a task's commands are never earlier than its
  * assignment day: so every pending command earlier than the next task's assignment day comes before
  * anything not yet simulated, and is emitted.
@@ -601,20 +589,3 @@ export function* workloadSteps(options: WorkloadOptions): Generator<WorkloadStep
   }
   yield* emit(Number.POSITIVE_INFINITY);
 }
-
-/** Builds the workload whole: every task simulated through the decider, merged in business-time order, cut. */
-export const createWorkload = (options: WorkloadOptions): Workload => {
-  const commands: WorkloadCommand[] = [];
-  const decided: TaskEvent[][] = [];
-  const taskIds = new Set<string>();
-  const oldTasks = new Set<string>();
-  let eventCount = 0;
-  for (const step of workloadSteps(options)) {
-    commands.push({ commandId: step.commandId, command: step.command });
-    decided.push(step.events);
-    taskIds.add(step.command.data.taskId);
-    if (step.old) oldTasks.add(step.command.data.taskId);
-    eventCount += step.events.length;
-  }
-  return { commands, decided, eventCount, taskIds: [...taskIds], oldTasks };
-};
