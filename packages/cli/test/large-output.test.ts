@@ -6,9 +6,9 @@ import { writeBoxTable, BoxTable } from '../src/box-table';
 import { lazyBoard } from '../src/board';
 import { loadHistory } from '../src/history';
 import { replayCommand } from '../src/replay';
-import { reportCommand } from '../src/report';
-import { rulesSource } from '../src/reporting';
-import { boardTable } from '../src/tables';
+import { reportCommand, reportCsvChunks } from '../src/report';
+import { buildReport, rulesSource, selectedQuarter } from '../src/reporting';
+import { boardTable, warningsTable, warningsTableChunks } from '../src/tables';
 import { jsonText } from '../src/terminal';
 import { localTime } from '../src/labels';
 import { OFFICE_UNIT_NAMES } from '../src/simulation/office';
@@ -168,6 +168,29 @@ describe('large outputs are streamed', () => {
       expect(pipe.stats().maxWritesWhileFull).toBe(1);
     },
   );
+
+  it("report's warnings and score lines come a row at a time, the same text as the tables drawn whole", async () => {
+    const io = { stdout: captureStream(), stderr: captureStream(), cwd: dir };
+    const history = await loadHistory(io, file);
+    const asOf = history.lastAt!;
+    const ctx = contextOf(history.model, asOf, defaultContext());
+    const data = buildReport({
+      source: history.label,
+      model: history.model,
+      asOf,
+      ctx,
+      quarter: ctx.calendar.quarterOf(asOf),
+      notes: [],
+      names: OFFICE_UNIT_NAMES,
+    });
+    expect(data.warnings.length).toBeGreaterThan(3);
+    const pieces = [...warningsTableChunks(data.warnings, OFFICE_UNIT_NAMES)];
+    expect(pieces).toHaveLength(data.warnings.length + 2); // head, a row each, bottom
+    expect(pieces.join('')).toBe(`${warningsTable(data.warnings, OFFICE_UNIT_NAMES)}\n`);
+    const rows = [...reportCsvChunks(data)];
+    const lines = selectedQuarter(data).ranking.reduce((n, s) => n + s.lines.length, 0);
+    expect(rows).toHaveLength(lines + 1);
+  });
 
   it('writeBoxTable draws what BoxTable draws, a row at a time: the first row is out before the last is made', async () => {
     const head = ['任务 Task', '事项 Title', '%'];
