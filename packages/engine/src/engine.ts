@@ -1,4 +1,4 @@
-import { isLeft, left, right, type Either } from 'fp-ts/Either';
+import { isLeft, isRight, left, right, type Either } from 'fp-ts/Either';
 import {
   aggregateOf,
   applyOffice,
@@ -37,7 +37,7 @@ import {
   type UnitState,
   type ValidationError,
 } from '@duban/domain';
-import { CommandMeta } from './command-meta';
+import { CommandMeta, commandKeysOf } from './command-meta';
 import { eventOf, fromRecorded, GENESIS_HASH, type Envelope } from './envelope/envelope';
 import { commandDigest, sealEvents } from './envelope/seal';
 import {
@@ -242,11 +242,21 @@ const receive = (input: CommandInput, meta: CommandMeta): Either<ValidationError
     return left(validationError([{ path: '', message: why }]));
   }
   const { type, data, ...rest } = copy;
+  const decoded = decodeCommand({ type, actor: rest.actor, at: rest.at, data });
+  // The meta's actor and time are the command's, decoded by the same codecs: only its keys are left.
+  const keys = commandKeysOf(rest);
+  if (keys && isRight(decoded)) {
+    const command = decoded.right;
+    return right({
+      command,
+      meta: { actor: command.actor, at: command.at, ...keys },
+      digest: commandDigest(command),
+    });
+  }
   const problems: Problem[] = [];
   const decodedMeta = CommandMeta.decode(rest);
   if (isLeft(decodedMeta))
     problems.push(...toProblems(decodedMeta.left).filter((p) => !/^(actor|at)\b/.test(p.path)));
-  const decoded = decodeCommand({ type, actor: rest.actor, at: rest.at, data });
   if (isLeft(decoded)) problems.push(...decoded.left.problems);
   if (problems.length > 0 || isLeft(decoded) || isLeft(decodedMeta)) return left(validationError(problems));
   const command = decoded.right;
