@@ -92,8 +92,10 @@ export interface EngineOptions {
   /** Verify the hash chain of every stream before deciding on it (costs a hash per event read). */
   readonly verifyOnLoad?: boolean;
   /**
-   * Streams whose folded state the engine keeps between commands (least recently used out), so a command
-   * reads only what was appended since. Default 10 000; 0 reads and folds the whole stream every time.
+   * Streams whose folded state the engine keeps between commands, so a command reads only what was
+   * appended since. Default 10 000 (set it above the streams active at once); 0 reads and folds the whole
+   * stream every time. When full, a new stream takes the place of the least recently used one only once
+   * that has gone unused for ten times this many commands (docs/embedding.md, "The stream cache").
    */
   readonly cacheSize?: number;
   /** For tests: how to wait between retries. */
