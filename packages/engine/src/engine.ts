@@ -324,6 +324,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     const from = loaded.revision < 0 ? undefined : { fromRevision: BigInt(loaded.revision + 1) };
     // Only the store's own failures are StoreErrors; a defect in folding (an upcaster) is not the store's.
     const events = store.readStream(streamId, from)[Symbol.asyncIterator]();
+    let readToEnd = false;
     try {
       for (;;) {
         let next: IteratorResult<RecordedEvent>;
@@ -333,7 +334,10 @@ export const createEngine = (options: EngineOptions): Engine => {
           // A half-read stream leaves `loaded` part way: the caller drops it rather than caching it.
           return left(storeError(`reading ${streamId} failed`, error));
         }
-        if (next.done) break;
+        if (next.done) {
+          readToEnd = true;
+          break;
+        }
         const envelope = fromRecorded(next.value);
         const broken = verifier?.push(envelope);
         if (broken) return left(integrityError(streamId, broken));
@@ -351,8 +355,8 @@ export const createEngine = (options: EngineOptions): Engine => {
       }
     } finally {
       // Stop a read left early (an integrity break, a defect) so the store can release it; its own
-      // failure to stop changes nothing here.
-      await events.return?.().catch(() => undefined);
+      // failure to stop changes nothing here. A read to its end has released it already.
+      if (!readToEnd) await events.return?.().catch(() => undefined);
     }
     return right(loaded);
   };

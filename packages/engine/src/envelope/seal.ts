@@ -36,7 +36,8 @@ const members = (pairs: ReadonlyArray<readonly [string, unknown]>): string => {
   return out;
 };
 
-const join = (...parts: string[]): string => parts.filter((p) => p !== '').join(',');
+/** Comma-joined, empty parts left out. */
+const join = (a: string, b: string): string => (a === '' ? b : b === '' ? a : `${a},${b}`);
 
 /** Where a decision's events go and who decided them: everything their envelopes say but per-event facts. */
 export interface SealContext {
@@ -99,7 +100,7 @@ export const sealEvents = (
     const after = `,${members([['type', event.type]])}}`;
     const whole = (metadata: string) => `{${before}${metadata}${after}`;
     const eventId = eventIdFor(context.commandId, i, sha256(whole(`{${join(head, tail)}}`)));
-    const hash = sha256(whole(`{${join(head, `"eventId":${JSON.stringify(eventId)}`, tail)}}`));
+    const hash = sha256(whole(`{${join(join(head, `"eventId":${JSON.stringify(eventId)}`), tail)}}`));
     const metadata: EnvelopeMetadata = {
       eventId,
       streamId: context.streamId,
