@@ -305,7 +305,8 @@ export const createEngine = (options: EngineOptions): Engine => {
     return out;
   };
 
-  const cache = createStreamCache<unknown>(options.cacheSize ?? 10_000);
+  // Verification reads every stream whole before deciding: a verifying engine has no use for a cache.
+  const cache = createStreamCache<unknown>(options.verifyOnLoad ? 0 : (options.cacheSize ?? 10_000));
 
   const integrityError = (streamId: string, b: ChainBreak): EngineError => ({
     kind: 'IntegrityError',
