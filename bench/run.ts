@@ -604,7 +604,7 @@ const report = (): void => {
     '',
     commandTable,
     '',
-    `All rows decide with the domain's \`decideTask\`. Only Duban decodes the commands (io-ts), hashes the events into the chain and round-trips them through JSON in its store; the others do strictly less work. The slice keeps runs short: Emmett's in-memory store recounts every stream on each append, so it grows quadratically with the number of streams. The cache rows run the Duban row with \`cacheSize\` 0 and ${SMALL_CACHE} (the default is 10 000): what the stream cache saves on whole task lives, and that a cache too small for the streams in play still does no worse than none (docs/embedding.md, "The stream cache").`,
+    `All rows decide with the domain's \`decideTask\`. Only Duban decodes the commands (io-ts), hashes the events into the chain and round-trips them through JSON in its store; the others do strictly less work. The slice keeps runs short: Emmett's in-memory store recounts every stream on each append, so it grows quadratically with the number of streams. The cache rows run the Duban row with \`cacheSize\` 0 and ${SMALL_CACHE} (the default is 10 000): what the stream cache saves on whole task lives, and that a cache too small for the streams in play costs about what no cache costs, where a plain LRU would cost more (docs/embedding.md, "The stream cache").`,
     '',
     `## 4. The \`duban\` binary on the same NDJSON file (${meta.events} events; one process and one run each, built CLI under GNU time)`,
     '',
