@@ -7,7 +7,8 @@ import type { SizeName, WorkloadCommand } from './workload';
 export const MEASUREMENTS = {
   replay: ['baseline', 'duban', 'duban-nofreeze', 'duban-immer', 'duban-store', 'emmett', 'castore'],
   ndjson: ['parse', 'baseline', 'duban', 'duban-verify'],
-  command: ['baseline', 'duban', 'emmett', 'castore'],
+  // The cache rows: the Duban row without its stream cache, and with one smaller than the tasks in play.
+  command: ['baseline', 'duban', 'duban-nocache', 'duban-small-cache', 'emmett', 'castore'],
   // The built `duban` binary on the same NDJSON file, one process per command (cli.ts).
   cli: ['verify', 'replay', 'report'],
   // On one PostgreSQL server that run.ts starts (postgres.ts).
@@ -16,6 +17,9 @@ export const MEASUREMENTS = {
   'pg-replay': ['floor', 'duban', 'emmett'],
 } as const;
 export type Measurement = keyof typeof MEASUREMENTS;
+
+/** The small-cache row's `cacheSize`: fewer streams than the command slice has tasks in play at once. */
+export const SMALL_CACHE = 64;
 
 /**
  * Where a generated workload lives: `bench/node_modules/.cache/duban-bench/<size>/`, out of git's, tsc's

@@ -33,6 +33,7 @@ import {
   loadNdjson,
   MEASUREMENTS,
   readMeta,
+  SMALL_CACHE,
   type Measurement,
 } from './data';
 import { baselineApply, baselineInitial } from './folds';
@@ -392,11 +393,14 @@ const command = (row: string, size: SizeName): Setup => {
         },
       };
     case 'duban':
+    case 'duban-nocache':
+    case 'duban-small-cache':
       return {
         unit: 'commands',
         work,
         run: (n) => {
-          const engine = createEngine({ store: createInMemoryEventStore() });
+          const cacheSize = row === 'duban' ? undefined : row === 'duban-nocache' ? 0 : SMALL_CACHE;
+          const engine = createEngine({ store: createInMemoryEventStore(), cacheSize });
           return each(n, async ({ commandId, command }) => {
             const result = await engine.execute(
               { type: command.type, data: command.data },

@@ -4,7 +4,7 @@ import { cpus, freemem, loadavg, totalmem, type as osType, release } from 'node:
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { MEASUREMENTS, sourceKey, type Measurement, type WorkloadMeta } from './data';
+import { MEASUREMENTS, SMALL_CACHE, sourceKey, type Measurement, type WorkloadMeta } from './data';
 import {
   startEmbeddedPostgres,
   type EmbeddedPostgres,
@@ -385,6 +385,14 @@ const report = (): void => {
   const commandTable = table('command', [
     { label: 'baseline: raw handler (re-read stream, mutable fold, `decideTask`, push)', row: 'baseline' },
     { label: 'Duban: `engine.execute` (decode, load, decide, hash, append)', row: 'duban' },
+    {
+      label: 'Duban without its stream cache (`cacheSize: 0`: each command reloads its stream)',
+      row: 'duban-nocache',
+    },
+    {
+      label: `Duban with a cache smaller than the tasks in play (\`cacheSize: ${SMALL_CACHE}\`)`,
+      row: 'duban-small-cache',
+    },
     { label: 'Duban no-freeze', note: notImmer },
     { label: 'Duban immer per event', note: notImmer },
     { label: 'Emmett: `CommandHandler`, in-memory store', row: 'emmett' },
@@ -604,7 +612,7 @@ const report = (): void => {
     '',
     commandTable,
     '',
-    "All rows decide with the domain's `decideTask`. Only Duban decodes the commands (io-ts), hashes the events into the chain and round-trips them through JSON in its store; the others do strictly less work. The slice keeps runs short: Emmett's in-memory store recounts every stream on each append, so it grows quadratically with the number of streams.",
+    `All rows decide with the domain's \`decideTask\`. Only Duban decodes the commands (io-ts), hashes the events into the chain and round-trips them through JSON in its store; the others do strictly less work. The slice keeps runs short: Emmett's in-memory store recounts every stream on each append, so it grows quadratically with the number of streams. The cache rows run the Duban row with \`cacheSize\` 0 and ${SMALL_CACHE} (the default is 10 000): what the stream cache saves on whole task lives, and that a cache too small for the streams in play costs about what no cache costs, where a plain LRU would cost more (docs/embedding.md, "The stream cache").`,
     '',
     `## 4. The \`duban\` binary on the same NDJSON file (${meta.events} events; one process and one run each, built CLI under GNU time)`,
     '',

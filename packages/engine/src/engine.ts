@@ -1,4 +1,4 @@
-import { isLeft, left, right, type Either } from 'fp-ts/Either';
+import { isLeft, isRight, left, right, type Either } from 'fp-ts/Either';
 import {
   aggregateOf,
   applyOffice,
@@ -37,7 +37,7 @@ import {
   type UnitState,
   type ValidationError,
 } from '@duban/domain';
-import { CommandMeta } from './command-meta';
+import { CommandMeta, commandKeysOf } from './command-meta';
 import { eventOf, fromRecorded, GENESIS_HASH, type Envelope } from './envelope/envelope';
 import { commandDigest, sealEvents } from './envelope/seal';
 import {
@@ -92,8 +92,10 @@ export interface EngineOptions {
   /** Verify the hash chain of every stream before deciding on it (costs a hash per event read). */
   readonly verifyOnLoad?: boolean;
   /**
-   * Streams whose folded state the engine keeps between commands (least recently used out), so a command
-   * reads only what was appended since. Default 10 000; 0 reads and folds the whole stream every time.
+   * Streams whose folded state the engine keeps between commands, so a command reads only what was
+   * appended since. Default 10 000 (set it above the streams active at once); 0 reads and folds the whole
+   * stream every time. When full, a new stream takes the place of the least recently used one only once
+   * that has gone unused for ten times this many commands (docs/embedding.md, "The stream cache").
    */
   readonly cacheSize?: number;
   /** For tests: how to wait between retries. */
@@ -242,11 +244,21 @@ const receive = (input: CommandInput, meta: CommandMeta): Either<ValidationError
     return left(validationError([{ path: '', message: why }]));
   }
   const { type, data, ...rest } = copy;
+  const decoded = decodeCommand({ type, actor: rest.actor, at: rest.at, data });
+  // The meta's actor and time are the command's, decoded by the same codecs: only its keys are left.
+  const keys = commandKeysOf(rest);
+  if (keys && isRight(decoded)) {
+    const command = decoded.right;
+    return right({
+      command,
+      meta: { actor: command.actor, at: command.at, ...keys },
+      digest: commandDigest(command),
+    });
+  }
   const problems: Problem[] = [];
   const decodedMeta = CommandMeta.decode(rest);
   if (isLeft(decodedMeta))
     problems.push(...toProblems(decodedMeta.left).filter((p) => !/^(actor|at)\b/.test(p.path)));
-  const decoded = decodeCommand({ type, actor: rest.actor, at: rest.at, data });
   if (isLeft(decoded)) problems.push(...decoded.left.problems);
   if (problems.length > 0 || isLeft(decoded) || isLeft(decodedMeta)) return left(validationError(problems));
   const command = decoded.right;
@@ -293,7 +305,8 @@ export const createEngine = (options: EngineOptions): Engine => {
     return out;
   };
 
-  const cache = createStreamCache<unknown>(options.cacheSize ?? 10_000);
+  // Verification reads every stream whole before deciding: a verifying engine has no use for a cache.
+  const cache = createStreamCache<unknown>(options.verifyOnLoad ? 0 : (options.cacheSize ?? 10_000));
 
   const integrityError = (streamId: string, b: ChainBreak): EngineError => ({
     kind: 'IntegrityError',
@@ -312,6 +325,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     const from = loaded.revision < 0 ? undefined : { fromRevision: BigInt(loaded.revision + 1) };
     // Only the store's own failures are StoreErrors; a defect in folding (an upcaster) is not the store's.
     const events = store.readStream(streamId, from)[Symbol.asyncIterator]();
+    let readToEnd = false;
     try {
       for (;;) {
         let next: IteratorResult<RecordedEvent>;
@@ -321,7 +335,10 @@ export const createEngine = (options: EngineOptions): Engine => {
           // A half-read stream leaves `loaded` part way: the caller drops it rather than caching it.
           return left(storeError(`reading ${streamId} failed`, error));
         }
-        if (next.done) break;
+        if (next.done) {
+          readToEnd = true;
+          break;
+        }
         const envelope = fromRecorded(next.value);
         const broken = verifier?.push(envelope);
         if (broken) return left(integrityError(streamId, broken));
@@ -339,8 +356,8 @@ export const createEngine = (options: EngineOptions): Engine => {
       }
     } finally {
       // Stop a read left early (an integrity break, a defect) so the store can release it; its own
-      // failure to stop changes nothing here.
-      await events.return?.().catch(() => undefined);
+      // failure to stop changes nothing here. A read to its end has released it already.
+      if (!readToEnd) await events.return?.().catch(() => undefined);
     }
     return right(loaded);
   };

@@ -29,20 +29,42 @@ export interface StreamCache<S> {
   put(streamId: string, loaded: LoadedStream<S>): void;
 }
 
-/** Least recently used first out, `capacity` streams at most; 0 keeps nothing. */
+/**
+ * How long a cached stream must have gone unused before a newcomer may take its place in a full cache:
+ * this many times the capacity, counted in `put`s (about one per command).
+ */
+export const IDLE_FACTOR = 10;
+
+/**
+ * Least recently used first out, `capacity` streams at most; 0 keeps nothing. A full cache admits a new
+ * stream only in place of one unused for `IDLE_FACTOR × capacity` puts. Plain LRU, when commands spread
+ * over more streams than it holds, evicts every state before its next use: each command then reloads
+ * its stream *and* pays for keeping a state that dies old (GC promotion), slower than no cache at all
+ * (docs/embedding.md, "The stream cache"). Refusing newcomers keeps a fixed set of hits instead, and the
+ * idle limit still lets a working set that moves on (tasks closed, new ones assigned) replace the old.
+ */
 export const createStreamCache = <S>(capacity: number): StreamCache<S> => {
-  const entries = new Map<string, LoadedStream<S>>();
+  const entries = new Map<string, { readonly loaded: LoadedStream<S>; readonly used: number }>();
+  const idleLimit = IDLE_FACTOR * capacity;
+  let clock = 0;
   return {
     take(streamId) {
-      const loaded = entries.get(streamId);
-      if (loaded) entries.delete(streamId);
-      return loaded;
+      const entry = entries.get(streamId);
+      if (!entry) return undefined;
+      entries.delete(streamId);
+      return entry.loaded;
     },
     put(streamId, loaded) {
       if (capacity <= 0) return;
+      clock += 1;
       entries.delete(streamId);
-      entries.set(streamId, loaded);
-      if (entries.size > capacity) entries.delete(entries.keys().next().value as string);
+      if (entries.size >= capacity) {
+        // The Map keeps insertion order and every use re-inserts: the first entry is the least recent.
+        const [oldestId, oldest] = entries.entries().next().value!;
+        if (clock - oldest.used <= idleLimit) return;
+        entries.delete(oldestId);
+      }
+      entries.set(streamId, { loaded, used: clock });
     },
   };
 };

@@ -171,6 +171,7 @@ describe('engine.execute reads what it is given once, and nothing it is given ca
       [{ ...base, causationId: '' }, 'causationId', 'must be a non-empty key'],
       [{ ...base, commandId: 'a\u001b[2Jb' }, 'commandId', 'must not hold control characters'],
       [{ ...base, commandId: 'x'.repeat(257) }, 'commandId', 'must be at most 256 characters'],
+      [{ ...base, commandId: 'c-\ud800' }, 'commandId', 'must be well-formed text'],
       [{ ...base, commandId: 7 }, 'commandId', /expected CommandKey/],
       [{ ...base, at: '2022-03-31T24:00:00+08:00' }, 'at', /hours 00-23/],
       [{ ...base, actor: { id: 'x', kind: 'emperor' } }, 'actor.kind', /expected/],

@@ -78,6 +78,10 @@ describe('in-memory store', () => {
         expect(() => (data.list[0]!.a = 2)).toThrow(TypeError);
         expect(() => (metadata.actor.id = 'x')).toThrow(TypeError);
       }
+      // Parsed once: every read hands out the same objects.
+      expect(fromAll!.data).toBe(fromStream!.data);
+      expect(fromSubscription.metadata).toBe(fromStream!.metadata);
+      expect(Object.isFrozen(fromStream)).toBe(true);
       const [again] = await collect(store.readStream('s'));
       expect(again).toMatchObject({
         type: 'Tested',

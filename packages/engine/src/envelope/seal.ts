@@ -14,17 +14,30 @@ export const commandDigest = (command: {
 }): string =>
   sha256(canonicalJson({ type: command.type, data: command.data, actor: command.actor, at: command.at }));
 
+/**
+ * A value in canonical JSON. Strings and finite numbers are written as canonicalJson writes them (the
+ * same escapes as JSON.stringify; a number as `String`), without a call into the generic serializer for
+ * each of the dozen scalars an envelope holds.
+ */
+const json = (value: unknown): string =>
+  typeof value === 'string'
+    ? JSON.stringify(value)
+    : typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : canonicalJson(value);
+
 /** `"key":value` pairs in canonical JSON, comma-separated, those with an undefined value left out. */
 const members = (pairs: ReadonlyArray<readonly [string, unknown]>): string => {
   let out = '';
   for (const [key, value] of pairs) {
     if (value === undefined) continue;
-    out += `${out ? ',' : ''}"${key}":${canonicalJson(value)}`;
+    out += `${out ? ',' : ''}"${key}":${json(value)}`;
   }
   return out;
 };
 
-const join = (...parts: string[]): string => parts.filter((p) => p !== '').join(',');
+/** Comma-joined, empty parts left out. */
+const join = (a: string, b: string): string => (a === '' ? b : b === '' ? a : `${a},${b}`);
 
 /** Where a decision's events go and who decided them: everything their envelopes say but per-event facts. */
 export interface SealContext {
@@ -66,22 +79,28 @@ export const sealEvents = (
     ['commandType', context.commandType],
     ['correlationId', context.correlationId],
   ]);
+  // The same for every event of the decision: what follows schemaVersion.
+  const last = members([
+    ['signature', context.signature],
+    ['streamId', context.streamId],
+  ]);
   let prevHash = context.prevHash;
   return events.map((event, i): Envelope => {
     const revision = context.revision + 1 + i;
     const schemaVersion = event.schemaVersion ?? schemaVersionOf(event.type);
-    const tail = members([
-      ['prevHash', prevHash],
-      ['revision', revision],
-      ['schemaVersion', schemaVersion],
-      ['signature', context.signature],
-      ['streamId', context.streamId],
-    ]);
+    const tail = join(
+      members([
+        ['prevHash', prevHash],
+        ['revision', revision],
+        ['schemaVersion', schemaVersion],
+      ]),
+      last,
+    );
     const before = join(members([['data', event.data]]), '"metadata":');
     const after = `,${members([['type', event.type]])}}`;
     const whole = (metadata: string) => `{${before}${metadata}${after}`;
     const eventId = eventIdFor(context.commandId, i, sha256(whole(`{${join(head, tail)}}`)));
-    const hash = sha256(whole(`{${join(head, members([['eventId', eventId]]), tail)}}`));
+    const hash = sha256(whole(`{${join(join(head, `"eventId":${JSON.stringify(eventId)}`), tail)}}`));
     const metadata: EnvelopeMetadata = {
       eventId,
       streamId: context.streamId,

@@ -15,7 +15,7 @@ import {
   type Subscription,
 } from './event-store';
 import { appendTooLarge, wrongExpectedRevision } from './append-errors';
-import { DEFAULT_MAX_APPEND_SIZE, serializeEvent } from './serialized-event';
+import { DEFAULT_MAX_APPEND_SIZE, serializeEvent, type SerializedEvent } from './serialized-event';
 
 export interface InMemoryEventStoreOptions {
   /** Bytes of JSON (data + metadata) one append may carry. */
@@ -41,7 +41,7 @@ const START: Position = Object.freeze({ commit: 0n, prepare: 0n });
  * array per stream holds the same frozen objects, so an append costs O(batch) and a read copies nothing.
  *
  * Events go in as JSON and come out as what a JSON store gives back (a Date reads as its ISO string,
- * `undefined` fields vanish), deeply frozen. Breaking the port's own contract (an event id that is not
+ * `undefined` fields vanish), deeply frozen, parsed on first read. Breaking the port's own contract (an event id that is not
  * a uuid, data that is not JSON) is a bug, not an expected error: the append promise rejects then.
  */
 export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}): EventStore => {
@@ -85,15 +85,12 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     for (const e of encoded) {
       const revision = state.events.length;
       const sequence = BigInt(log.length + 1);
-      const recorded: RecordedEvent = Object.freeze({
+      const recorded = recordedEvent(
         streamId,
-        revision: BigInt(revision),
-        position: Object.freeze({ commit: sequence, prepare: sequence }),
-        eventId: e.eventId,
-        type: e.type,
-        data: deepFreeze(JSON.parse(e.data) as unknown),
-        metadata: deepFreeze(JSON.parse(e.metadata) as Record<string, unknown>),
-      });
+        BigInt(revision),
+        Object.freeze({ commit: sequence, prepare: sequence }),
+        e,
+      );
       log.push(recorded);
       state.events.push(recorded);
       if (!state.ids.has(e.eventId)) state.ids.set(e.eventId, revision);
@@ -243,6 +240,44 @@ const resultAt = (stream: StreamState | undefined, revision: number): AppendResu
   nextExpectedRevision: BigInt(revision),
   position: stream?.events[revision]?.position ?? START,
 });
+
+/**
+ * A stored event that keeps its JSON and parses it on first read, once (data and metadata apart), into
+ * deeply frozen values: what a reader sees is what an eager parse gave, but an event nobody reads (most
+ * of what an engine appends: it folds its own decisions without reading them back) is never parsed.
+ */
+const recordedEvent = (
+  streamId: string,
+  revision: bigint,
+  position: Position,
+  serialized: SerializedEvent,
+): RecordedEvent => {
+  let dataJson: string | undefined = serialized.data;
+  let metadataJson: string | undefined = serialized.metadata;
+  let data: unknown;
+  let metadata: Readonly<Record<string, unknown>> | undefined;
+  return Object.freeze({
+    streamId,
+    revision,
+    position,
+    eventId: serialized.eventId,
+    type: serialized.type,
+    get data(): unknown {
+      if (dataJson !== undefined) {
+        data = deepFreeze(JSON.parse(dataJson) as unknown);
+        dataJson = undefined;
+      }
+      return data;
+    },
+    get metadata(): Readonly<Record<string, unknown>> {
+      if (metadataJson !== undefined) {
+        metadata = deepFreeze(JSON.parse(metadataJson) as Record<string, unknown>);
+        metadataJson = undefined;
+      }
+      return metadata!;
+    },
+  });
+};
 
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null) {
