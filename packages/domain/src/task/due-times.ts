@@ -96,19 +96,7 @@ export const timeLimitsAt = (
  */
 export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
   if (!state.assigned) return [];
-  const limits =
-    state.timeLimits ?? timeLimitsAt(state.assigned.at, state.originalDeadline, state.complexity, ctx);
-  const times: DueTime[] = [];
-  for (const limit of limits) {
-    times.push({
-      kind: 'milestone',
-      owner: 'unit',
-      id: limit.id,
-      label: `${limit.label.en} (${limit.label.zh})`,
-      due: limit.due,
-      ...earliest(state, limit.metBy as MilestoneEvidence[]),
-    });
-  }
+  const times = limitDueTimes(state, ctx);
   for (const m of state.planMilestones)
     times.push({
       kind: 'plan-milestone',
@@ -129,14 +117,7 @@ export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
         due: n.respondBy,
         ...(n.responded ? { metBy: n.responded, metByType: 'NoticeResponded' } : {}),
       });
-  times.push({
-    kind: 'deadline',
-    owner: 'unit',
-    id: 'deadline',
-    label: 'closure applied for by the deadline (办结期限)',
-    due: state.deadline,
-    ...(state.closureRequest ? { metBy: state.closureRequest, metByType: 'ClosureRequested' } : {}),
-  });
+  times.push(deadlineDueTime(state));
   // A closure request makes a pending extension request lapse: no reply is owed while it stands.
   const pending = state.closureRequest ? undefined : state.pendingExtension;
   if (pending && ctx.profile.extensionReplyWorkingDays !== undefined)
@@ -149,6 +130,39 @@ export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
     });
   return times;
 };
+
+/**
+ * The first entries of `dueTimes`: the milestones set at assignment (tasks recorded before Duban kept
+ * them get them computed under `ctx`), in order. What scoring a closed task asks of its limits (first
+ * feedback), without working out the periodic reports.
+ */
+export const limitDueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
+  if (!state.assigned) return [];
+  const limits =
+    state.timeLimits ?? timeLimitsAt(state.assigned.at, state.originalDeadline, state.complexity, ctx);
+  const times: DueTime[] = [];
+  for (const limit of limits) {
+    times.push({
+      kind: 'milestone',
+      owner: 'unit',
+      id: limit.id,
+      label: `${limit.label.en} (${limit.label.zh})`,
+      due: limit.due,
+      ...earliest(state, limit.metBy as MilestoneEvidence[]),
+    });
+  }
+  return times;
+};
+
+/** The `deadline` entry of `dueTimes`: the 办结期限, met by the standing closure request. */
+export const deadlineDueTime = (state: TaskState): DueTime => ({
+  kind: 'deadline',
+  owner: 'unit',
+  id: 'deadline',
+  label: 'closure applied for by the deadline (办结期限)',
+  due: state.deadline,
+  ...(state.closureRequest ? { metBy: state.closureRequest, metByType: 'ClosureRequested' } : {}),
+});
 
 /**
  * The periodic reports a task owes until closure: one every period after assignment, while the due
@@ -205,11 +219,17 @@ export type Light = 'green' | 'yellow' | 'red' | 'none';
  * window, green otherwise; `none` before assignment and after closure. A limit met late no longer lights
  * red (the task is back on track); it stays in the record and counts in grading and scoring.
  */
-export const lightOf = (state: TaskState, now: string, ctx: DomainContext): Light => {
+export const lightOf = (
+  state: TaskState,
+  now: string,
+  ctx: DomainContext,
+  /** The task's `dueTimes(state, ctx)`, when the caller has them already (a board reads them twice). */
+  times?: readonly DueTime[],
+): Light => {
   if (state.status === 'none' || state.status === 'closed') return 'none';
   const nowMs = Date.parse(now);
   let light: Light = 'green';
-  for (const d of dueTimes(state, ctx)) {
+  for (const d of times ?? dueTimes(state, ctx)) {
     if (d.owner !== 'unit') continue; // the office's own delay does not light the unit's task
     if (!d.metBy && nowMs > Date.parse(d.due)) return 'red';
     if (!d.metBy && ctx.calendar.workingDaysBetween(now, d.due) <= ctx.policy.approachingWithinWorkingDays) {
