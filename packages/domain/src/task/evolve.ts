@@ -2,6 +2,7 @@ import { produce } from 'immer';
 import type { TaskEvent, TaskEventOf, TaskEventType } from './events';
 import { appended, NOTHING_SIGNALLED, type Fact, type TaskState } from './state';
 import { shared, sharedText } from './shared-values';
+import type { Origin, Supervisor } from './vocabulary';
 
 /**
  * How each event changes the task, written as immer recipes `(draft, event) => void`.
@@ -33,8 +34,13 @@ const copied = <T>(value: T): T => {
   return out as T;
 };
 
-/** Ids and kinds that identify a shared value, joined with a separator no text of theirs holds. */
-const keyOf = (...parts: string[]) => parts.join('\u0000');
+// Shared values are keyed by their content, parts joined by NUL (which no id or text of theirs holds).
+const originOf = (o: Origin): Origin =>
+  shared(`origin\u0000${o.kind}\u0000${o.leaderId}`, () => ({ kind: o.kind, leaderId: o.leaderId }));
+const supervisorOf = (v: Supervisor): Supervisor =>
+  v.kind === 'section'
+    ? shared(`section\u0000${v.sectionId}`, () => ({ kind: v.kind, sectionId: v.sectionId }))
+    : shared('inspection-office', () => ({ kind: v.kind }));
 
 export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   TaskAssigned(s, { data }) {
@@ -52,22 +58,23 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
       s.timeLimits = data.timeLimits.map((l) => ({
         id: sharedText(l.id),
         // The profile's words and evidence kinds: alike in every task assigned under the same profile.
-        label: shared(keyOf('label', l.label.en, l.label.zh), () => ({ en: l.label.en, zh: l.label.zh })),
+        label: shared(`label\u0000${l.label.en}\u0000${l.label.zh}`, () => ({
+          en: l.label.en,
+          zh: l.label.zh,
+        })),
         due: l.due,
-        metBy: shared(keyOf('metBy', ...l.metBy), () => [...l.metBy]),
+        metBy: shared(`metBy\u0000${l.metBy.join('\u0000')}`, () => [...l.metBy]),
       }));
     if (data.reportingCadence !== undefined)
       s.reportingCadence = { every: { ...data.reportingCadence.every } };
     if (data.coUnitDuties !== undefined)
       s.coUnitDuties = data.coUnitDuties.map((d) =>
-        shared(keyOf('duty', d.unitId, d.duty), () => ({ unitId: d.unitId, duty: d.duty })),
+        shared(`duty\u0000${d.unitId}\u0000${d.duty}`, () => ({ unitId: d.unitId, duty: d.duty })),
       );
     if (data.project !== undefined) s.project = data.project;
-    s.origin = shared(keyOf('origin', JSON.stringify(data.origin)), () => ({ ...data.origin }));
+    s.origin = originOf(data.origin);
     s.sectionId = data.sectionId;
-    s.supervisor = shared(keyOf('supervisor', JSON.stringify(data.supervisor)), () => ({
-      ...data.supervisor,
-    }));
+    s.supervisor = supervisorOf(data.supervisor);
     s.assigned = fact(s, data.at);
     s.deadline = data.deadline;
     s.originalDeadline = data.deadline;
@@ -147,7 +154,7 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     }
   },
   TaskEscalated(s, { data }) {
-    s.supervisor = shared(keyOf('supervisor', JSON.stringify(data.to)), () => ({ ...data.to }));
+    s.supervisor = supervisorOf(data.to);
     s.escalation = fact(s, data.at);
   },
   ExtensionRequested(s, { data }) {

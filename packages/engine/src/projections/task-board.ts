@@ -54,7 +54,9 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
     supervisor: state.supervisor.kind === 'section' ? state.supervisor.sectionId : 'inspection-office',
     deadline: state.deadline,
     originalDeadline: state.originalDeadline,
-    extended: !sameInstant(state.deadline, state.originalDeadline),
+    // The same text is the same instant: parsed only when an extension wrote the deadline anew.
+    extended:
+      state.deadline !== state.originalDeadline && !sameInstant(state.deadline, state.originalDeadline),
     light: lightOf(state, now, ctx, times),
     percentComplete: state.percentComplete,
     urges: state.urges.length,

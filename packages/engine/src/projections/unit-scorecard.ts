@@ -183,6 +183,8 @@ export const quarterScorecard = (
   const onTrack = new Map<string, number>();
 
   const tasks = tasksById(model);
+  // The quarter as a number: a task closed in it is found without naming each closure's quarter.
+  const index = quarterIndexOf(start, ctx);
   const endLocal = ctx.calendar.localDateTime(end);
   /** Books one unit's part of a scored task: its grade line, then its share of each deduction. */
   const book = (
@@ -235,17 +237,18 @@ export const quarterScorecard = (
     if (!assigned || Date.parse(assigned.at) > endMs) continue;
     const closed = t.closed;
     const closedMs = closed ? Date.parse(closed.at) : Number.NaN;
-    const closedIn = closed && t.grade ? ctx.calendar.quarterOf(closed.at) : undefined;
+    const closedHere =
+      closed !== undefined && t.grade !== undefined && quarterIndexOf(closedMs, ctx) === index;
     const openAtEnd = !closed || closedMs > endMs;
     const overdueAtEnd = openAtEnd && Date.parse(t.deadline) < endMs;
-    if (closedIn !== quarter && !overdueAtEnd) {
+    if (!closedHere && !overdueAtEnd) {
       if (openAtEnd && (!closed || closedMs >= start)) {
         onTrack.set(t.leadUnit, (onTrack.get(t.leadUnit) ?? 0) + 1);
         for (const unitId of t.coUnits) onTrack.set(unitId, (onTrack.get(unitId) ?? 0) + 1);
       }
       continue;
     }
-    const provisional = closedIn !== quarter;
+    const provisional = !closedHere;
     // Once per task: the grade, the co-units' grades, the deductions and the tie-breaker all read them.
     // Graded at closure, a task's deductions and tie-breaker read only its first feedback and deadline:
     // the periodic reports and the rest of its limits are not worked out.
