@@ -126,9 +126,10 @@ export interface TaskState {
  */
 const none = <T>(): T[] => Object.freeze([]) as never as T[];
 
-/** `list` with `item` appended: in place, unless `list` is frozen (a new task's shared empty list). */
+/** `list` with `item` appended: in place, unless `list` is a frozen empty list (a new task's shared one). */
 export const appended = <T>(list: T[], item: T): T[] => {
-  if (Object.isFrozen(list)) return [...list, item];
+  // Only an empty list can be a shared one: a list with entries is the task's own, asked no more.
+  if (list.length === 0 && Object.isFrozen(list)) return [item];
   list.push(item);
   return list;
 };

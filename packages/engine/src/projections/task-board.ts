@@ -43,7 +43,7 @@ export interface TaskCard {
 export const taskCard = (state: TaskState, now: string, ctx: DomainContext): TaskCard => {
   // An open task's time limits, worked out once for its light and its suggested grade.
   const times = state.status === 'none' || state.closed ? undefined : dueTimes(state, ctx);
-  return {
+  const card: { -readonly [K in keyof TaskCard]: TaskCard[K] } = {
     taskId: state.taskId,
     title: state.title,
     source: state.source,
@@ -61,16 +61,16 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
     percentComplete: state.percentComplete,
     urges: state.urges.length,
     openRectifications: state.rectifications.filter((r) => r.status !== 'passed').map((r) => r.id),
-    milestones: state.planMilestones.map((m) => ({
-      name: m.name,
-      due: m.due,
-      ...(m.met ? { metAt: m.met.at } : {}),
-    })),
+    milestones: state.planMilestones.map((m) =>
+      m.met ? { name: m.name, due: m.due, metAt: m.met.at } : { name: m.name, due: m.due },
+    ),
     // For a closed task the suggestion is the one made at closure; for an open one, as of now.
     suggestedGrade: state.closed ? state.closed.suggestedGrade : suggestGrade(state, now, ctx, times).grade,
-    ...(state.grade ? { finalGrade: state.grade } : {}),
-    ...(state.closed ? { closedAt: state.closed.at } : {}),
   };
+  // Set after the rest, as the card lists them (no object spread per card).
+  if (state.grade) card.finalGrade = state.grade;
+  if (state.closed) card.closedAt = state.closed.at;
+  return card;
 };
 
 /** Every assigned task, ordered by deadline, then by id; with `as`, those the reader may read. */
