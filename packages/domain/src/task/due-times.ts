@@ -173,37 +173,44 @@ const periodicReports = (state: TaskState, ctx: DomainContext): DueTime[] => {
   const cadence = state.reportingCadence;
   if (!cadence || !state.assigned) return [];
   const out: DueTime[] = [];
-  const end = Math.min(
-    Date.parse(state.deadline),
-    state.closureRequest ? Date.parse(state.closureRequest.at) : Number.POSITIVE_INFINITY,
-  );
+  const request = state.closureRequest;
+  const requestMs = request ? Date.parse(request.at) : Number.POSITIVE_INFINITY;
+  const end = Math.min(Date.parse(state.deadline), requestMs);
+  // Each instant parsed once, not once per report owed.
+  const reports = state.leadReportTimes;
+  const reportMs = reports.map((r) => Date.parse(r.at));
   const every = cadence.every;
+  const period =
+    'months' in every
+      ? `every ${every.months} month${every.months === 1 ? '' : 's'}`
+      : `every ${every.workingDays} working days`;
   let previous = Date.parse(state.assigned.at);
   for (let n = 1; n <= 400; n++) {
     const due =
       'months' in every
         ? monthsLater(ctx.calendar, state.assigned.at, n * every.months)
         : ctx.calendar.addWorkingDays(state.assigned.at, n * every.workingDays);
-    if (Date.parse(due) >= end) break;
-    const since = previous;
-    const report = state.leadReportTimes.find((r) => Date.parse(r.at) > since);
-    const request =
-      state.closureRequest && Date.parse(state.closureRequest.at) > since ? state.closureRequest : undefined;
-    const met =
-      report && (!request || Date.parse(report.at) <= Date.parse(request.at))
-        ? { metBy: report, metByType: 'ProgressReported' }
-        : request
-          ? { metBy: request, metByType: 'ClosureRequested' }
-          : {};
-    out.push({
+    const dueMs = Date.parse(due);
+    if (dueMs >= end) break;
+    // The first report (in the order made) after the previous one fell due.
+    let i = 0;
+    while (i < reportMs.length && !(reportMs[i]! > previous)) i++;
+    const report = reports[i];
+    const requestSince = request !== undefined && requestMs > previous;
+    const time: DueTime = {
       kind: 'report',
       owner: 'unit',
       id: `report-${n}`,
-      label: `periodic report ${n} (${'months' in every ? `every ${every.months} month${every.months === 1 ? '' : 's'}` : `every ${every.workingDays} working days`}, 跟踪到底)`,
+      label: `periodic report ${n} (${period}, 跟踪到底)`,
       due,
-      ...met,
-    });
-    previous = Date.parse(due);
+      ...(report && (!requestSince || reportMs[i]! <= requestMs)
+        ? { metBy: report, metByType: 'ProgressReported' }
+        : requestSince
+          ? { metBy: request, metByType: 'ClosureRequested' }
+          : {}),
+    };
+    out.push(time);
+    previous = dueMs;
   }
   return out;
 };
