@@ -7,7 +7,11 @@ import {
   GRADES,
   TaskEvents,
   applyTask,
+  deadlineDueTime,
   decodeCommand,
+  defaultContext,
+  dueTimes,
+  limitDueTimes,
   decodeEvent,
   fold,
   taskDecider,
@@ -27,6 +31,7 @@ import {
  */
 
 const f = taskFixture();
+const ctx = defaultContext();
 const BASE = Date.parse(f.assignedAt);
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -468,6 +473,11 @@ const run = (registered: boolean, steps: Array<[number, Make]>) => {
         expect(history[event.data.cause.revision]?.type).toBe(event.data.cause.type);
     }
     if (wasClosed) expect(immutable.status).toBe('closed');
+    // Scoring a closed task reads its limits and deadline alone: the same entries dueTimes lists.
+    same(
+      immutable.assigned ? [...limitDueTimes(immutable, ctx), deadlineDueTime(immutable)] : [],
+      dueTimes(immutable, ctx).filter((d) => d.kind === 'milestone' || d.kind === 'deadline'),
+    );
 
     if (command.type === 'CheckDeadlines') {
       const second = taskDecider.decide(command, immutable);

@@ -96,19 +96,7 @@ export const timeLimitsAt = (
  */
 export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
   if (!state.assigned) return [];
-  const limits =
-    state.timeLimits ?? timeLimitsAt(state.assigned.at, state.originalDeadline, state.complexity, ctx);
-  const times: DueTime[] = [];
-  for (const limit of limits) {
-    times.push({
-      kind: 'milestone',
-      owner: 'unit',
-      id: limit.id,
-      label: `${limit.label.en} (${limit.label.zh})`,
-      due: limit.due,
-      ...earliest(state, limit.metBy as MilestoneEvidence[]),
-    });
-  }
+  const times = limitDueTimes(state, ctx);
   for (const m of state.planMilestones)
     times.push({
       kind: 'plan-milestone',
@@ -129,14 +117,7 @@ export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
         due: n.respondBy,
         ...(n.responded ? { metBy: n.responded, metByType: 'NoticeResponded' } : {}),
       });
-  times.push({
-    kind: 'deadline',
-    owner: 'unit',
-    id: 'deadline',
-    label: 'closure applied for by the deadline (办结期限)',
-    due: state.deadline,
-    ...(state.closureRequest ? { metBy: state.closureRequest, metByType: 'ClosureRequested' } : {}),
-  });
+  times.push(deadlineDueTime(state));
   // A closure request makes a pending extension request lapse: no reply is owed while it stands.
   const pending = state.closureRequest ? undefined : state.pendingExtension;
   if (pending && ctx.profile.extensionReplyWorkingDays !== undefined)
@@ -151,6 +132,39 @@ export const dueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
 };
 
 /**
+ * The first entries of `dueTimes`: the milestones set at assignment (tasks recorded before Duban kept
+ * them get them computed under `ctx`), in order. What scoring a closed task asks of its limits (first
+ * feedback), without working out the periodic reports.
+ */
+export const limitDueTimes = (state: TaskState, ctx: DomainContext): DueTime[] => {
+  if (!state.assigned) return [];
+  const limits =
+    state.timeLimits ?? timeLimitsAt(state.assigned.at, state.originalDeadline, state.complexity, ctx);
+  const times: DueTime[] = [];
+  for (const limit of limits) {
+    times.push({
+      kind: 'milestone',
+      owner: 'unit',
+      id: limit.id,
+      label: `${limit.label.en} (${limit.label.zh})`,
+      due: limit.due,
+      ...earliest(state, limit.metBy as MilestoneEvidence[]),
+    });
+  }
+  return times;
+};
+
+/** The `deadline` entry of `dueTimes`: the 办结期限, met by the standing closure request. */
+export const deadlineDueTime = (state: TaskState): DueTime => ({
+  kind: 'deadline',
+  owner: 'unit',
+  id: 'deadline',
+  label: 'closure applied for by the deadline (办结期限)',
+  due: state.deadline,
+  ...(state.closureRequest ? { metBy: state.closureRequest, metByType: 'ClosureRequested' } : {}),
+});
+
+/**
  * The periodic reports a task owes until closure: one every period after assignment, while the due
  * time lies before the deadline and before the standing closure request (which is the last report).
  * Report n is met by the first report of the lead unit made after report n-1 fell due.
@@ -159,37 +173,44 @@ const periodicReports = (state: TaskState, ctx: DomainContext): DueTime[] => {
   const cadence = state.reportingCadence;
   if (!cadence || !state.assigned) return [];
   const out: DueTime[] = [];
-  const end = Math.min(
-    Date.parse(state.deadline),
-    state.closureRequest ? Date.parse(state.closureRequest.at) : Number.POSITIVE_INFINITY,
-  );
+  const request = state.closureRequest;
+  const requestMs = request ? Date.parse(request.at) : Number.POSITIVE_INFINITY;
+  const end = Math.min(Date.parse(state.deadline), requestMs);
+  // Each instant parsed once, not once per report owed.
+  const reports = state.leadReportTimes;
+  const reportMs = reports.map((r) => Date.parse(r.at));
   const every = cadence.every;
+  const period =
+    'months' in every
+      ? `every ${every.months} month${every.months === 1 ? '' : 's'}`
+      : `every ${every.workingDays} working days`;
   let previous = Date.parse(state.assigned.at);
   for (let n = 1; n <= 400; n++) {
     const due =
       'months' in every
         ? monthsLater(ctx.calendar, state.assigned.at, n * every.months)
         : ctx.calendar.addWorkingDays(state.assigned.at, n * every.workingDays);
-    if (Date.parse(due) >= end) break;
-    const since = previous;
-    const report = state.leadReportTimes.find((r) => Date.parse(r.at) > since);
-    const request =
-      state.closureRequest && Date.parse(state.closureRequest.at) > since ? state.closureRequest : undefined;
-    const met =
-      report && (!request || Date.parse(report.at) <= Date.parse(request.at))
-        ? { metBy: report, metByType: 'ProgressReported' }
-        : request
-          ? { metBy: request, metByType: 'ClosureRequested' }
-          : {};
-    out.push({
+    const dueMs = Date.parse(due);
+    if (dueMs >= end) break;
+    // The first report (in the order made) after the previous one fell due.
+    let i = 0;
+    while (i < reportMs.length && !(reportMs[i]! > previous)) i++;
+    const report = reports[i];
+    const requestSince = request !== undefined && requestMs > previous;
+    const time: DueTime = {
       kind: 'report',
       owner: 'unit',
       id: `report-${n}`,
-      label: `periodic report ${n} (${'months' in every ? `every ${every.months} month${every.months === 1 ? '' : 's'}` : `every ${every.workingDays} working days`}, 跟踪到底)`,
+      label: `periodic report ${n} (${period}, 跟踪到底)`,
       due,
-      ...met,
-    });
-    previous = Date.parse(due);
+      ...(report && (!requestSince || reportMs[i]! <= requestMs)
+        ? { metBy: report, metByType: 'ProgressReported' }
+        : requestSince
+          ? { metBy: request, metByType: 'ClosureRequested' }
+          : {}),
+    };
+    out.push(time);
+    previous = dueMs;
   }
   return out;
 };
@@ -205,11 +226,17 @@ export type Light = 'green' | 'yellow' | 'red' | 'none';
  * window, green otherwise; `none` before assignment and after closure. A limit met late no longer lights
  * red (the task is back on track); it stays in the record and counts in grading and scoring.
  */
-export const lightOf = (state: TaskState, now: string, ctx: DomainContext): Light => {
+export const lightOf = (
+  state: TaskState,
+  now: string,
+  ctx: DomainContext,
+  /** The task's `dueTimes(state, ctx)`, when the caller has them already (a board reads them twice). */
+  times?: readonly DueTime[],
+): Light => {
   if (state.status === 'none' || state.status === 'closed') return 'none';
   const nowMs = Date.parse(now);
   let light: Light = 'green';
-  for (const d of dueTimes(state, ctx)) {
+  for (const d of times ?? dueTimes(state, ctx)) {
     if (d.owner !== 'unit') continue; // the office's own delay does not light the unit's task
     if (!d.metBy && nowMs > Date.parse(d.due)) return 'red';
     if (!d.metBy && ctx.calendar.workingDaysBetween(now, d.due) <= ctx.policy.approachingWithinWorkingDays) {

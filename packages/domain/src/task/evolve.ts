@@ -1,6 +1,8 @@
 import { produce } from 'immer';
 import type { TaskEvent, TaskEventOf, TaskEventType } from './events';
-import type { Fact, TaskState } from './state';
+import { appended, NOTHING_SIGNALLED, type Fact, type TaskState } from './state';
+import { shared, sharedText } from './shared-values';
+import type { Origin, Supervisor } from './vocabulary';
 
 /**
  * How each event changes the task, written as immer recipes `(draft, event) => void`.
@@ -15,6 +17,31 @@ type Recipe<K extends TaskEventType> = (draft: TaskState, event: TaskEventOf<K>)
 // Facts are written as literals, not spread: replay folds millions of them (a spread costs ~3× as much).
 const fact = (draft: TaskState, at: string): Fact => ({ revision: draft.version, at });
 
+/** The task's own record of signals, made on its first signal (the one a new task starts with is shared). */
+const signalled = (s: TaskState): TaskState['signalled'] =>
+  s.signalled === NOTHING_SIGNALLED ? (s.signalled = { ...NOTHING_SIGNALLED }) : s.signalled;
+
+/**
+ * A copy of JSON data out of an event: objects and arrays new (no structure aliased), texts one copy
+ * for all tasks (a co-unit's grade reasons are mostly the same few sentences).
+ */
+const copied = <T>(value: T): T => {
+  if (typeof value === 'string') return sharedText(value) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copied) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copied((value as Record<string, unknown>)[key]);
+  return out as T;
+};
+
+// Shared values are keyed by their content, parts joined by NUL (which no id or text of theirs holds).
+const originOf = (o: Origin): Origin =>
+  shared(`origin\u0000${o.kind}\u0000${o.leaderId}`, () => ({ kind: o.kind, leaderId: o.leaderId }));
+const supervisorOf = (v: Supervisor): Supervisor =>
+  v.kind === 'section'
+    ? shared(`section\u0000${v.sectionId}`, () => ({ kind: v.kind, sectionId: v.sectionId }))
+    : shared('inspection-office', () => ({ kind: v.kind }));
+
 export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   TaskAssigned(s, { data }) {
     s.status = 'assigned';
@@ -24,24 +51,30 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.key = data.key;
     s.complexity = data.complexity;
     s.leadUnit = data.leadUnit;
-    s.coUnits = [...data.coUnits];
+    if (data.coUnits.length > 0) s.coUnits = [...data.coUnits];
     if (data.taskForceId !== undefined) s.taskForceId = data.taskForceId;
     if (data.deputyInCharge !== undefined) s.deputyInCharge = data.deputyInCharge;
     if (data.timeLimits !== undefined)
       s.timeLimits = data.timeLimits.map((l) => ({
-        id: l.id,
-        label: { ...l.label },
+        id: sharedText(l.id),
+        // The profile's words and evidence kinds: alike in every task assigned under the same profile.
+        label: shared(`label\u0000${l.label.en}\u0000${l.label.zh}`, () => ({
+          en: l.label.en,
+          zh: l.label.zh,
+        })),
         due: l.due,
-        metBy: [...l.metBy],
+        metBy: shared(`metBy\u0000${l.metBy.join('\u0000')}`, () => [...l.metBy]),
       }));
     if (data.reportingCadence !== undefined)
       s.reportingCadence = { every: { ...data.reportingCadence.every } };
     if (data.coUnitDuties !== undefined)
-      s.coUnitDuties = data.coUnitDuties.map((d) => ({ unitId: d.unitId, duty: d.duty }));
+      s.coUnitDuties = data.coUnitDuties.map((d) =>
+        shared(`duty\u0000${d.unitId}\u0000${d.duty}`, () => ({ unitId: d.unitId, duty: d.duty })),
+      );
     if (data.project !== undefined) s.project = data.project;
-    s.origin = { ...data.origin };
+    s.origin = originOf(data.origin);
     s.sectionId = data.sectionId;
-    s.supervisor = { ...data.supervisor };
+    s.supervisor = supervisorOf(data.supervisor);
     s.assigned = fact(s, data.at);
     s.deadline = data.deadline;
     s.originalDeadline = data.deadline;
@@ -69,17 +102,18 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
       if (own) {
         own.last = f;
         own.count += 1;
-      } else s.coUnitReports.push({ unitId: data.unitId, first: f, last: f, count: 1 });
+      } else
+        s.coUnitReports = appended(s.coUnitReports, { unitId: data.unitId, first: f, last: f, count: 1 });
       return;
     }
     s.leadReports += 1;
-    s.leadReportTimes.push(f);
+    s.leadReportTimes = appended(s.leadReportTimes, f);
     if (!s.firstLeadReport) s.firstLeadReport = f;
     s.lastLeadReport = { revision: f.revision, at: f.at, status: data.status };
     s.percentComplete = data.percentComplete;
     if (data.status === 'difficulty') {
       s.openDifficulty = f;
-      s.difficulties.push({ revision: f.revision, at: f.at });
+      s.difficulties = appended(s.difficulties, { revision: f.revision, at: f.at });
     } else s.openDifficulty = undefined;
     for (const name of data.milestonesMet ?? []) {
       const m = s.planMilestones.find((x) => x.name === name);
@@ -87,13 +121,13 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     }
   },
   TaskUrged(s, { data }) {
-    s.urges.push(fact(s, data.at));
+    s.urges = appended(s.urges, fact(s, data.at));
   },
   WarningIssued(s, { data }) {
-    s.warnings.push({ revision: s.version, at: data.at, level: data.level });
+    s.warnings = appended(s.warnings, { revision: s.version, at: data.at, level: data.level });
   },
   SupervisionNoticeIssued(s, { data }) {
-    s.notices.push({
+    s.notices = appended(s.notices, {
       revision: s.version,
       at: data.at,
       noticeNo: data.noticeNo,
@@ -105,7 +139,8 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     if (n && !n.responded) n.responded = fact(s, data.at);
   },
   NoticeResponseMissed(s, { data }) {
-    s.signalled.noticeResponses.push(data.noticeNo);
+    const sig = signalled(s);
+    sig.noticeResponses = appended(sig.noticeResponses, data.noticeNo);
   },
   DifficultyAnswered(s, { data }) {
     const d = s.difficulties.find((x) => x.revision === data.reportRevision);
@@ -113,10 +148,13 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     if (s.openDifficulty?.revision === data.reportRevision) s.openDifficulty = undefined;
   },
   ExtensionReplyOverdue(s) {
-    if (s.pendingExtension) s.signalled.replies.push(s.pendingExtension.revision);
+    if (s.pendingExtension) {
+      const sig = signalled(s);
+      sig.replies = appended(sig.replies, s.pendingExtension.revision);
+    }
   },
   TaskEscalated(s, { data }) {
-    s.supervisor = { ...data.to };
+    s.supervisor = supervisorOf(data.to);
     s.escalation = fact(s, data.at);
   },
   ExtensionRequested(s, { data }) {
@@ -129,12 +167,12 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   },
   ExtensionApproved(s, { data }) {
     s.pendingExtension = undefined;
-    s.extensions.push({ revision: s.version, at: data.at, outcome: 'approved' });
+    s.extensions = appended(s.extensions, { revision: s.version, at: data.at, outcome: 'approved' });
     s.deadline = data.newDeadline;
   },
   ExtensionRejected(s, { data }) {
     s.pendingExtension = undefined;
-    s.extensions.push({ revision: s.version, at: data.at, outcome: 'rejected' });
+    s.extensions = appended(s.extensions, { revision: s.version, at: data.at, outcome: 'rejected' });
     // A reply that came late gives back the time the timely request waited (不计入单位办理时间).
     s.deadline = data.deadline;
   },
@@ -155,9 +193,7 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
       at: data.at,
       suggestedGrade: data.suggestedGrade,
       grade: data.grade,
-      ...(data.coUnitGrades === undefined
-        ? {}
-        : { coUnitGrades: data.coUnitGrades.map((g) => structuredClone(g)) }),
+      ...(data.coUnitGrades === undefined ? {} : { coUnitGrades: copied(data.coUnitGrades) }),
     };
     s.grade = data.grade;
   },
@@ -166,21 +202,32 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.closureRequest = undefined;
     s.partialClosure = undefined;
     s.closureReview = undefined;
-    s.closureRejections.push(fact(s, data.at));
+    s.closureRejections = appended(s.closureRejections, fact(s, data.at));
   },
   DeadlineApproaching(s, { data }) {
-    s.signalled.approaching.push(data.deadline);
+    const sig = signalled(s);
+    sig.approaching = appended(sig.approaching, data.deadline);
   },
   DeadlineMissed(s, { data }) {
-    s.signalled.missed.push(data.deadline);
-    s.deadlinesMissed.push({ revision: s.version, at: data.at, deadline: data.deadline });
+    const sig = signalled(s);
+    sig.missed = appended(sig.missed, data.deadline);
+    s.deadlinesMissed = appended(s.deadlinesMissed, {
+      revision: s.version,
+      at: data.at,
+      deadline: data.deadline,
+    });
   },
   MilestoneMissed(s, { data }) {
-    s.signalled.milestones.push(data.milestone);
-    s.milestonesMissed.push({ revision: s.version, at: data.at, milestone: data.milestone });
+    const sig = signalled(s);
+    sig.milestones = appended(sig.milestones, data.milestone);
+    s.milestonesMissed = appended(s.milestonesMissed, {
+      revision: s.version,
+      at: data.at,
+      milestone: data.milestone,
+    });
   },
   RectificationOpened(s, { data }) {
-    s.rectifications.push({
+    s.rectifications = appended(s.rectifications, {
       id: data.rectificationId,
       status: 'open',
       dueBy: data.dueBy,
@@ -206,20 +253,20 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
       r.status = data.result;
       r.lookBacks.push({ revision: f.revision, at: f.at, result: data.result });
     }
-    if (data.result === 'failed') s.lookBacksFailed.push(f);
+    if (data.result === 'failed') s.lookBacksFailed = appended(s.lookBacksFailed, f);
   },
   RecognitionRecorded(s, { data }) {
-    s.recognitions.push({ revision: s.version, at: data.at, id: data.recognitionId });
+    s.recognitions = appended(s.recognitions, { revision: s.version, at: data.at, id: data.recognitionId });
   },
   CriticismRecorded(s, { data }) {
-    s.criticisms.push({ revision: s.version, at: data.at, id: data.criticismId });
+    s.criticisms = appended(s.criticisms, { revision: s.version, at: data.at, id: data.criticismId });
   },
   FalsificationFound(s, { data }) {
-    s.falsifications.push({ revision: s.version, at: data.at, id: data.findingId });
+    s.falsifications = appended(s.falsifications, { revision: s.version, at: data.at, id: data.findingId });
   },
   TaskRegraded(s, { data }) {
     s.grade = data.to;
-    s.regrades.push({ revision: s.version, at: data.at, from: data.from, to: data.to });
+    s.regrades = appended(s.regrades, { revision: s.version, at: data.at, from: data.from, to: data.to });
   },
 };
 

@@ -24,7 +24,13 @@ const ref = (type: string, f: Fact): EventRef => ({ type, revision: f.revision }
  * - good: applied for closure ahead of the deadline, unprompted (no urging, warning, notice, extension)
  * - basic: within the deadline, possibly extended for reasons that were approved
  */
-export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext): GradeSuggestion => {
+export const suggestGrade = (
+  state: TaskState,
+  now: string,
+  ctx: DomainContext,
+  /** The task's `dueTimes(state, ctx)`, when the caller has them already. */
+  times?: readonly DueTime[],
+): GradeSuggestion => {
   const reasons: GradeReason[] = [];
   const add = (grade: Grade, rule: string, text: string, events: EventRef[]) =>
     reasons.push({ grade, rule, text, events });
@@ -68,7 +74,7 @@ export const suggestGrade = (state: TaskState, now: string, ctx: DomainContext):
       ],
     );
 
-  const limits = dueTimes(state, ctx);
+  const limits = times ?? dueTimes(state, ctx);
   const nowMs = Date.parse(now);
   const late = (d: DueTime) => (d.metBy ? !metOnTime(d) : nowMs > Date.parse(d.due));
   // The unit's own time limits short of the deadline: 13710 milestones, plan milestones, periodic reports.
@@ -187,6 +193,8 @@ export const suggestCoUnitGrade = (
   unitId: string,
   now: string,
   ctx: DomainContext,
+  /** The task's `dueTimes(state, ctx)`, when the caller has them already. */
+  times?: readonly DueTime[],
 ): GradeSuggestion => {
   const own = state.coUnitReports.find((r) => r.unitId === unitId);
   const duty = state.coUnitDuties.find((d) => d.unitId === unitId)?.duty;
@@ -203,7 +211,7 @@ export const suggestCoUnitGrade = (
         },
       ],
     };
-  const feedback = dueTimes(state, ctx).find((d) => d.id === 'first-feedback');
+  const feedback = (times ?? dueTimes(state, ctx)).find((d) => d.id === 'first-feedback');
   const by = feedback?.due ?? state.closureRequest?.at ?? now;
   const onTime = Date.parse(own.first.at) <= Date.parse(by);
   const taskOnTime =

@@ -16,9 +16,11 @@ export { taskRecipes, applyTask, evolveTask } from './evolve';
 export { decideTask, ACCEPTED_WHEN_CLOSED, type Decision } from './decide';
 export { suggestGrade, suggestCoUnitGrade, type GradeSuggestion } from './grading';
 export {
+  deadlineDueTime,
   dueSignals,
   dueTimes,
   lightOf,
+  limitDueTimes,
   metOnTime,
   type DueSignal,
   type DueTime,

@@ -117,8 +117,60 @@ export interface TaskState {
   lookBacksFailed: Fact[];
 }
 
+/**
+ * Every list of a new task starts as a frozen empty list shared by all new tasks: a model of 75k tasks
+ * holds some twenty lists each, most of them empty for ever. Each field has an empty list of its own
+ * (a structured clone of a state, which keeps shared identities, must not make two fields one list).
+ * The recipes append with `appended`, which gives a task a list of its own on its first entry; whoever
+ * writes into a task's lists otherwise must do the same.
+ */
+const none = <T>(): T[] => Object.freeze([]) as never as T[];
+
+/** `list` with `item` appended: in place, unless `list` is a frozen empty list (a new task's shared one). */
+export const appended = <T>(list: T[], item: T): T[] => {
+  // Only an empty list can be a shared one: a list with entries is the task's own, asked no more.
+  if (list.length === 0 && Object.isFrozen(list)) return [item];
+  list.push(item);
+  return list;
+};
+
+/** What no deadline check has signalled yet: shared (frozen) until the first signal. */
+export const NOTHING_SIGNALLED: TaskState['signalled'] = Object.freeze({
+  approaching: none<string>(),
+  missed: none<string>(),
+  milestones: none<string>(),
+  replies: none<number>(),
+  noticeResponses: none<string>(),
+});
+
+const EMPTY = {
+  coUnits: none<string>(),
+  coUnitDuties: none<TaskState['coUnitDuties'][number]>(),
+  coUnitReports: none<TaskState['coUnitReports'][number]>(),
+  planMilestones: none<TaskState['planMilestones'][number]>(),
+  leadReportTimes: none<Fact>(),
+  difficulties: none<TaskState['difficulties'][number]>(),
+  urges: none<Fact>(),
+  warnings: none<TaskState['warnings'][number]>(),
+  notices: none<TaskState['notices'][number]>(),
+  extensions: none<TaskState['extensions'][number]>(),
+  closureRejections: none<Fact>(),
+  deadlinesMissed: none<TaskState['deadlinesMissed'][number]>(),
+  milestonesMissed: none<TaskState['milestonesMissed'][number]>(),
+  rectifications: none<Rectification>(),
+  recognitions: none<TaskState['recognitions'][number]>(),
+  criticisms: none<TaskState['criticisms'][number]>(),
+  falsifications: none<TaskState['falsifications'][number]>(),
+  lookBacksFailed: none<Fact>(),
+  regrades: none<TaskState['regrades'][number]>(),
+} as const;
+
+const NO_ORIGIN: Origin = Object.freeze({ kind: 'main-leader', leaderId: '' });
+const INSPECTION_OFFICE: Supervisor = Object.freeze({ kind: 'inspection-office' });
+
 // Every optional field is present from the start (undefined) and cleared by assigning undefined, never
 // `delete`: a deleted property turns the object into a slow dictionary, and replay folds millions of them.
+// Lists and small records start shared and frozen (see `appended`); the recipes replace, never write into, them.
 export const initialTaskState = (): TaskState => ({
   taskForceId: undefined,
   deputyInCharge: undefined,
@@ -148,34 +200,34 @@ export const initialTaskState = (): TaskState => ({
   key: false,
   complexity: 'ordinary',
   leadUnit: '',
-  coUnits: [],
-  coUnitDuties: [],
-  coUnitReports: [],
-  planMilestones: [],
-  leadReportTimes: [],
-  difficulties: [],
-  origin: { kind: 'main-leader', leaderId: '' },
+  coUnits: EMPTY.coUnits,
+  coUnitDuties: EMPTY.coUnitDuties,
+  coUnitReports: EMPTY.coUnitReports,
+  planMilestones: EMPTY.planMilestones,
+  leadReportTimes: EMPTY.leadReportTimes,
+  difficulties: EMPTY.difficulties,
+  origin: NO_ORIGIN,
   sectionId: '',
-  supervisor: { kind: 'inspection-office' },
+  supervisor: INSPECTION_OFFICE,
   deadline: '',
   originalDeadline: '',
   leadReports: 0,
   contributions: 0,
   percentComplete: 0,
-  urges: [],
-  warnings: [],
-  notices: [],
-  extensions: [],
-  closureRejections: [],
-  signalled: { approaching: [], missed: [], milestones: [], replies: [], noticeResponses: [] },
-  deadlinesMissed: [],
-  milestonesMissed: [],
-  rectifications: [],
-  recognitions: [],
-  criticisms: [],
-  falsifications: [],
-  lookBacksFailed: [],
-  regrades: [],
+  urges: EMPTY.urges,
+  warnings: EMPTY.warnings,
+  notices: EMPTY.notices,
+  extensions: EMPTY.extensions,
+  closureRejections: EMPTY.closureRejections,
+  signalled: NOTHING_SIGNALLED,
+  deadlinesMissed: EMPTY.deadlinesMissed,
+  milestonesMissed: EMPTY.milestonesMissed,
+  rectifications: EMPTY.rectifications,
+  recognitions: EMPTY.recognitions,
+  criticisms: EMPTY.criticisms,
+  falsifications: EMPTY.falsifications,
+  lookBacksFailed: EMPTY.lookBacksFailed,
+  regrades: EMPTY.regrades,
 });
 
 /** Once closed, a task takes only the facts that can still change its rating. */

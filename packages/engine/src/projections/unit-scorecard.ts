@@ -1,5 +1,7 @@
 import {
+  deadlineDueTime,
   dueTimes,
+  limitDueTimes,
   metOnTime,
   OFFICE_STREAM_ID,
   scoringPolicyFor,
@@ -11,7 +13,7 @@ import {
   type TaskState,
 } from '@duban/domain';
 import type { ScoringPolicy } from '@duban/domain';
-import { nextQuarter, quarterEnd, quarterStart } from './quarters';
+import { nextQuarter, quarterEnd, quarterIndexOf, quarterName, quarterStart } from './quarters';
 import { compareIds, tasksById } from './task-order';
 import { readable, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
@@ -62,36 +64,48 @@ const taskDeductions = (
   policy: ScoringPolicy,
   ctx: DomainContext,
 ) => {
-  const ev = (type: string, revision: number): Evidence => ({ streamId: taskStream(t), revision, type });
-  const local = (instant: string) => ctx.calendar.localDateTime(instant);
+  const stream = taskStream(t);
+  const calendar = ctx.calendar;
   const out: Array<{ text: string; points: number; evidence: Evidence[] }> = [];
-  const feedback = times.find((d) => d.id === 'first-feedback');
+  let feedback: DueTime | undefined;
+  let deadline: DueTime | undefined;
+  for (const d of times) {
+    if (feedback === undefined && d.id === 'first-feedback') feedback = d;
+    if (deadline === undefined && d.kind === 'deadline') deadline = d;
+  }
   if (feedback && !metOnTime(feedback))
     out.push({
-      text: `first feedback due ${local(feedback.due)} ${feedback.metBy ? `came ${local(feedback.metBy.at)}` : 'never came'} (未按时反馈)`,
+      text: `first feedback due ${calendar.localDateTime(feedback.due)} ${feedback.metBy ? `came ${calendar.localDateTime(feedback.metBy.at)}` : 'never came'} (未按时反馈)`,
       points: policy.deductions.lateFeedback,
       evidence: feedback.metBy
-        ? [ev(feedback.metByType ?? 'ProgressReported', feedback.metBy.revision)]
-        : [ev('TaskAssigned', t.assigned!.revision)],
+        ? [
+            {
+              streamId: stream,
+              revision: feedback.metBy.revision,
+              type: feedback.metByType ?? 'ProgressReported',
+            },
+          ]
+        : [{ streamId: stream, revision: t.assigned!.revision, type: 'TaskAssigned' }],
     });
-  const deadline = times.find((d) => d.kind === 'deadline');
   if (deadline && !metOnTime(deadline))
     out.push({
-      text: `closure applied for ${deadline.metBy ? local(deadline.metBy.at) : '(never)'} after the deadline ${local(deadline.due)} (逾期)`,
+      text: `closure applied for ${deadline.metBy ? calendar.localDateTime(deadline.metBy.at) : '(never)'} after the deadline ${calendar.localDateTime(deadline.due)} (逾期)`,
       points: policy.deductions.lateClosure,
-      evidence: deadline.metBy ? [ev('ClosureRequested', deadline.metBy.revision)] : [],
+      evidence: deadline.metBy
+        ? [{ streamId: stream, revision: deadline.metBy.revision, type: 'ClosureRequested' }]
+        : [],
     });
   for (const r of t.closureRejections)
     out.push({
-      text: `closure sent back on ${local(r.at)} (不予办结)`,
+      text: `closure sent back on ${calendar.localDateTime(r.at)} (不予办结)`,
       points: policy.deductions.closureSentBack,
-      evidence: [ev('ClosureRejected', r.revision)],
+      evidence: [{ streamId: stream, revision: r.revision, type: 'ClosureRejected' }],
     });
   for (const n of t.notices)
     out.push({
-      text: `written supervision notice ${n.noticeNo} on ${local(n.at)} (书面督办通知书)`,
+      text: `written supervision notice ${n.noticeNo} on ${calendar.localDateTime(n.at)} (书面督办通知书)`,
       points: policy.deductions.writtenNotice,
-      evidence: [ev('SupervisionNoticeIssued', n.revision)],
+      evidence: [{ streamId: stream, revision: n.revision, type: 'SupervisionNoticeIssued' }],
     });
   return out;
 };
@@ -169,71 +183,95 @@ export const quarterScorecard = (
   const onTrack = new Map<string, number>();
 
   const tasks = tasksById(model);
+  // The quarter as a number: a task closed in it is found without naming each closure's quarter.
+  const index = quarterIndexOf(start, ctx);
+  const endLocal = ctx.calendar.localDateTime(end);
+  /** Books one unit's part of a scored task: its grade line, then its share of each deduction. */
+  const book = (
+    t: TaskState,
+    unitId: string,
+    role: 'lead unit' | 'co-unit',
+    own: Grade,
+    weight: number,
+    share: number,
+    scored: {
+      provisional: boolean;
+      overdue: boolean;
+      deadlineLocal: string;
+      evidence: Evidence;
+      deductions: ReturnType<typeof taskDeductions>;
+    },
+  ) => {
+    const a = acc(unitId);
+    a.byGrade[own] += 1;
+    a.weighted += policy.gradePoints[own] * weight;
+    a.weights += weight;
+    if (scored.overdue) a.overdue += 1;
+    const onOwnPart = role === 'co-unit' && (scored.provisional || t.closed!.coUnitGrades !== undefined);
+    a.lines.push({
+      kind: 'grade',
+      taskId: t.taskId,
+      weight,
+      grade: own,
+      points: round2(policy.gradePoints[own] * weight),
+      text: scored.provisional
+        ? `${t.taskId} as ${role}${t.key ? ', key task' : ''}: open past its deadline ${scored.deadlineLocal} on ${endLocal}, suggested ${own}${onOwnPart ? ' on its own part' : ''} = ${policy.gradePoints[own]} points × weight ${weight} (provisional: 逾期未办结)`
+        : `${t.taskId} as ${role}${t.key ? ', key task' : ''}: ${own}${onOwnPart ? ' on its own part' : ''} = ${policy.gradePoints[own]} points × weight ${weight}`,
+      evidence: [scored.evidence],
+    });
+    for (const d of scored.deductions) {
+      const points = round2(d.points * share);
+      a.deductions += points;
+      a.lines.push({
+        kind: 'deduction',
+        taskId: t.taskId,
+        points: -points,
+        text: `${t.taskId} as ${role}: ${d.text}${share !== 1 ? ` (${share} of ${d.points})` : ''}`,
+        evidence: d.evidence,
+      });
+    }
+  };
+
   for (const t of tasks) {
-    if (!t.assigned || Date.parse(t.assigned.at) > endMs) continue;
-    const closedIn = t.closed && t.grade ? ctx.calendar.quarterOf(t.closed.at) : undefined;
-    const openAtEnd = !t.closed || Date.parse(t.closed.at) > endMs;
+    const assigned = t.assigned;
+    if (!assigned || Date.parse(assigned.at) > endMs) continue;
+    const closed = t.closed;
+    const closedMs = closed ? Date.parse(closed.at) : Number.NaN;
+    const closedHere =
+      closed !== undefined && t.grade !== undefined && quarterIndexOf(closedMs, ctx) === index;
+    const openAtEnd = !closed || closedMs > endMs;
     const overdueAtEnd = openAtEnd && Date.parse(t.deadline) < endMs;
-    if (closedIn !== quarter && !overdueAtEnd) {
-      if (openAtEnd && (!t.closed || Date.parse(t.closed.at) >= start))
-        for (const unitId of [t.leadUnit, ...t.coUnits]) onTrack.set(unitId, (onTrack.get(unitId) ?? 0) + 1);
+    if (!closedHere && !overdueAtEnd) {
+      if (openAtEnd && (!closed || closedMs >= start)) {
+        onTrack.set(t.leadUnit, (onTrack.get(t.leadUnit) ?? 0) + 1);
+        for (const unitId of t.coUnits) onTrack.set(unitId, (onTrack.get(unitId) ?? 0) + 1);
+      }
       continue;
     }
-    const provisional = closedIn !== quarter;
-    const grade: Grade = provisional ? suggestGrade(t, end, ctx).grade : t.grade!;
+    const provisional = !closedHere;
+    // Once per task: the grade, the co-units' grades, the deductions and the tie-breaker all read them.
+    // Graded at closure, a task's deductions and tie-breaker read only its first feedback and deadline:
+    // the periodic reports and the rest of its limits are not worked out.
+    const times = provisional ? dueTimes(t, ctx) : [...limitDueTimes(t, ctx), deadlineDueTime(t)];
+    const grade: Grade = provisional ? suggestGrade(t, end, ctx, times).grade : t.grade!;
     const base = t.key ? policy.keyTaskWeight : 1;
-    const times = dueTimes(t, ctx); // once per task: deductions and the tie-breaker both read it
-    const deductions = taskDeductions(t, times, policy, ctx);
-    const overdue = isOverdue(times);
-    const gradeEvidence: Evidence = provisional
-      ? { streamId: taskStream(t), revision: t.assigned.revision, type: 'TaskAssigned' }
-      : { streamId: taskStream(t), revision: t.closed!.revision, type: 'TaskClosed' };
-    const roles: Array<[string, 'lead unit' | 'co-unit', number, number]> = [
-      [t.leadUnit, 'lead unit', base, 1],
-      ...t.coUnits.map((u): [string, 'co-unit', number, number] => [
-        u,
-        'co-unit',
-        base * policy.coUnitWeight,
-        policy.coUnitDeductionShare,
-      ]),
-    ];
-    for (const [unitId, role, weight, share] of roles) {
-      const a = acc(unitId);
+    const scored = {
+      provisional,
+      overdue: isOverdue(times),
+      deadlineLocal: provisional ? ctx.calendar.localDateTime(t.deadline) : '',
+      evidence: provisional
+        ? { streamId: taskStream(t), revision: assigned.revision, type: 'TaskAssigned' }
+        : { streamId: taskStream(t), revision: closed!.revision, type: 'TaskClosed' },
+      deductions: taskDeductions(t, times, policy, ctx),
+    };
+    book(t, t.leadUnit, 'lead unit', grade, base, 1, scored);
+    for (const unitId of t.coUnits) {
       // A co-unit is graded on its own part (细化各自职责): its grade at closure, or as suggested now;
       // closures recorded before co-units were graded carry the task's grade for them.
-      const own =
-        role === 'lead unit'
-          ? grade
-          : provisional
-            ? suggestCoUnitGrade(t, unitId, end, ctx).grade
-            : (t.closed!.coUnitGrades?.find((c) => c.unitId === unitId)?.grade ?? grade);
-      a.byGrade[own] += 1;
-      a.weighted += policy.gradePoints[own] * weight;
-      a.weights += weight;
-      if (overdue) a.overdue += 1;
-      const onOwnPart = role === 'co-unit' && (provisional || t.closed!.coUnitGrades !== undefined);
-      a.lines.push({
-        kind: 'grade',
-        taskId: t.taskId,
-        weight,
-        grade: own,
-        points: round2(policy.gradePoints[own] * weight),
-        text: provisional
-          ? `${t.taskId} as ${role}${t.key ? ', key task' : ''}: open past its deadline ${ctx.calendar.localDateTime(t.deadline)} on ${ctx.calendar.localDateTime(end)}, suggested ${own}${onOwnPart ? ' on its own part' : ''} = ${policy.gradePoints[own]} points × weight ${weight} (provisional: 逾期未办结)`
-          : `${t.taskId} as ${role}${t.key ? ', key task' : ''}: ${own}${onOwnPart ? ' on its own part' : ''} = ${policy.gradePoints[own]} points × weight ${weight}`,
-        evidence: [gradeEvidence],
-      });
-      for (const d of deductions) {
-        const points = round2(d.points * share);
-        a.deductions += points;
-        a.lines.push({
-          kind: 'deduction',
-          taskId: t.taskId,
-          points: -points,
-          text: `${t.taskId} as ${role}: ${d.text}${share !== 1 ? ` (${share} of ${d.points})` : ''}`,
-          evidence: d.evidence,
-        });
-      }
+      const own = provisional
+        ? suggestCoUnitGrade(t, unitId, end, ctx, times).grade
+        : (closed!.coUnitGrades?.find((c) => c.unitId === unitId)?.grade ?? grade);
+      book(t, unitId, 'co-unit', own, base * policy.coUnitWeight, policy.coUnitDeductionShare, scored);
     }
   }
 
@@ -361,15 +399,28 @@ export const unitScorecard = (
 export const quartersOf = (model: SupervisionModel, ctx: DomainContext): string[] => {
   const quarters = new Set<string>(Object.keys(model.office.rankings));
   const last = model.lastAt === undefined ? undefined : Date.parse(model.lastAt);
+  // Quarters as numbers, each one's cut worked out once: thousands of tasks ask about the same few.
+  const found = new Set<number>();
+  const cuts = new Map<number, number>();
+  const cut = (q: number) => {
+    let ms = cuts.get(q);
+    if (ms === undefined) cuts.set(q, (ms = Date.parse(cutOf(quarterName(q), model, ctx))));
+    return ms;
+  };
   for (const t of Object.values(model.tasks)) {
-    if (t.closed) quarters.add(ctx.calendar.quarterOf(t.closed.at));
+    const closedMs = t.closed ? Date.parse(t.closed.at) : Number.POSITIVE_INFINITY;
+    if (t.closed) found.add(quarterIndexOf(closedMs, ctx));
     if (!t.assigned || last === undefined) continue;
-    const until = Math.min(last, t.closed ? Date.parse(t.closed.at) : Number.POSITIVE_INFINITY);
-    for (const q of quartersBetween(t.deadline, new Date(until).toISOString(), ctx)) {
-      const cut = Date.parse(cutOf(q, model, ctx));
-      if (cut > Date.parse(t.deadline) && (!t.closed || cut < Date.parse(t.closed.at))) quarters.add(q);
+    const until = Math.min(last, closedMs);
+    const deadline = Date.parse(t.deadline);
+    if (until < deadline) continue; // no quarter from the deadline's to the end's
+    const lastQuarter = quarterIndexOf(until, ctx);
+    for (let q = quarterIndexOf(deadline, ctx); q <= lastQuarter; q++) {
+      const ms = cut(q);
+      if (ms > deadline && ms < closedMs) found.add(q);
     }
   }
+  for (const q of found) quarters.add(quarterName(q));
   return [...quarters].sort();
 };
 

@@ -32,8 +32,8 @@ export const warnings = (
   for (const t of tasksById(model)) {
     if (t.status === 'none' || t.status === 'closed' || !readableTask(options, t)) continue;
     const base = { taskId: t.taskId, leadUnit: t.leadUnit };
-    const light = lightOf(t, now, ctx);
     const times = dueTimes(t, ctx);
+    const light = lightOf(t, now, ctx, times);
     const passed = times.filter((d) => d.owner === 'unit' && !d.metBy && nowMs > Date.parse(d.due));
     if (light === 'red' && passed.length > 0)
       out.push({

@@ -1,0 +1,44 @@
+import { taskFixture } from '@duban/testing';
+import { applyTask, evolveTask, initialTaskState, type TaskState } from '@duban/domain';
+
+/**
+ * A new task's lists and records start shared by every new task (frozen), and become the task's own on
+ * its first entry: folding into one state — in place, through immer, or into a structured clone — never
+ * shows in another task, nor in another field of the same task.
+ */
+const f = taskFixture();
+const events = f.history(f.assign(), f.accept(), f.urge(), f.report());
+
+const foldInPlace = (state: TaskState) => {
+  for (const e of events) applyTask(state, e);
+  return state;
+};
+
+describe("a new task's shared empty lists", () => {
+  it('become the folded task’s own: another new task stays empty', () => {
+    const other = initialTaskState();
+    const folded = foldInPlace(initialTaskState());
+    expect(folded.urges).toHaveLength(1);
+    expect(folded.leadReportTimes).toHaveLength(1);
+    expect(other).toEqual(initialTaskState());
+    expect(initialTaskState().urges).toEqual([]);
+  });
+
+  it('in a structured clone, stay one list per field', () => {
+    const folded = foldInPlace(structuredClone(initialTaskState()));
+    expect(folded.urges).toHaveLength(1);
+    expect(folded.warnings).toEqual([]);
+    expect(folded.closureRejections).toEqual([]);
+    expect(folded.leadReportTimes).toHaveLength(1);
+  });
+
+  it('fold through immer to the same state as in place', () => {
+    const immutable = events.reduce(evolveTask, initialTaskState());
+    expect(immutable).toEqual(foldInPlace(initialTaskState()));
+  });
+
+  it('refuse a write that does not go through the recipes, instead of reaching every new task', () => {
+    expect(() => initialTaskState().urges.push({ revision: 0, at: f.assignedAt })).toThrow(TypeError);
+    expect(() => initialTaskState().signalled.missed.push(f.assignedAt)).toThrow(TypeError);
+  });
+});
