@@ -42,3 +42,20 @@ describe("a new task's shared empty lists", () => {
     expect(() => initialTaskState().signalled.missed.push(f.assignedAt)).toThrow(TypeError);
   });
 });
+
+describe('values shared between tasks', () => {
+  // Texts may hold NUL, the separator of the sharing keys: two labels whose parts join to the same
+  // characters must still come out as each task's own.
+  it('are told apart by their whole content, whatever characters the texts hold', () => {
+    const assigned = f.history(f.assign())[0]!;
+    if (assigned.type !== 'TaskAssigned') throw new Error('the fixture assigns first');
+    const withLabel = (en: string, zh: string): TaskState => {
+      const limits = assigned.data.timeLimits!.map((l) => ({ ...l, label: { en, zh } }));
+      return applyTask(initialTaskState(), { ...assigned, data: { ...assigned.data, timeLimits: limits } });
+    };
+    const first = withLabel('a\u0000b', 'c');
+    const second = withLabel('a', 'b\u0000c');
+    expect(first.timeLimits[0]!.label).toEqual({ en: 'a\u0000b', zh: 'c' });
+    expect(second.timeLimits[0]!.label).toEqual({ en: 'a', zh: 'b\u0000c' });
+  });
+});

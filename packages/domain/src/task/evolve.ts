@@ -34,7 +34,8 @@ const copied = <T>(value: T): T => {
   return out as T;
 };
 
-// Shared values are keyed by their content, parts joined by NUL (which no id or text of theirs holds).
+// Shared values are keyed by their content, parts joined by NUL (no id or evidence kind holds one; a
+// free text that may is placed last or preceded by its length).
 const originOf = (o: Origin): Origin =>
   shared(`origin\u0000${o.kind}\u0000${o.leaderId}`, () => ({ kind: o.kind, leaderId: o.leaderId }));
 const supervisorOf = (v: Supervisor): Supervisor =>
@@ -58,7 +59,8 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
       s.timeLimits = data.timeLimits.map((l) => ({
         id: sharedText(l.id),
         // The profile's words and evidence kinds: alike in every task assigned under the same profile.
-        label: shared(`label\u0000${l.label.en}\u0000${l.label.zh}`, () => ({
+        // The English label's length first: a text may hold NUL, so the parts alone could be read two ways.
+        label: shared(`label\u0000${l.label.en.length}\u0000${l.label.en}\u0000${l.label.zh}`, () => ({
           en: l.label.en,
           zh: l.label.zh,
         })),
