@@ -3,6 +3,7 @@ import { idRecord } from '@duban/domain';
 import { GENESIS_HASH } from './envelope';
 import { sha256Hex } from './sha256';
 import { StreamHeadsTable } from './stream-heads-table';
+import { hashOfCanonicalLine } from './line-hash';
 
 /**
  * The hash chain that lets an auditor prove a stream was not altered. Each event's `hash` is SHA-256
@@ -78,8 +79,11 @@ interface BrokenStream {
 }
 
 export interface ChainVerifier {
-  /** Checks the next event; returns the break it reveals, if any (a stream breaks at most once). */
-  push(event: Hashable): ChainBreak | undefined;
+  /**
+   * Checks the next event; returns the break it reveals, if any (a stream breaks at most once).
+   * `line`, the text it was parsed from, lets a line in canonical form be hashed as it is.
+   */
+  push(event: Hashable, line?: string): ChainBreak | undefined;
   report(): VerifyReport;
 }
 
@@ -113,7 +117,7 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
   };
 
   return {
-    push(event) {
+    push(event, line) {
       const i = index++;
       const m = event.metadata as {
         streamId?: unknown;
@@ -175,7 +179,8 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
           index: i,
         });
       }
-      if (hashEvent(event) !== m.hash) {
+      const hash = (line === undefined ? undefined : hashOfCanonicalLine(event, line)) ?? hashEvent(event);
+      if (hash !== m.hash) {
         return brk(slot, {
           streamId,
           revision,
