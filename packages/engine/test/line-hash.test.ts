@@ -109,13 +109,8 @@ describe('hashing a canonical line as it is', () => {
       const line = envelopeLine(event).slice(0, -1);
       expect(hashOfCanonicalLine(parsed(line), line)).toBe(hashEvent(event));
     }
-    // A key ending in `"hash` in the data does not confuse it; in the metadata it would: left to hashEvent.
-    const inData = { type: 'T', data: { 'x"hash': hash }, metadata: { hash } };
-    const dataLine = envelopeLine(inData).slice(0, -1);
-    expect(hashOfCanonicalLine(parsed(dataLine), dataLine)).toBe(hashEvent(inData));
-    const twice = { type: 'T', data: {}, metadata: { 'a"hash': hash, hash } };
+    const twice = { type: 'T', data: { 'x"hash': hash }, metadata: { hash } };
     const line = envelopeLine(twice).slice(0, -1);
-    expect(line).toContain('"a\\"hash":"aaa');
     expect(hashOfCanonicalLine(parsed(line), line)).toBeUndefined();
   });
 

@@ -15,39 +15,25 @@ import { sha256Hex } from './sha256';
  */
 export const hashOfCanonicalLine = (event: Hashable, line: string): string | undefined => {
   const { type, data, metadata } = event;
-  if (typeof type !== 'string' || typeof metadata.hash !== 'string' || !line.startsWith(DATA))
-    return undefined;
+  if (typeof type !== 'string' || typeof metadata.hash !== 'string') return undefined;
   if (!canonicalValue(data, 0) || !canonicalValue(metadata, 0)) return undefined;
-  // The line is `{"data":D,"metadata":M,"type":T}`, compared piece by piece where it lies.
-  const d = JSON.stringify(data);
-  const m = JSON.stringify(metadata);
-  const t = JSON.stringify(type);
-  const metaAt = DATA.length + d.length + METADATA.length;
-  if (
-    line.length !== metaAt + m.length + TYPE.length + t.length + 1 ||
-    !line.startsWith(d, DATA.length) ||
-    !line.startsWith(METADATA, DATA.length + d.length) ||
-    !line.startsWith(m, metaAt) ||
-    !line.startsWith(TYPE, metaAt + m.length) ||
-    !line.startsWith(t, metaAt + m.length + TYPE.length) ||
-    line.charCodeAt(line.length - 1) !== CLOSE
-  )
-    return undefined;
-  // The member to leave out, found in the metadata once only: a second occurrence (a key ending in
-  // `"hash`, quoted inside another key) would leave it unclear which to cut.
+  const text = `{"data":${JSON.stringify(data)},"metadata":${JSON.stringify(metadata)},"type":${JSON.stringify(type)}}`;
+  if (text !== line) return undefined;
+  // The member to leave out, found once only: a second occurrence (a key ending in `"hash`, quoted
+  // inside another key) would leave it unclear which to cut.
   const member = `"hash":${JSON.stringify(metadata.hash)}`;
-  const at = m.indexOf(member);
-  if (at < 0 || m.indexOf(member, at + 1) >= 0) return undefined;
+  const at = line.indexOf(member);
+  if (at < 0 || line.indexOf(member, at + 1) >= 0) return undefined;
   const end = at + member.length;
-  const [cutFrom, cutTo] =
-    m.charCodeAt(end) === COMMA ? [at, end + 1] : m.charCodeAt(at - 1) === COMMA ? [at - 1, end] : [at, end];
-  return sha256Hex(line.slice(0, metaAt + cutFrom) + line.slice(metaAt + cutTo));
+  const covered =
+    line.charCodeAt(end) === COMMA
+      ? line.slice(0, at) + line.slice(end + 1)
+      : line.charCodeAt(at - 1) === COMMA
+        ? line.slice(0, at - 1) + line.slice(end)
+        : line.slice(0, at) + line.slice(end);
+  return sha256Hex(covered);
 };
 
-const DATA = '{"data":';
-const METADATA = ',"metadata":';
-const TYPE = ',"type":';
-const CLOSE = 0x7d;
 const COMMA = 0x2c;
 
 /** Deeper than any event a store accepts (history lines nest at most 64 deep). */
