@@ -90,7 +90,7 @@ describe('exportHistory and importHistory: a history as NDJSON, in and out of an
     const bad = [
       lines[0]!,
       '{"type":"TaskAssigned"',
-      lines[1]!.replace('"type":', '"type":"x","type":'),
+      lines[1]!.replace('{"type":', '{"type":"x","type":'),
       ...lines.slice(2),
     ];
     const error = importError(await importHistory(createInMemoryEventStore(), () => bad));

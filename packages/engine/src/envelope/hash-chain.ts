@@ -3,7 +3,6 @@ import { idRecord } from '@duban/domain';
 import { GENESIS_HASH } from './envelope';
 import { sha256Hex } from './sha256';
 import { StreamHeadsTable } from './stream-heads-table';
-import { hashOfCanonicalLine } from './line-hash';
 
 /**
  * The hash chain that lets an auditor prove a stream was not altered. Each event's `hash` is SHA-256
@@ -79,11 +78,8 @@ interface BrokenStream {
 }
 
 export interface ChainVerifier {
-  /**
-   * Checks the next event; returns the break it reveals, if any (a stream breaks at most once).
-   * `line`, the text it was parsed from, lets a line in canonical form be hashed as it is.
-   */
-  push(event: Hashable, line?: string): ChainBreak | undefined;
+  /** Checks the next event; returns the break it reveals, if any (a stream breaks at most once). */
+  push(event: Hashable): ChainBreak | undefined;
   report(): VerifyReport;
 }
 
@@ -117,7 +113,7 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
   };
 
   return {
-    push(event, line) {
+    push(event) {
       const i = index++;
       const m = event.metadata as {
         streamId?: unknown;
@@ -179,8 +175,7 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
           index: i,
         });
       }
-      const hash = (line === undefined ? undefined : hashOfCanonicalLine(event, line)) ?? hashEvent(event);
-      if (hash !== m.hash) {
+      if (hashEvent(event) !== m.hash) {
         return brk(slot, {
           streamId,
           revision,

@@ -34,8 +34,6 @@ export interface HistoryRecord {
   readonly value?: unknown;
   /** Bytes of the line: bounds the event's size without serialising it again. */
   readonly bytes?: number;
-  /** The line's text: a line in canonical form is hashed as it is, not serialised again. */
-  readonly text?: string;
   /** Set when the line could not be read as JSON at all. */
   readonly unreadable?: { readonly field: string; readonly message: string };
 }
@@ -161,7 +159,7 @@ export const createHistoryChecker = (options: HistoryCheckOptions = {}): History
     // The chain is followed on the record exactly as stored (hashes cover the stored bytes' meaning).
     // push returns the break this record reveals; a gap that turns out a reordering replaces its
     // break in the final report, at the gap's line.
-    const b = verifier.push({ type: value.type as string, data: value.data, metadata }, record.text);
+    const b = verifier.push({ type: value.type as string, data: value.data, metadata });
     if (b && b.problem !== 'reordered') {
       breakLines.set(b.index, record.line);
       problems.push(chainBreakProblem(b, record.line));

@@ -1,17 +1,14 @@
 import { DOMAIN_STREAM_PREFIXES } from '../engine';
-import { canonicalJson } from '../envelope/hash-chain';
 import type { EventStore } from '../store/event-store';
 import { depthProblem } from './strict-json';
 
 /**
- * One stored event as an NDJSON line: `{"data","metadata","type"}` as the engine stored it, hashes
- * included, so the line verifies on its own, written in RFC 8785 canonical JSON (keys sorted at every
- * depth): the line without its `metadata.hash` member is exactly what that hash covers, so a reader
- * can hash the line as it is. The store's position is left out: it belongs to the store, not to the
- * history.
+ * One stored event as an NDJSON line: `{"type","data","metadata"}` exactly as the engine wrote it,
+ * hashes included, so the line verifies on its own. The store's position is left out: it belongs to
+ * the store, not to the history.
  */
 export const envelopeLine = (e: { type: unknown; data: unknown; metadata: unknown }): string =>
-  `${canonicalJson({ type: e.type, data: e.data, metadata: e.metadata })}\n`;
+  `${JSON.stringify({ type: e.type, data: e.data, metadata: e.metadata })}\n`;
 
 export interface ExportHistoryOptions {
   /** Streams to export, by id prefix; default the domain's (`task-`, `unit-`, the office's). */

@@ -68,7 +68,7 @@ export const recordOfLine = (
   unterminated = false,
 ): HistoryRecord => {
   const parsed = parseStrictJson(text);
-  if (parsed.ok) return { line, bytes, text, value: parsed.value };
+  if (parsed.ok) return { line, bytes, value: parsed.value };
   if (parsed.syntax)
     return {
       line,
