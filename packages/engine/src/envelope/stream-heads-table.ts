@@ -8,8 +8,10 @@
 
 const HASH_BYTES = 32;
 
-const hexValue = (c: number): number =>
-  c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+/** The value of each lowercase hex digit by character code; -1 for anything else. */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = i;
+const hexValue = (c: number): number => (c < 128 ? HEX[c]! : -1);
 
 /** True when `hex` is 64 lowercase hex digits: the only form a hash the verifier computed takes. */
 export const isHashHex = (hex: string): boolean => {
@@ -53,10 +55,13 @@ export class StreamHeadsTable {
     return this.next[slot]!;
   }
 
-  /** The event at `revision` verified with `hash` (64 lowercase hex digits, as hashEvent gives it). */
+  /**
+   * The event at `revision` verified with `hash`: the hash hashEvent computed, so 64 lowercase hex
+   * digits (not checked again here, once per event).
+   */
   advance(slot: number, revision: number, hash: string): void {
     this.next[slot] = revision + 1;
-    this.setHash(slot, hash);
+    this.writeHash(slot, hash);
   }
 
   /** Whether `hex` is, character for character, the hex of the stream's last hash. */
@@ -85,6 +90,10 @@ export class StreamHeadsTable {
 
   private setHash(slot: number, hex: string): void {
     if (!isHashHex(hex)) throw new RangeError(`not a SHA-256 hex digest: ${hex.slice(0, 70)}`);
+    this.writeHash(slot, hex);
+  }
+
+  private writeHash(slot: number, hex: string): void {
     const at = slot * HASH_BYTES;
     for (let i = 0; i < HASH_BYTES; i++)
       this.hashes[at + i] = (hexValue(hex.charCodeAt(2 * i)) << 4) | hexValue(hex.charCodeAt(2 * i + 1));
