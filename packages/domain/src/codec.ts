@@ -89,7 +89,12 @@ const INSTANT =
 
 /** The date exists: `Date.parse` quietly rolls 2022-02-30 over to 2 March, which is not what was sent. */
 const dateExists = (year: number, month: number, day: number): boolean =>
-  day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+
+// Counted, not asked of a Date object: decoding checks several instants per event.
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]!;
 
 const instantProblem = (s: string): string | undefined => {
   const m = INSTANT.exec(s);

@@ -6,6 +6,7 @@ import {
   Commands,
   Events,
   LIMITS,
+  LocalDate,
   TextType,
   decodeCommand,
   decodeEvent,
@@ -283,5 +284,14 @@ describe('decode fast path', () => {
     );
     expect(decodeCommand(hostile)._tag).toBe('Left');
     expect(decodeEvent(hostile)._tag).toBe('Left');
+  });
+});
+
+describe('calendar dates', () => {
+  it('refuses months 00 and 13, which Date.UTC would roll into a neighbouring year', () => {
+    for (const s of ['2022-00-15', '2022-13-05']) expect(decodeWith(LocalDate, s)._tag).toBe('Left');
+    for (const s of ['2024-02-29', '2022-12-31']) expect(decodeWith(LocalDate, s)._tag).toBe('Right');
+    for (const s of ['2023-02-29', '2100-02-29', '2022-04-31'])
+      expect(decodeWith(LocalDate, s)._tag).toBe('Left');
   });
 });
