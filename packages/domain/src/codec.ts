@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { isLeft, left, right, type Either } from 'fp-ts/Either';
 import { LIMITS } from './limits';
+import { boundedListLeaf, fastCheckOf, identityLeaf, isIdentityLeaf } from './decode-fast';
 
 /**
  * Codec building blocks. Every refinement carries a plain-language message, so a decoding failure
@@ -13,8 +14,8 @@ export const refine = <C extends t.Mixed>(
   name: string,
   predicate: (value: t.TypeOf<C>) => boolean,
   message: string,
-): t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> =>
-  new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
+): t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown> => {
+  const refined = new t.Type<t.TypeOf<C>, t.OutputOf<C>, unknown>(
     name,
     (u): u is t.TypeOf<C> => base.is(u) && predicate(u),
     (u, c) => {
@@ -24,6 +25,9 @@ export const refine = <C extends t.Mixed>(
     },
     base.encode,
   );
+  // Over a leaf that decodes to its input, `is` and `validate` test the same value: a leaf too.
+  return isIdentityLeaf(base) ? identityLeaf(refined) : refined;
+};
 
 /**
  * Text of at most `maxLength` characters; with `minLength` 1 it must also not be blank. A class of its
@@ -50,6 +54,7 @@ export class TextType extends t.Type<string, string, unknown> {
               : t.success(u),
       t.identity,
     );
+    identityLeaf(this);
   }
 }
 
@@ -84,7 +89,12 @@ const INSTANT =
 
 /** The date exists: `Date.parse` quietly rolls 2022-02-30 over to 2 March, which is not what was sent. */
 const dateExists = (year: number, month: number, day: number): boolean =>
-  day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+
+// Counted, not asked of a Date object: decoding checks several instants per event.
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]!;
 
 const instantProblem = (s: string): string | undefined => {
   const m = INSTANT.exec(s);
@@ -97,15 +107,17 @@ const instantProblem = (s: string): string | undefined => {
 };
 
 /** An ISO-8601 instant with an explicit zone: business time always comes from the caller's clock. */
-export const Instant = new t.Type<string, string, unknown>(
-  'Instant',
-  (u): u is string => typeof u === 'string' && instantProblem(u) === undefined,
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c);
-    const problem = instantProblem(u);
-    return problem === undefined ? t.success(u) : t.failure(u, c, problem);
-  },
-  t.identity,
+export const Instant = identityLeaf(
+  new t.Type<string, string, unknown>(
+    'Instant',
+    (u): u is string => typeof u === 'string' && instantProblem(u) === undefined,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c);
+      const problem = instantProblem(u);
+      return problem === undefined ? t.success(u) : t.failure(u, c, problem);
+    },
+    t.identity,
+  ),
 );
 export type Instant = t.TypeOf<typeof Instant>;
 
@@ -128,8 +140,12 @@ export class BoundedListType<C extends t.Mixed> extends t.Type<
     const array = t.array(item);
     super(
       name,
-      (u): u is Array<t.TypeOf<C>> =>
-        Array.isArray(u) && u.length >= minLength && u.length <= maxLength && u.every((x) => item.is(x)),
+      // Every index, holes too, as `validate` reads them (`every` would skip a hole).
+      (u): u is Array<t.TypeOf<C>> => {
+        if (!Array.isArray(u) || u.length < minLength || u.length > maxLength) return false;
+        for (let i = 0; i < u.length; i++) if (!item.is(u[i])) return false;
+        return true;
+      },
       (u, c) => {
         if (Array.isArray(u) && u.length < minLength) return t.failure(u, c, 'must list at least one item');
         if (Array.isArray(u) && u.length > maxLength)
@@ -138,6 +154,7 @@ export class BoundedListType<C extends t.Mixed> extends t.Type<
       },
       array.encode,
     );
+    boundedListLeaf(this, { item, minLength, maxLength });
   }
 }
 
@@ -181,15 +198,17 @@ const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export type LocalDate = string;
 
 /** A calendar date in the office's zone, `YYYY-MM-DD`, in the years instants may take. */
-export const LocalDate = new t.Type<string, string, unknown>(
-  'LocalDate',
-  (u): u is string => typeof u === 'string' && localDateProblem(u) === undefined,
-  (u, c) => {
-    if (typeof u !== 'string') return t.failure(u, c);
-    const problem = localDateProblem(u);
-    return problem === undefined ? t.success(u) : t.failure(u, c, problem);
-  },
-  t.identity,
+export const LocalDate = identityLeaf(
+  new t.Type<string, string, unknown>(
+    'LocalDate',
+    (u): u is string => typeof u === 'string' && localDateProblem(u) === undefined,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c);
+      const problem = localDateProblem(u);
+      return problem === undefined ? t.success(u) : t.failure(u, c, problem);
+    },
+    t.identity,
+  ),
 );
 
 function localDateProblem(s: string): string | undefined {
@@ -280,11 +299,24 @@ export const toProblems = (errors: t.Errors): Problem[] => {
 const isIntersectionMember = (context: t.Context, i: number): boolean =>
   i > 0 && context[i - 1]?.type instanceof t.IntersectionType;
 
-/** Decodes with every problem reported; unknown keys are stripped from the result. */
+// Input the fast path cannot even read (a proxy that throws) is left to decode, which says what it says.
+const fastPasses = (codec: t.Mixed, input: unknown): boolean => {
+  try {
+    return fastCheckOf(codec)?.(input) === true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Decodes with every problem reported; unknown keys are stripped from the result. Input the codec's
+ * fast path vouches for (valid, nothing to strip) is the result as it is; the rest is decoded.
+ */
 export const decodeWith = <C extends t.Mixed>(
   codec: C,
   input: unknown,
 ): Either<ValidationError, t.TypeOf<C>> => {
+  if (fastPasses(codec, input)) return right(input as t.TypeOf<C>);
   const result = codec.decode(input);
   return isLeft(result) ? left(validationError(toProblems(result.left))) : right(result.right);
 };

@@ -125,6 +125,55 @@ describe('hash chain (tamper evidence)', () => {
     expect(verifyStream(swapped).firstBreak).toMatchObject({ revision: 1, problem: 'reordered' });
   });
 
+  it('names the highest revision seen past the gap when the missing one turns up', async () => {
+    const { t1 } = await history();
+    expect(t1.length).toBeGreaterThan(4);
+    const late = [t1[0]!, t1[2]!, t1[4]!, t1[3]!, t1[1]!];
+    expect(verifyStream(late).firstBreak).toMatchObject({
+      revision: 1,
+      problem: 'reordered',
+      detail: 'revision 1 appears after revision 4',
+    });
+  });
+
+  it('links only to the hash exactly as computed (lower-case hex)', async () => {
+    const { t1 } = await history();
+    const upper = clone(t1.slice(0, 2));
+    (upper[1]!.metadata as { prevHash: string }).prevHash = upper[0]!.metadata.hash.toUpperCase();
+    (upper[1]!.metadata as { hash: string }).hash = hashEvent(upper[1]!);
+    expect(verifyStream(upper).firstBreak).toMatchObject({ revision: 0, problem: 'changed' });
+  });
+
+  it('keeps the head of every stream of a history with thousands of them', async () => {
+    const { t1 } = await history();
+    // The same stream under 3000 names: each copy is a stream of its own, checked to its end.
+    const many = Array.from({ length: 3000 }, (_, n) =>
+      t1.map((e) => {
+        const m = { ...e.metadata, streamId: `task-copy-${n}` };
+        const copy = { type: e.type, data: e.data, metadata: m };
+        return copy;
+      }),
+    );
+    const rehashed = many.map((stream) => {
+      let prev = '0'.repeat(64);
+      return stream.map((e) => {
+        const metadata = { ...e.metadata, prevHash: prev };
+        const hashed = { ...e, metadata: { ...metadata, hash: hashEvent({ ...e, metadata }) } };
+        prev = hashed.metadata.hash;
+        return hashed;
+      });
+    });
+    const interleaved = rehashed[0]!.flatMap((_, r) => rehashed.map((s) => s[r]!));
+    const heads = await streamHeads(interleaved);
+    expect(await verifyAll(interleaved, heads)).toMatchObject({ ok: true, streams: 3000 });
+    const cut = interleaved.filter(
+      (e) => !(e.metadata.streamId === 'task-copy-2999' && e.metadata.revision > 0),
+    );
+    expect((await verifyAll(cut, heads)).breaks).toEqual([
+      expect.objectContaining({ streamId: 'task-copy-2999', revision: 1, problem: 'missing' }),
+    ]);
+  });
+
   it('finds an inserted event, even one with a self-consistent hash', async () => {
     const { t1 } = await history();
     const forged = clone(t1[2]!);

@@ -2,6 +2,7 @@ import { configure } from 'safe-stable-stringify';
 import { idRecord } from '@duban/domain';
 import { GENESIS_HASH } from './envelope';
 import { sha256Hex } from './sha256';
+import { StreamHeadsTable } from './stream-heads-table';
 
 /**
  * The hash chain that lets an auditor prove a stream was not altered. Each event's `hash` is SHA-256
@@ -70,12 +71,10 @@ export interface VerifyReport {
   readonly breaks: readonly ChainBreak[];
 }
 
-interface StreamCursor {
-  nextRevision: number;
-  lastHash: string;
-  broken?: ChainBreak;
-  /** Revisions seen after a suspected gap: tells "missing" from "reordered". */
-  seen?: Set<number>;
+/** What a broken stream keeps: its first break, and the highest revision seen after a gap. */
+interface BrokenStream {
+  break: ChainBreak;
+  maxSeen?: number;
 }
 
 export interface ChainVerifier {
@@ -96,7 +95,9 @@ export type StreamHeads = Readonly<Record<string, { readonly revision: number; r
  * it keeps a few bytes per stream, so a whole history verifies in constant memory per stream.
  */
 export const createChainVerifier = (options: { heads?: StreamHeads } = {}): ChainVerifier => {
-  const streams = new Map<string, StreamCursor>();
+  // A slot per stream (next revision, last hash as 32 bytes); broken streams apart, they are few.
+  const table = new StreamHeadsTable();
+  const broken = new Map<number, BrokenStream>();
   const breaks: ChainBreak[] = [];
   let index = 0;
 
@@ -105,8 +106,8 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
       ? options.heads[streamId]
       : undefined;
 
-  const brk = (cursor: StreamCursor, b: ChainBreak): ChainBreak => {
-    cursor.broken = b;
+  const brk = (slot: number, b: ChainBreak, maxSeen?: number): ChainBreak => {
+    broken.set(slot, maxSeen === undefined ? { break: b } : { break: b, maxSeen });
     breaks.push(b);
     return b;
   };
@@ -121,48 +122,52 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
         hash?: unknown;
       };
       const streamId = typeof m.streamId === 'string' ? m.streamId : '(unknown stream)';
-      let cursor = streams.get(streamId);
-      if (!cursor) streams.set(streamId, (cursor = { nextRevision: 0, lastHash: GENESIS_HASH }));
+      const slot = table.open(streamId, GENESIS_HASH);
+      const b = broken.get(slot);
       if (typeof m.revision !== 'number' || typeof m.hash !== 'string' || typeof m.prevHash !== 'string') {
-        return cursor.broken
+        return b
           ? undefined
-          : brk(cursor, {
+          : brk(slot, {
               streamId,
-              revision: cursor.nextRevision,
+              revision: table.nextRevision(slot),
               problem: 'malformed',
               detail: 'no envelope (revision, prevHash, hash)',
               index: i,
             });
       }
       const revision = m.revision;
-      if (cursor.broken) {
+      if (b) {
         // Past a gap, the missing revision turning up later means the stream was reordered.
-        if (cursor.broken.problem === 'missing' && revision === cursor.broken.revision) {
-          const b: ChainBreak = {
-            ...cursor.broken,
+        if (b.break.problem === 'missing' && revision === b.break.revision) {
+          const reordered: ChainBreak = {
+            ...b.break,
             problem: 'reordered',
-            detail: `revision ${revision} appears after revision ${cursor.seen ? Math.max(...cursor.seen) : '?'}`,
+            detail: `revision ${revision} appears after revision ${b.maxSeen ?? '?'}`,
           };
-          breaks[breaks.indexOf(cursor.broken)] = b;
-          cursor.broken = b;
-          cursor.seen?.add(revision);
-          return b;
+          breaks[breaks.indexOf(b.break)] = reordered;
+          b.break = reordered;
+          if (b.maxSeen !== undefined) b.maxSeen = Math.max(b.maxSeen, revision);
+          return reordered;
         }
-        cursor.seen?.add(revision);
+        if (b.maxSeen !== undefined) b.maxSeen = Math.max(b.maxSeen, revision);
         return undefined;
       }
-      if (revision > cursor.nextRevision) {
-        cursor.seen = new Set([revision]);
-        return brk(cursor, {
-          streamId,
-          revision: cursor.nextRevision,
-          problem: 'missing',
-          detail: `revision ${cursor.nextRevision} is missing; next found is ${revision}`,
-          index: i,
-        });
+      const nextRevision = table.nextRevision(slot);
+      if (revision > nextRevision) {
+        return brk(
+          slot,
+          {
+            streamId,
+            revision: nextRevision,
+            problem: 'missing',
+            detail: `revision ${nextRevision} is missing; next found is ${revision}`,
+            index: i,
+          },
+          revision,
+        );
       }
-      if (revision < cursor.nextRevision) {
-        return brk(cursor, {
+      if (revision < nextRevision) {
+        return brk(slot, {
           streamId,
           revision,
           problem: 'inserted',
@@ -171,7 +176,7 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
         });
       }
       if (hashEvent(event) !== m.hash) {
-        return brk(cursor, {
+        return brk(slot, {
           streamId,
           revision,
           problem: 'changed',
@@ -179,10 +184,10 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
           index: i,
         });
       }
-      if (m.prevHash !== cursor.lastHash) {
+      if (!table.lastHashIs(slot, m.prevHash)) {
         // The event is self-consistent but does not link to what came before: the one before was
         // changed and re-hashed (or this one was forged with the revision of a dropped event).
-        return brk(cursor, {
+        return brk(slot, {
           streamId,
           revision: Math.max(0, revision - 1),
           problem: 'changed',
@@ -190,13 +195,13 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
           index: i,
         });
       }
-      cursor.lastHash = m.hash;
-      cursor.nextRevision = revision + 1;
+      // m.hash is the hash just computed: 64 lowercase hex digits.
+      table.advance(slot, revision, m.hash);
       // A head recorded earlier is checked where the stream passes it, so a stream that was rewritten
       // and then grew is caught too, not only one that stayed at its recorded head.
       const head = recordedHead(streamId);
       if (head && head.revision === revision && head.hash !== m.hash)
-        return brk(cursor, {
+        return brk(slot, {
           streamId,
           revision,
           problem: 'changed',
@@ -210,9 +215,10 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
       // Heads are checked at the end, into a copy: report() may be called any number of times.
       const all = [...breaks];
       for (const [streamId, head] of Object.entries(options.heads ?? {})) {
-        const cursor = streams.get(streamId) ?? { nextRevision: 0, lastHash: GENESIS_HASH };
-        if (cursor.broken) continue;
-        const last = cursor.nextRevision - 1;
+        const slot = table.slotOf(streamId);
+        if (slot >= 0 && broken.has(slot)) continue;
+        const last = (slot < 0 ? 0 : table.nextRevision(slot)) - 1;
+        const lastHash = slot < 0 ? GENESIS_HASH : table.lastHash(slot);
         if (last < head.revision)
           all.push({
             streamId,
@@ -221,7 +227,7 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
             detail: `the recorded head is revision ${head.revision}; the stream ends at ${last}`,
             index,
           });
-        else if (last === head.revision && cursor.lastHash !== head.hash)
+        else if (last === head.revision && lastHash !== head.hash)
           all.push({
             streamId,
             revision: last,
@@ -233,7 +239,7 @@ export const createChainVerifier = (options: { heads?: StreamHeads } = {}): Chai
       const sorted = all.sort((a, b) => a.index - b.index);
       return {
         ok: sorted.length === 0,
-        streams: streams.size,
+        streams: table.size,
         events,
         ...(sorted[0] ? { firstBreak: sorted[0] } : {}),
         breaks: sorted,

@@ -107,7 +107,6 @@ export const createHistoryChecker = (options: HistoryCheckOptions = {}): History
   const verifier = createChainVerifier(options.heads ? { heads: options.heads } : {});
   /** Lines of the records at which a chain break was found (verifier index → line). */
   const breakLines = new Map<number, number | undefined>();
-  let knownBreaks = 0;
   let events = 0;
 
   const check = (record: HistoryRecord): CheckResult => {
@@ -158,14 +157,12 @@ export const createHistoryChecker = (options: HistoryCheckOptions = {}): History
       problem('envelope', 'metadata.eventId', 'must be a uuid');
 
     // The chain is followed on the record exactly as stored (hashes cover the stored bytes' meaning).
-    verifier.push({ type: value.type as string, data: value.data, metadata });
-    const report = verifier.report();
-    if (report.breaks.length > knownBreaks) {
-      for (const b of report.breaks.slice(knownBreaks)) {
-        breakLines.set(b.index, record.line);
-        problems.push(chainBreakProblem(b, record.line));
-      }
-      knownBreaks = report.breaks.length;
+    // push returns the break this record reveals; a gap that turns out a reordering replaces its
+    // break in the final report, at the gap's line.
+    const b = verifier.push({ type: value.type as string, data: value.data, metadata });
+    if (b && b.problem !== 'reordered') {
+      breakLines.set(b.index, record.line);
+      problems.push(chainBreakProblem(b, record.line));
     }
 
     if (streamId !== undefined && !DOMAIN_STREAM_PREFIXES.some((p) => streamId.startsWith(p)))
