@@ -55,7 +55,7 @@ describe('values shared between tasks', () => {
     };
     const first = withLabel('a\u0000b', 'c');
     const second = withLabel('a', 'b\u0000c');
-    expect(first.timeLimits[0]!.label).toEqual({ en: 'a\u0000b', zh: 'c' });
-    expect(second.timeLimits[0]!.label).toEqual({ en: 'a', zh: 'b\u0000c' });
+    expect(first.timeLimits?.[0]?.label).toEqual({ en: 'a\u0000b', zh: 'c' });
+    expect(second.timeLimits?.[0]?.label).toEqual({ en: 'a', zh: 'b\u0000c' });
   });
 });
