@@ -1,4 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { isLeft } from 'fp-ts/Either';
 import {
@@ -145,6 +154,9 @@ const build = async (size: SizeName, key: string, events?: number): Promise<Work
     ...(events === undefined ? {} : { maxEvents: events }),
   };
   mkdirSync(dir, { recursive: true });
+  // The files are rewritten from here on: a build cut short must not leave the last one's meta saying
+  // they are complete (meta.json is written last, by a rename).
+  rmSync(join(dir, FILES.meta), { force: true });
 
   const commandsPath = join(dir, FILES.commands);
   const commands = options.envelopesOnly ? noWriter : lineWriter(commandsPath);
@@ -210,7 +222,9 @@ const build = async (size: SizeName, key: string, events?: number): Promise<Work
     commandSlice: { commands: sliceCommands, events: sliceEvents, tasks: sliceTasks.size },
     generatedIn: `${((performance.now() - started) / 1000).toFixed(1)} s`,
   };
-  writeFileSync(join(dir, FILES.meta), JSON.stringify(meta, null, 2));
+  const metaPath = join(dir, FILES.meta);
+  writeFileSync(`${metaPath}.partial`, JSON.stringify(meta, null, 2));
+  renameSync(`${metaPath}.partial`, metaPath);
   return meta;
 };
 
