@@ -1,14 +1,11 @@
-import type { DomainContext, TaskState } from '@duban/domain';
-import { readableTask, taskCard, type ReadAs, type SupervisionModel, type TaskCard } from '@duban/engine';
-
-/** The order of ids the engine lists tasks in (task-order.ts: one default collator's compare). */
-const compareIds = new Intl.Collator().compare;
+import type { DomainContext } from '@duban/domain';
+import { boardOrder, taskCard, type ReadAs, type SupervisionModel, type TaskCard } from '@duban/engine';
 
 /**
- * The task board (台账) of `taskBoard` — the same cards in the same order — made one card at a time as
- * it is read: a province's board (750k tasks) is never held whole beside the model, only the order
- * (one reference a task). Iterate it as often as needed; each pass makes its cards afresh. A test
- * checks it against the engine's `taskBoard`.
+ * The task board (台账) of `taskBoard` — the same cards in the same order (the engine's `boardOrder`) —
+ * made one card at a time as it is read: a province's board (750k tasks) is never held whole beside the
+ * model, only the order (one reference a task). Iterate it as often as needed; each pass makes its cards
+ * afresh.
  */
 export interface LazyBoard extends Iterable<TaskCard> {
   readonly length: number;
@@ -20,12 +17,7 @@ export const lazyBoard = (
   ctx: DomainContext,
   options: ReadAs = {},
 ): LazyBoard => {
-  const order: TaskState[] = Object.values(model.tasks)
-    .filter((t) => t.status !== 'none' && readableTask(options, t))
-    // Each deadline parsed once, not in every comparison.
-    .map((t) => ({ t, due: Date.parse(t.deadline) }))
-    .sort((a, b) => a.due - b.due || compareIds(a.t.taskId, b.t.taskId))
-    .map(({ t }) => t);
+  const order = boardOrder(model, options);
   return {
     length: order.length,
     *[Symbol.iterator]() {

@@ -73,13 +73,11 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
   return card;
 };
 
-/** Every assigned task, ordered by deadline, then by id; with `as`, those the reader may read. */
-export const taskBoard = (
-  model: SupervisionModel,
-  now: string,
-  ctx: DomainContext,
-  options: ReadAs = {},
-): TaskCard[] =>
+/**
+ * The tasks of the board, in its order: every assigned task by deadline, then by id; with `as`, those
+ * the reader may read. For a board written a card at a time (`taskCard` each), never held whole.
+ */
+export const boardOrder = (model: SupervisionModel, options: ReadAs = {}): TaskState[] =>
   // From the id order every view shares (kept while nothing is folded in), a stable sort by deadline:
   // ties stay in id order without comparing ids again.
   tasksById(model)
@@ -87,4 +85,12 @@ export const taskBoard = (
     // Each deadline parsed once, not in every comparison.
     .map((t) => ({ t, due: Date.parse(t.deadline) }))
     .sort((a, b) => a.due - b.due)
-    .map(({ t }) => taskCard(t, now, ctx));
+    .map(({ t }) => t);
+
+/** Every assigned task, ordered by deadline, then by id; with `as`, those the reader may read. */
+export const taskBoard = (
+  model: SupervisionModel,
+  now: string,
+  ctx: DomainContext,
+  options: ReadAs = {},
+): TaskCard[] => boardOrder(model, options).map((t) => taskCard(t, now, ctx));
