@@ -46,8 +46,15 @@ const command = process.env.npm_lifecycle_event
 const started = Date.now();
 const loadAtStart = loadavg();
 
-/** Children get the deployment's settings: production mode (immer's production build), room for 1M events. */
-const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+/**
+ * Children get the deployment's settings: production mode (immer's production build), room for 1M events,
+ * and the packages' built dist — tsx would otherwise follow the root tsconfig's `paths` to their sources.
+ */
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: 'production',
+  TSX_TSCONFIG_PATH: join(__dirname, 'tsconfig.run.json'),
+};
 const nodeArgs = ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx'];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
