@@ -1,4 +1,4 @@
-import { isLeft, isRight, left, right, type Either } from 'fp-ts/Either';
+import { isLeft, left, right, type Either } from 'fp-ts/Either';
 import {
   aggregateOf,
   applyOffice,
@@ -8,7 +8,6 @@ import {
   decideOffice,
   decideTask,
   decideUnit,
-  decodeCommand,
   defaultContext,
   Instant,
   initialOfficeState,
@@ -32,12 +31,11 @@ import {
   type TaskCommand,
   type UnitCommand,
   type UnitFacts,
-  type Problem,
   type TaskState,
   type UnitState,
-  type ValidationError,
 } from '@duban/domain';
-import { CommandMeta, commandKeysOf } from './command-meta';
+import type { CommandMeta } from './command-meta';
+import { receive, type CommandInput, type Received } from './receive';
 import { eventOf, fromRecorded, GENESIS_HASH, type Envelope } from './envelope/envelope';
 import { commandDigest, sealEvents } from './envelope/seal';
 import {
@@ -62,11 +60,7 @@ import { sealedPrefix } from './evidence/sealed-prefix';
 export { CommandMeta, CommandKey } from './command-meta';
 export * from './authenticate';
 
-/** A command as callers hand it in: its type and data (actor and time come in `CommandMeta`). */
-export interface CommandInput {
-  readonly type: string;
-  readonly data: unknown;
-}
+export type { CommandInput } from './receive';
 
 export interface Committed {
   readonly streamId: string;
@@ -187,14 +181,6 @@ const withoutPosition = ({ position: _p, ...envelope }: Envelope): Envelope => e
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A command as the engine works on it: decoded from one private copy of the caller's input. */
-interface Received {
-  readonly command: Command;
-  readonly meta: CommandMeta;
-  /** SHA-256 of the command's canonical JSON (type, data, actor, at): what a reused command id is checked against. */
-  readonly digest: string;
-}
-
 /** Runs `work`; anything it throws (a defect: the store's failures are values already) is an InternalError. */
 const guarded = async <A>(work: () => Promise<Either<EngineError, A>>): Promise<Either<EngineError, A>> => {
   try {
@@ -217,54 +203,6 @@ const storeError = (what: string, error: unknown): StoreError => ({
   message: `${what}: ${describeError(error)}`,
   cause: error,
 });
-
-/**
- * Reads the caller's command and meta once, into a JSON copy, and decodes only the copy: a getter that
- * answers differently the second time, or an object the caller changes after the call, cannot reach an
- * event. Input that cannot be copied (cycles, BigInts, nesting too deep, throwing getters) is invalid.
- */
-const receive = (input: CommandInput, meta: CommandMeta): Either<ValidationError, Received> => {
-  let copy: Record<string, unknown>;
-  try {
-    copy = JSON.parse(
-      JSON.stringify({
-        type: input?.type,
-        data: input?.data,
-        actor: meta?.actor,
-        at: meta?.at,
-        commandId: meta?.commandId,
-        correlationId: meta?.correlationId,
-        causationId: meta?.causationId,
-        signature: meta?.signature,
-      }),
-    ) as Record<string, unknown>;
-  } catch (error) {
-    const why =
-      error instanceof RangeError ? 'is nested too deeply' : `could not be read: ${describeError(error)}`;
-    return left(validationError([{ path: '', message: why }]));
-  }
-  const { type, data, ...rest } = copy;
-  const decoded = decodeCommand({ type, actor: rest.actor, at: rest.at, data });
-  // The meta's actor and time are the command's, decoded by the same codecs: only its keys are left.
-  const keys = commandKeysOf(rest);
-  if (keys && isRight(decoded)) {
-    const command = decoded.right;
-    return right({
-      command,
-      meta: { actor: command.actor, at: command.at, ...keys },
-      digest: commandDigest(command),
-    });
-  }
-  const problems: Problem[] = [];
-  const decodedMeta = CommandMeta.decode(rest);
-  if (isLeft(decodedMeta))
-    problems.push(...toProblems(decodedMeta.left).filter((p) => !/^(actor|at)\b/.test(p.path)));
-  if (isLeft(decoded)) problems.push(...decoded.left.problems);
-  if (problems.length > 0 || isLeft(decoded) || isLeft(decodedMeta)) return left(validationError(problems));
-  const command = decoded.right;
-  const digest = commandDigest(command);
-  return right({ command, meta: decodedMeta.right, digest });
-};
 
 /** What differs between the command first executed under an id and the one received now. */
 const differences = (earlier: ExecutedCommand, command: Command, digest: string): IdempotencyDiff[] => {
