@@ -375,11 +375,11 @@ export const createEngine = (options: EngineOptions): Engine => {
     if (isLeft(caught)) return caught;
     const loaded = caught.right;
     const streamRevision = loaded.revision;
-    const keep = () => cache.put(streamId, loaded);
+    // The state goes back to the cache on every way out.
 
     const earlier = loaded.commands.get(meta.commandId);
     if (earlier) {
-      keep();
+      cache.put(streamId, loaded);
       const differs = differences(earlier, command, digest);
       if (differs.length > 0)
         return left({
@@ -404,7 +404,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     // The rules in force at the command's business time, from the office's record (defaults without one).
     const office = streamId === OFFICE_STREAM_ID ? right(loaded.state as OfficeState) : await officeState();
     if (isLeft(office)) {
-      keep();
+      cache.put(streamId, loaded);
       return office;
     }
     // A person with a signing key on record signs their commands (docs/auditing.md, "Signed commands").
@@ -420,18 +420,18 @@ export const createEngine = (options: EngineOptions): Engine => {
       office.right,
     );
     if (isLeft(signed)) {
-      keep();
+      cache.put(streamId, loaded);
       return signed;
     }
     const ctx = contextAt(office.right, command.at, context);
     const facts = await factsFor(command, office.right);
     if (isLeft(facts)) {
-      keep();
+      cache.put(streamId, loaded);
       return facts;
     }
     const decision = decider.decide(command, loaded.state, ctx, facts.right);
     if (isLeft(decision) || decision.right.length === 0) {
-      keep();
+      cache.put(streamId, loaded);
       return isLeft(decision) ? decision : right({ streamId, events: [], streamRevision, replayed: false });
     }
 
@@ -464,11 +464,11 @@ export const createEngine = (options: EngineOptions): Engine => {
       });
     } catch (error) {
       // Written or not, the loaded state is still true at its revision; the next command reads on from it.
-      keep();
+      cache.put(streamId, loaded);
       return left(storeError(`appending to ${streamId} failed`, error));
     }
     if (isLeft(appended)) {
-      keep();
+      cache.put(streamId, loaded);
       if (appended.left.code === 'WrongExpectedRevision') return 'conflict';
       return left({
         kind: 'StoreError',
@@ -483,7 +483,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     loaded.commands.set(meta.commandId, { type: command.type, actor: meta.actor, at: meta.at, digest });
     loaded.revision = streamRevision + envelopes.length;
     loaded.lastHash = envelopes[envelopes.length - 1]!.metadata.hash;
-    keep();
+    cache.put(streamId, loaded);
     return right({
       streamId,
       events: envelopes,
