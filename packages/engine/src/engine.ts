@@ -1,4 +1,4 @@
-import { isLeft, isRight, left, right, type Either } from 'fp-ts/Either';
+import { isLeft, left, right, type Either } from 'fp-ts/Either';
 import {
   aggregateOf,
   applyOffice,
@@ -8,7 +8,6 @@ import {
   decideOffice,
   decideTask,
   decideUnit,
-  decodeCommand,
   defaultContext,
   Instant,
   initialOfficeState,
@@ -32,12 +31,11 @@ import {
   type TaskCommand,
   type UnitCommand,
   type UnitFacts,
-  type Problem,
   type TaskState,
   type UnitState,
-  type ValidationError,
 } from '@duban/domain';
-import { CommandMeta, commandKeysOf } from './command-meta';
+import type { CommandMeta } from './command-meta';
+import { receive, type CommandInput, type Received } from './receive';
 import { eventOf, fromRecorded, GENESIS_HASH, type Envelope } from './envelope/envelope';
 import { commandDigest, sealEvents } from './envelope/seal';
 import {
@@ -62,11 +60,7 @@ import { sealedPrefix } from './evidence/sealed-prefix';
 export { CommandMeta, CommandKey } from './command-meta';
 export * from './authenticate';
 
-/** A command as callers hand it in: its type and data (actor and time come in `CommandMeta`). */
-export interface CommandInput {
-  readonly type: string;
-  readonly data: unknown;
-}
+export type { CommandInput } from './receive';
 
 export interface Committed {
   readonly streamId: string;
@@ -187,14 +181,6 @@ const withoutPosition = ({ position: _p, ...envelope }: Envelope): Envelope => e
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A command as the engine works on it: decoded from one private copy of the caller's input. */
-interface Received {
-  readonly command: Command;
-  readonly meta: CommandMeta;
-  /** SHA-256 of the command's canonical JSON (type, data, actor, at): what a reused command id is checked against. */
-  readonly digest: string;
-}
-
 /** Runs `work`; anything it throws (a defect: the store's failures are values already) is an InternalError. */
 const guarded = async <A>(work: () => Promise<Either<EngineError, A>>): Promise<Either<EngineError, A>> => {
   try {
@@ -217,54 +203,6 @@ const storeError = (what: string, error: unknown): StoreError => ({
   message: `${what}: ${describeError(error)}`,
   cause: error,
 });
-
-/**
- * Reads the caller's command and meta once, into a JSON copy, and decodes only the copy: a getter that
- * answers differently the second time, or an object the caller changes after the call, cannot reach an
- * event. Input that cannot be copied (cycles, BigInts, nesting too deep, throwing getters) is invalid.
- */
-const receive = (input: CommandInput, meta: CommandMeta): Either<ValidationError, Received> => {
-  let copy: Record<string, unknown>;
-  try {
-    copy = JSON.parse(
-      JSON.stringify({
-        type: input?.type,
-        data: input?.data,
-        actor: meta?.actor,
-        at: meta?.at,
-        commandId: meta?.commandId,
-        correlationId: meta?.correlationId,
-        causationId: meta?.causationId,
-        signature: meta?.signature,
-      }),
-    ) as Record<string, unknown>;
-  } catch (error) {
-    const why =
-      error instanceof RangeError ? 'is nested too deeply' : `could not be read: ${describeError(error)}`;
-    return left(validationError([{ path: '', message: why }]));
-  }
-  const { type, data, ...rest } = copy;
-  const decoded = decodeCommand({ type, actor: rest.actor, at: rest.at, data });
-  // The meta's actor and time are the command's, decoded by the same codecs: only its keys are left.
-  const keys = commandKeysOf(rest);
-  if (keys && isRight(decoded)) {
-    const command = decoded.right;
-    return right({
-      command,
-      meta: { actor: command.actor, at: command.at, ...keys },
-      digest: commandDigest(command),
-    });
-  }
-  const problems: Problem[] = [];
-  const decodedMeta = CommandMeta.decode(rest);
-  if (isLeft(decodedMeta))
-    problems.push(...toProblems(decodedMeta.left).filter((p) => !/^(actor|at)\b/.test(p.path)));
-  if (isLeft(decoded)) problems.push(...decoded.left.problems);
-  if (problems.length > 0 || isLeft(decoded) || isLeft(decodedMeta)) return left(validationError(problems));
-  const command = decoded.right;
-  const digest = commandDigest(command);
-  return right({ command, meta: decodedMeta.right, digest });
-};
 
 /** What differs between the command first executed under an id and the one received now. */
 const differences = (earlier: ExecutedCommand, command: Command, digest: string): IdempotencyDiff[] => {
@@ -437,11 +375,11 @@ export const createEngine = (options: EngineOptions): Engine => {
     if (isLeft(caught)) return caught;
     const loaded = caught.right;
     const streamRevision = loaded.revision;
-    const keep = () => cache.put(streamId, loaded);
+    // The state goes back to the cache on every way out.
 
     const earlier = loaded.commands.get(meta.commandId);
     if (earlier) {
-      keep();
+      cache.put(streamId, loaded);
       const differs = differences(earlier, command, digest);
       if (differs.length > 0)
         return left({
@@ -466,7 +404,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     // The rules in force at the command's business time, from the office's record (defaults without one).
     const office = streamId === OFFICE_STREAM_ID ? right(loaded.state as OfficeState) : await officeState();
     if (isLeft(office)) {
-      keep();
+      cache.put(streamId, loaded);
       return office;
     }
     // A person with a signing key on record signs their commands (docs/auditing.md, "Signed commands").
@@ -482,18 +420,18 @@ export const createEngine = (options: EngineOptions): Engine => {
       office.right,
     );
     if (isLeft(signed)) {
-      keep();
+      cache.put(streamId, loaded);
       return signed;
     }
     const ctx = contextAt(office.right, command.at, context);
     const facts = await factsFor(command, office.right);
     if (isLeft(facts)) {
-      keep();
+      cache.put(streamId, loaded);
       return facts;
     }
     const decision = decider.decide(command, loaded.state, ctx, facts.right);
     if (isLeft(decision) || decision.right.length === 0) {
-      keep();
+      cache.put(streamId, loaded);
       return isLeft(decision) ? decision : right({ streamId, events: [], streamRevision, replayed: false });
     }
 
@@ -526,11 +464,11 @@ export const createEngine = (options: EngineOptions): Engine => {
       });
     } catch (error) {
       // Written or not, the loaded state is still true at its revision; the next command reads on from it.
-      keep();
+      cache.put(streamId, loaded);
       return left(storeError(`appending to ${streamId} failed`, error));
     }
     if (isLeft(appended)) {
-      keep();
+      cache.put(streamId, loaded);
       if (appended.left.code === 'WrongExpectedRevision') return 'conflict';
       return left({
         kind: 'StoreError',
@@ -545,7 +483,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     loaded.commands.set(meta.commandId, { type: command.type, actor: meta.actor, at: meta.at, digest });
     loaded.revision = streamRevision + envelopes.length;
     loaded.lastHash = envelopes[envelopes.length - 1]!.metadata.hash;
-    keep();
+    cache.put(streamId, loaded);
     return right({
       streamId,
       events: envelopes,

@@ -26,13 +26,14 @@ const json = (value: unknown): string =>
       ? String(value)
       : canonicalJson(value);
 
+/** One `"key":value` pair in canonical JSON, or nothing when the value is undefined. */
+const member = (key: string, value: unknown): string =>
+  value === undefined ? '' : `"${key}":${json(value)}`;
+
 /** `"key":value` pairs in canonical JSON, comma-separated, those with an undefined value left out. */
 const members = (pairs: ReadonlyArray<readonly [string, unknown]>): string => {
   let out = '';
-  for (const [key, value] of pairs) {
-    if (value === undefined) continue;
-    out += `${out ? ',' : ''}"${key}":${json(value)}`;
-  }
+  for (const [key, value] of pairs) out = join(out, member(key, value));
   return out;
 };
 
@@ -89,18 +90,17 @@ export const sealEvents = (
     const revision = context.revision + 1 + i;
     const schemaVersion = event.schemaVersion ?? schemaVersionOf(event.type);
     const tail = join(
-      members([
-        ['prevHash', prevHash],
-        ['revision', revision],
-        ['schemaVersion', schemaVersion],
-      ]),
+      join(
+        join(member('prevHash', prevHash), member('revision', revision)),
+        member('schemaVersion', schemaVersion),
+      ),
       last,
     );
-    const before = join(members([['data', event.data]]), '"metadata":');
-    const after = `,${members([['type', event.type]])}}`;
-    const whole = (metadata: string) => `{${before}${metadata}${after}`;
-    const eventId = eventIdFor(context.commandId, i, sha256(whole(`{${join(head, tail)}}`)));
-    const hash = sha256(whole(`{${join(join(head, `"eventId":${JSON.stringify(eventId)}`), tail)}}`));
+    // Everything before the metadata's members, and everything after them.
+    const before = `{${join(member('data', event.data), '"metadata":')}{`;
+    const after = `},${member('type', event.type)}}`;
+    const eventId = eventIdFor(context.commandId, i, sha256(before + join(head, tail) + after));
+    const hash = sha256(before + join(join(head, `"eventId":${JSON.stringify(eventId)}`), tail) + after);
     const metadata: EnvelopeMetadata = {
       eventId,
       streamId: context.streamId,
