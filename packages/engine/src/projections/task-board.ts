@@ -1,4 +1,5 @@
 import {
+  instantMs,
   dueTimes,
   lightOf,
   sameInstant,
@@ -83,7 +84,7 @@ export const boardOrder = (model: SupervisionModel, options: ReadAs = {}): TaskS
   tasksById(model)
     .filter((t) => t.status !== 'none' && readableTask(options, t))
     // Each deadline parsed once, not in every comparison.
-    .map((t) => ({ t, due: Date.parse(t.deadline) }))
+    .map((t) => ({ t, due: instantMs(t.deadline) }))
     .sort((a, b) => a.due - b.due)
     .map(({ t }) => t);
 
