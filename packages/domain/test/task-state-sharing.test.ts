@@ -88,6 +88,22 @@ describe('what a folded task keeps', () => {
     expect(closing.reduce(evolveTask, initialTaskState())).toEqual(first);
   });
 
+  it('co-units, their duties and the reporting cadence: the event’s, one frozen copy for tasks assigned alike', () => {
+    const assigned = f.history(f.assign())[0]!;
+    if (assigned.type !== 'TaskAssigned') throw new Error('the fixture assigns first');
+    const [first, second] = [
+      applyTask(initialTaskState(), assigned),
+      applyTask(initialTaskState(), assigned),
+    ];
+    expect(first.coUnits).toEqual(assigned.data.coUnits);
+    expect(first.coUnitDuties).toEqual(assigned.data.coUnitDuties);
+    expect(first.reportingCadence).toEqual(assigned.data.reportingCadence);
+    expect(second.coUnits).toBe(first.coUnits);
+    expect(second.coUnitDuties).toBe(first.coUnitDuties);
+    expect(second.reportingCadence).toBe(first.reportingCadence);
+    expect(Object.isFrozen(first.coUnits) && Object.isFrozen(first.coUnitDuties[0])).toBe(true);
+  });
+
   it('a list read from a state is not changed by later folds into it', () => {
     const state = foldInPlace(initialTaskState());
     const urges = state.urges;

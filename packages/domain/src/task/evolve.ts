@@ -1,7 +1,7 @@
 import { produce } from 'immer';
 import type { TaskEvent, TaskEventOf, TaskEventType } from './events';
 import { appended, NOTHING_SIGNALLED, type Fact, type TaskState } from './state';
-import { shared, sharedData, sharedInstant, sharedText } from './shared-values';
+import { shared, sharedData, sharedInstant, sharedRecent, sharedText } from './shared-values';
 import type { Origin, Supervisor } from './vocabulary';
 
 /**
@@ -41,7 +41,8 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.key = data.key;
     s.complexity = data.complexity;
     s.leadUnit = data.leadUnit;
-    if (data.coUnits.length > 0) s.coUnits = data.coUnits.slice();
+    // Alike in many tasks (the same few co-units, their duties, the cadence): one frozen copy each.
+    if (data.coUnits.length > 0) s.coUnits = sharedData(data.coUnits);
     if (data.taskForceId !== undefined) s.taskForceId = data.taskForceId;
     if (data.deputyInCharge !== undefined) s.deputyInCharge = data.deputyInCharge;
     if (data.timeLimits !== undefined)
@@ -56,11 +57,13 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
         due: instant(l.due),
         metBy: shared(`metBy\u0000${l.metBy.join('\u0000')}`, () => [...l.metBy]),
       }));
-    if (data.reportingCadence !== undefined)
-      s.reportingCadence = { every: { ...data.reportingCadence.every } };
+    if (data.reportingCadence !== undefined) s.reportingCadence = sharedData(data.reportingCadence);
     if (data.coUnitDuties !== undefined)
-      s.coUnitDuties = data.coUnitDuties.map((d) =>
-        shared(`duty\u0000${d.unitId}\u0000${d.duty}`, () => ({ unitId: d.unitId, duty: d.duty })),
+      s.coUnitDuties = sharedRecent(`duties${JSON.stringify(data.coUnitDuties)}`, () =>
+        // Each duty shared on its own too: tasks with other co-units still share most of them.
+        data.coUnitDuties!.map((d) =>
+          shared(`duty\u0000${d.unitId}\u0000${d.duty}`, () => ({ unitId: d.unitId, duty: d.duty })),
+        ),
       );
     if (data.project !== undefined) s.project = data.project;
     s.origin = originOf(data.origin);

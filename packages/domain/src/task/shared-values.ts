@@ -65,3 +65,9 @@ const data = recent<unknown>(4096);
  * their evidence), keyed by its JSON text, which tells any two different values apart.
  */
 export const sharedData = <T>(value: T): T => data(JSON.stringify(value), () => frozenCopy(value)) as T;
+
+/**
+ * The shared copy of a value seen lately, built (and frozen) by `make` the first time: `key` names its
+ * whole content and starts with a word, so it never meets a JSON text of `sharedData`.
+ */
+export const sharedRecent = <T>(key: string, make: () => T): T => data(key, () => Object.freeze(make())) as T;
