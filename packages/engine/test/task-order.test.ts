@@ -1,13 +1,6 @@
-import { applyTask, type TaskEvent } from '@duban/domain';
-import {
-  boardOrder,
-  createEngine,
-  createInMemoryEventStore,
-  rebuild,
-  supervisionProjection,
-} from '@duban/engine';
+import { createEngine, createInMemoryEventStore, rebuild, supervisionProjection } from '@duban/engine';
 import { runQuarterScenario } from '@duban/testing';
-import { taskTimes, tasksById } from '../src/projections/task-order';
+import { tasksById } from '../src/projections/task-order';
 
 /**
  * The queries list tasks in id order, kept between queries on a model that did not change: a task
@@ -38,37 +31,5 @@ describe('tasks in id order', () => {
     // What a caller does to the list it got does not reach the next caller.
     tasksById(model).reverse();
     expect(tasksById(model)[0]).toBe(added);
-  });
-});
-
-describe('the tasks’ times the queries share', () => {
-  it('are each task’s own, and follow a state folded into in place without the model knowing', async () => {
-    const engine = createEngine({ store: createInMemoryEventStore() });
-    await runQuarterScenario(engine);
-    const model = await rebuild(supervisionProjection, engine.readAll());
-    const read = () => {
-      const { states, assignedMs, closedMs, deadlineMs } = taskTimes(model);
-      return states.map((t, i) => ({
-        t,
-        assigned: assignedMs[i],
-        closed: closedMs[i],
-        deadline: deadlineMs[i],
-      }));
-    };
-    for (const { t, assigned, closed, deadline } of read()) {
-      expect(assigned).toBe(t.assigned ? Date.parse(t.assigned.at) : Number.NaN);
-      expect(closed).toBe(t.closed ? Date.parse(t.closed.at) : Number.NaN);
-      expect(deadline).toBe(Date.parse(t.deadline));
-    }
-    // An extension approved directly into the state first on the board (the event count stays): its new
-    // deadline shows, and the board puts it last.
-    const open = boardOrder(model)[0]!;
-    const later = '2099-01-01T09:00:00.000+08:00';
-    applyTask(open, {
-      type: 'ExtensionApproved',
-      data: { taskId: open.taskId, at: later, newDeadline: later },
-    } as TaskEvent);
-    expect(read().find(({ t }) => t === open)!.deadline).toBe(Date.parse(later));
-    expect(boardOrder(model).at(-1)).toBe(open);
   });
 });

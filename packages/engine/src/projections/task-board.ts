@@ -1,4 +1,5 @@
 import {
+  instantMs,
   dueTimes,
   lightOf,
   sameInstant,
@@ -10,7 +11,7 @@ import {
 } from '@duban/domain';
 import { readableTask, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
-import { taskTimes } from './task-order';
+import { tasksById } from './task-order';
 
 /** 台账: one line per task, as a supervisor's board shows it at a given instant. */
 export interface TaskCard {
@@ -77,17 +78,15 @@ export const taskCard = (state: TaskState, now: string, ctx: DomainContext): Tas
  * The tasks of the board, in its order: every assigned task by deadline, then by id; with `as`, those
  * the reader may read. For a board written a card at a time (`taskCard` each), never held whole.
  */
-export const boardOrder = (model: SupervisionModel, options: ReadAs = {}): TaskState[] => {
+export const boardOrder = (model: SupervisionModel, options: ReadAs = {}): TaskState[] =>
   // From the id order every view shares (kept while nothing is folded in), a stable sort by deadline:
-  // ties stay in id order without comparing ids again. Deadlines as the shared times have them, parsed once.
-  const { states, deadlineMs } = taskTimes(model);
-  const listed: Array<{ t: TaskState; due: number }> = [];
-  for (let i = 0; i < states.length; i++) {
-    const t = states[i]!;
-    if (t.status !== 'none' && readableTask(options, t)) listed.push({ t, due: deadlineMs[i]! });
-  }
-  return listed.sort((a, b) => a.due - b.due).map(({ t }) => t);
-};
+  // ties stay in id order without comparing ids again.
+  tasksById(model)
+    .filter((t) => t.status !== 'none' && readableTask(options, t))
+    // Each deadline parsed once, not in every comparison.
+    .map((t) => ({ t, due: instantMs(t.deadline) }))
+    .sort((a, b) => a.due - b.due)
+    .map(({ t }) => t);
 
 /** Every assigned task, ordered by deadline, then by id; with `as`, those the reader may read. */
 export const taskBoard = (

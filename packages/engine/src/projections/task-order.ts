@@ -1,4 +1,4 @@
-import { instantMs, type TaskState } from '@duban/domain';
+import type { TaskState } from '@duban/domain';
 import type { SupervisionModel } from './supervision-model';
 
 /**
@@ -12,21 +12,6 @@ interface Order {
   readonly events: number;
   readonly keys: readonly string[];
   readonly states: readonly TaskState[];
-  /** The tasks' times, by the same index: made on the first query that reads them. */
-  times?: TaskTimes;
-}
-
-/**
- * Every task of the model by id (`tasksById`) with the times every query reads, as milliseconds by the
- * same index (NaN where the task has none): parsed once per model, not once per query and quarter.
- */
-export interface TaskTimes {
-  readonly states: readonly TaskState[];
-  readonly assignedMs: Float64Array;
-  readonly closedMs: Float64Array;
-  readonly deadlineMs: Float64Array;
-  /** The version of each state the times were read at. */
-  readonly versions: Float64Array;
 }
 
 /** The last order computed for each model's task record (a report asks for it once per quarter and more). */
@@ -37,9 +22,7 @@ const orders = new WeakMap<object, Order>();
  * asks again for every quarter: the order is kept while nothing was folded in (same event count) and
  * every key still holds the same state object; otherwise it is sorted afresh.
  */
-export const tasksById = (model: SupervisionModel): TaskState[] => [...order(model).states];
-
-const order = (model: SupervisionModel): Order => {
+export const tasksById = (model: SupervisionModel): TaskState[] => {
   const tasks = model.tasks;
   const keys = Object.keys(tasks);
   const kept = orders.get(tasks);
@@ -49,32 +32,9 @@ const order = (model: SupervisionModel): Order => {
     kept.keys.length === keys.length &&
     kept.keys.every((key, i) => tasks[key] === kept.states[i])
   )
-    return kept;
+    return [...kept.states];
   const sorted = keys.sort((a, b) => compareIds(tasks[a]!.taskId, tasks[b]!.taskId));
-  const made: Order = { events: model.events, keys: sorted, states: sorted.map((key) => tasks[key]!) };
-  orders.set(tasks, made);
-  return made;
-};
-
-/** Every task of the model by id, with its times (see `TaskTimes`); shared, not to be written into. */
-export const taskTimes = (model: SupervisionModel): TaskTimes => {
-  const kept = order(model);
-  const { states } = kept;
-  const times = (kept.times ??= {
-    states,
-    assignedMs: new Float64Array(states.length),
-    closedMs: new Float64Array(states.length),
-    deadlineMs: new Float64Array(states.length),
-    versions: new Float64Array(states.length).fill(-1),
-  });
-  // A state folded into since (its version moved on) is read again: the times follow the state.
-  for (let i = 0; i < states.length; i++) {
-    const t = states[i]!;
-    if (times.versions[i] === t.version) continue;
-    times.versions[i] = t.version;
-    times.assignedMs[i] = t.assigned ? instantMs(t.assigned.at) : Number.NaN;
-    times.closedMs[i] = t.closed ? instantMs(t.closed.at) : Number.NaN;
-    times.deadlineMs[i] = instantMs(t.deadline);
-  }
-  return times;
+  const states = sorted.map((key) => tasks[key]!);
+  orders.set(tasks, { events: model.events, keys: sorted, states });
+  return [...states];
 };

@@ -15,7 +15,7 @@ import {
 } from '@duban/domain';
 import type { ScoringPolicy } from '@duban/domain';
 import { nextQuarter, quarterEnd, quarterIndexOf, quarterName, quarterStart } from './quarters';
-import { compareIds, taskTimes } from './task-order';
+import { compareIds, tasksById } from './task-order';
 import { readable, type ReadAs } from './read-as';
 import type { SupervisionModel } from './supervision-model';
 
@@ -183,8 +183,7 @@ export const quarterScorecard = (
   const endMs = instantMs(end);
   const onTrack = new Map<string, number>();
 
-  // Every task by id with its times, parsed once for all the quarters a report asks about.
-  const { states: tasks, assignedMs, closedMs: closedAt, deadlineMs } = taskTimes(model);
+  const tasks = tasksById(model);
   // The quarter as a number: a task closed in it is found without naming each closure's quarter.
   const index = quarterIndexOf(start, ctx);
   const endLocal = ctx.calendar.localDateTime(end);
@@ -234,16 +233,15 @@ export const quarterScorecard = (
     }
   };
 
-  for (let i = 0; i < tasks.length; i++) {
-    const t = tasks[i]!;
+  for (const t of tasks) {
     const assigned = t.assigned;
-    if (!assigned || assignedMs[i]! > endMs) continue;
+    if (!assigned || instantMs(assigned.at) > endMs) continue;
     const closed = t.closed;
-    const closedMs = closedAt[i]!;
+    const closedMs = closed ? instantMs(closed.at) : Number.NaN;
     const closedHere =
       closed !== undefined && t.grade !== undefined && quarterIndexOf(closedMs, ctx) === index;
     const openAtEnd = !closed || closedMs > endMs;
-    const overdueAtEnd = openAtEnd && deadlineMs[i]! < endMs;
+    const overdueAtEnd = openAtEnd && instantMs(t.deadline) < endMs;
     if (!closedHere && !overdueAtEnd) {
       if (openAtEnd && (!closed || closedMs >= start)) {
         onTrack.set(t.leadUnit, (onTrack.get(t.leadUnit) ?? 0) + 1);
@@ -410,14 +408,12 @@ export const quartersOf = (model: SupervisionModel, ctx: DomainContext): string[
     if (ms === undefined) cuts.set(q, (ms = instantMs(cutOf(quarterName(q), model, ctx))));
     return ms;
   };
-  const { states, closedMs: closedAt, deadlineMs } = taskTimes(model);
-  for (let i = 0; i < states.length; i++) {
-    const t = states[i]!;
-    const closedMs = t.closed ? closedAt[i]! : Number.POSITIVE_INFINITY;
+  for (const t of Object.values(model.tasks)) {
+    const closedMs = t.closed ? instantMs(t.closed.at) : Number.POSITIVE_INFINITY;
     if (t.closed) found.add(quarterIndexOf(closedMs, ctx));
     if (!t.assigned || last === undefined) continue;
     const until = Math.min(last, closedMs);
-    const deadline = deadlineMs[i]!;
+    const deadline = instantMs(t.deadline);
     if (until < deadline) continue; // no quarter from the deadline's to the end's
     const lastQuarter = quarterIndexOf(until, ctx);
     for (let q = quarterIndexOf(deadline, ctx); q <= lastQuarter; q++) {
