@@ -1,5 +1,4 @@
 import type { DomainContext } from '../policy';
-import { instantMs } from './instant-ms';
 import { milestoneDue, monthsLater } from '../time-limits';
 import type { Fact, TaskState } from './state';
 import type { MilestoneEvidence, TimeLimit } from './vocabulary';
@@ -56,7 +55,7 @@ const earliest = (
   let found: { metBy: Fact; metByType: string } | undefined;
   for (const kind of kinds) {
     const f = evidence(state, kind);
-    if (f && (!found || instantMs(f.at) < instantMs(found.metBy.at)))
+    if (f && (!found || Date.parse(f.at) < Date.parse(found.metBy.at)))
       found = { metBy: f, metByType: EVIDENCE_TYPES[kind] };
   }
   return found ?? {};
@@ -78,7 +77,7 @@ export const timeLimitsAt = (
   for (const rule of ctx.profile.milestones) {
     if (rule.appliesTo !== 'all' && rule.appliesTo !== complexity) continue;
     const due = milestoneDue(rule, assignedAt, ctx.calendar);
-    if (instantMs(due) >= instantMs(deadline)) continue;
+    if (Date.parse(due) >= Date.parse(deadline)) continue;
     limits.push({
       id: rule.id,
       label: { en: rule.label.en, zh: rule.label.zh },
@@ -175,23 +174,23 @@ const periodicReports = (state: TaskState, ctx: DomainContext): DueTime[] => {
   if (!cadence || !state.assigned) return [];
   const out: DueTime[] = [];
   const request = state.closureRequest;
-  const requestMs = request ? instantMs(request.at) : Number.POSITIVE_INFINITY;
-  const end = Math.min(instantMs(state.deadline), requestMs);
+  const requestMs = request ? Date.parse(request.at) : Number.POSITIVE_INFINITY;
+  const end = Math.min(Date.parse(state.deadline), requestMs);
   // Each instant parsed once, not once per report owed.
   const reports = state.leadReportTimes;
-  const reportMs = reports.map((r) => instantMs(r.at));
+  const reportMs = reports.map((r) => Date.parse(r.at));
   const every = cadence.every;
   const period =
     'months' in every
       ? `every ${every.months} month${every.months === 1 ? '' : 's'}`
       : `every ${every.workingDays} working days`;
-  let previous = instantMs(state.assigned.at);
+  let previous = Date.parse(state.assigned.at);
   for (let n = 1; n <= 400; n++) {
     const due =
       'months' in every
         ? monthsLater(ctx.calendar, state.assigned.at, n * every.months)
         : ctx.calendar.addWorkingDays(state.assigned.at, n * every.workingDays);
-    const dueMs = instantMs(due);
+    const dueMs = Date.parse(due);
     if (dueMs >= end) break;
     // The first report (in the order made) after the previous one fell due.
     let i = 0;
@@ -218,7 +217,7 @@ const periodicReports = (state: TaskState, ctx: DomainContext): DueTime[] => {
 
 /** Met on time: the evidence came no later than the due time. */
 export const metOnTime = (d: DueTime): boolean =>
-  d.metBy !== undefined && instantMs(d.metBy.at) <= instantMs(d.due);
+  d.metBy !== undefined && Date.parse(d.metBy.at) <= Date.parse(d.due);
 
 export type Light = 'green' | 'yellow' | 'red' | 'none';
 
@@ -235,11 +234,11 @@ export const lightOf = (
   times?: readonly DueTime[],
 ): Light => {
   if (state.status === 'none' || state.status === 'closed') return 'none';
-  const nowMs = instantMs(now);
+  const nowMs = Date.parse(now);
   let light: Light = 'green';
   for (const d of times ?? dueTimes(state, ctx)) {
     if (d.owner !== 'unit') continue; // the office's own delay does not light the unit's task
-    if (!d.metBy && nowMs > instantMs(d.due)) return 'red';
+    if (!d.metBy && nowMs > Date.parse(d.due)) return 'red';
     if (!d.metBy && ctx.calendar.workingDaysBetween(now, d.due) <= ctx.policy.approachingWithinWorkingDays) {
       light = 'yellow';
     }
@@ -267,11 +266,11 @@ export interface DueSignal {
  */
 export const dueSignals = (state: TaskState, now: string, ctx: DomainContext): DueSignal[] => {
   if (state.status === 'none' || state.status === 'closed') return [];
-  const nowMs = instantMs(now);
+  const nowMs = Date.parse(now);
   const signals: DueSignal[] = [];
   for (const d of dueTimes(state, ctx)) {
-    const dueMs = instantMs(d.due);
-    const passed = nowMs > dueMs && !(d.metBy && instantMs(d.metBy.at) <= dueMs);
+    const dueMs = Date.parse(d.due);
+    const passed = nowMs > dueMs && !(d.metBy && Date.parse(d.metBy.at) <= dueMs);
     switch (d.kind) {
       case 'milestone':
       case 'plan-milestone':

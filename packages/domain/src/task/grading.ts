@@ -2,7 +2,6 @@ import { gradeRank, type Grade } from '../grade';
 import type { DomainContext } from '../policy';
 import type { EventRef, GradeReason } from './events';
 import { dueTimes, metOnTime } from './due-times';
-import { instantMs } from './instant-ms';
 import type { Fact, TaskState } from './state';
 import type { DueTime } from './due-times';
 
@@ -47,7 +46,7 @@ export const suggestGrade = (
 
   // Timeliness is judged by the closure request that stands: one sent back (不予办结) did not finish the task.
   const closureAt = state.closureRequest?.at ?? now;
-  const deadlinePassed = instantMs(closureAt) > instantMs(state.deadline);
+  const deadlinePassed = Date.parse(closureAt) > Date.parse(state.deadline);
   const supervision: EventRef[] = [
     ...state.urges.map((f) => ref('TaskUrged', f)),
     ...state.warnings.map((f) => ref('WarningIssued', f)),
@@ -76,8 +75,8 @@ export const suggestGrade = (
     );
 
   const limits = times ?? dueTimes(state, ctx);
-  const nowMs = instantMs(now);
-  const late = (d: DueTime) => (d.metBy ? !metOnTime(d) : nowMs > instantMs(d.due));
+  const nowMs = Date.parse(now);
+  const late = (d: DueTime) => (d.metBy ? !metOnTime(d) : nowMs > Date.parse(d.due));
   // The unit's own time limits short of the deadline: 13710 milestones, plan milestones, periodic reports.
   const lateMilestones = limits.filter(
     (d) => (d.kind === 'milestone' || d.kind === 'plan-milestone' || d.kind === 'report') && late(d),
@@ -86,7 +85,7 @@ export const suggestGrade = (
   // urge must fall after the report was due and before the report came (or still has not).
   for (const d of limits.filter((x) => (x.id === 'first-feedback' || x.kind === 'report') && late(x))) {
     const urgedMeanwhile = state.urges.filter(
-      (u) => instantMs(u.at) > instantMs(d.due) && (!d.metBy || instantMs(u.at) < instantMs(d.metBy.at)),
+      (u) => Date.parse(u.at) > Date.parse(d.due) && (!d.metBy || Date.parse(u.at) < Date.parse(d.metBy.at)),
     );
     if (urgedMeanwhile.length > 0) {
       add(
@@ -214,9 +213,9 @@ export const suggestCoUnitGrade = (
     };
   const feedback = (times ?? dueTimes(state, ctx)).find((d) => d.id === 'first-feedback');
   const by = feedback?.due ?? state.closureRequest?.at ?? now;
-  const onTime = instantMs(own.first.at) <= instantMs(by);
+  const onTime = Date.parse(own.first.at) <= Date.parse(by);
   const taskOnTime =
-    state.closureRequest !== undefined && instantMs(state.closureRequest.at) <= instantMs(state.deadline);
+    state.closureRequest !== undefined && Date.parse(state.closureRequest.at) <= Date.parse(state.deadline);
   const grade: Grade = onTime ? (taskOnTime ? 'good' : 'basic') : 'basic';
   return {
     grade,

@@ -15,7 +15,6 @@ export * from './vocabulary';
 export { taskRecipes, applyTask, evolveTask } from './evolve';
 export { decideTask, ACCEPTED_WHEN_CLOSED, type Decision } from './decide';
 export { suggestGrade, suggestCoUnitGrade, type GradeSuggestion } from './grading';
-export { instantMs } from './instant-ms';
 export {
   deadlineDueTime,
   dueSignals,

@@ -1,5 +1,4 @@
 import {
-  instantMs,
   dueTimes,
   lightOf,
   sameInstant,
@@ -84,7 +83,7 @@ export const boardOrder = (model: SupervisionModel, options: ReadAs = {}): TaskS
   tasksById(model)
     .filter((t) => t.status !== 'none' && readableTask(options, t))
     // Each deadline parsed once, not in every comparison.
-    .map((t) => ({ t, due: instantMs(t.deadline) }))
+    .map((t) => ({ t, due: Date.parse(t.deadline) }))
     .sort((a, b) => a.due - b.due)
     .map(({ t }) => t);
 

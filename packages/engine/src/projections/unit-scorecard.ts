@@ -1,5 +1,4 @@
 import {
-  instantMs,
   deadlineDueTime,
   dueTimes,
   limitDueTimes,
@@ -177,10 +176,10 @@ export const quarterScorecard = (
       );
     return a;
   };
-  const start = instantMs(quarterStart(quarter, ctx));
+  const start = Date.parse(quarterStart(quarter, ctx));
   // A quarter the history has not finished is scored as far as the history goes.
   const end = options.asOf ?? cutOf(quarter, model, ctx);
-  const endMs = instantMs(end);
+  const endMs = Date.parse(end);
   const onTrack = new Map<string, number>();
 
   const tasks = tasksById(model);
@@ -235,13 +234,13 @@ export const quarterScorecard = (
 
   for (const t of tasks) {
     const assigned = t.assigned;
-    if (!assigned || instantMs(assigned.at) > endMs) continue;
+    if (!assigned || Date.parse(assigned.at) > endMs) continue;
     const closed = t.closed;
-    const closedMs = closed ? instantMs(closed.at) : Number.NaN;
+    const closedMs = closed ? Date.parse(closed.at) : Number.NaN;
     const closedHere =
       closed !== undefined && t.grade !== undefined && quarterIndexOf(closedMs, ctx) === index;
     const openAtEnd = !closed || closedMs > endMs;
-    const overdueAtEnd = openAtEnd && instantMs(t.deadline) < endMs;
+    const overdueAtEnd = openAtEnd && Date.parse(t.deadline) < endMs;
     if (!closedHere && !overdueAtEnd) {
       if (openAtEnd && (!closed || closedMs >= start)) {
         onTrack.set(t.leadUnit, (onTrack.get(t.leadUnit) ?? 0) + 1);
@@ -282,7 +281,7 @@ export const quarterScorecard = (
     for (const r of t.regrades) {
       if (ctx.calendar.quarterOf(r.at) !== quarter) continue;
       const published = Object.values(model.office.rankings)
-        .filter((p) => p.quarter < quarter && instantMs(p.at) < instantMs(r.at))
+        .filter((p) => p.quarter < quarter && Date.parse(p.at) < Date.parse(r.at))
         .flatMap((p) =>
           p.units.flatMap((u) =>
             u.lines
@@ -399,21 +398,21 @@ export const unitScorecard = (
  */
 export const quartersOf = (model: SupervisionModel, ctx: DomainContext): string[] => {
   const quarters = new Set<string>(Object.keys(model.office.rankings));
-  const last = model.lastAt === undefined ? undefined : instantMs(model.lastAt);
+  const last = model.lastAt === undefined ? undefined : Date.parse(model.lastAt);
   // Quarters as numbers, each one's cut worked out once: thousands of tasks ask about the same few.
   const found = new Set<number>();
   const cuts = new Map<number, number>();
   const cut = (q: number) => {
     let ms = cuts.get(q);
-    if (ms === undefined) cuts.set(q, (ms = instantMs(cutOf(quarterName(q), model, ctx))));
+    if (ms === undefined) cuts.set(q, (ms = Date.parse(cutOf(quarterName(q), model, ctx))));
     return ms;
   };
   for (const t of Object.values(model.tasks)) {
-    const closedMs = t.closed ? instantMs(t.closed.at) : Number.POSITIVE_INFINITY;
+    const closedMs = t.closed ? Date.parse(t.closed.at) : Number.POSITIVE_INFINITY;
     if (t.closed) found.add(quarterIndexOf(closedMs, ctx));
     if (!t.assigned || last === undefined) continue;
     const until = Math.min(last, closedMs);
-    const deadline = instantMs(t.deadline);
+    const deadline = Date.parse(t.deadline);
     if (until < deadline) continue; // no quarter from the deadline's to the end's
     const lastQuarter = quarterIndexOf(until, ctx);
     for (let q = quarterIndexOf(deadline, ctx); q <= lastQuarter; q++) {
@@ -428,15 +427,15 @@ export const quartersOf = (model: SupervisionModel, ctx: DomainContext): string[
 /** The instant a quarter is scored as of: its end, or the history's latest event when that comes first. */
 export const cutOf = (quarter: string, model: SupervisionModel, ctx: DomainContext): string => {
   const end = quarterEnd(quarter, ctx);
-  return model.lastAt !== undefined && instantMs(model.lastAt) < instantMs(end)
-    ? new Date(instantMs(model.lastAt)).toISOString()
+  return model.lastAt !== undefined && Date.parse(model.lastAt) < Date.parse(end)
+    ? new Date(Date.parse(model.lastAt)).toISOString()
     : end;
 };
 
 /** The quarters from the one of `from` to the one of `to`, inclusive. */
 export const quartersBetween = (from: string, to: string, ctx: DomainContext): string[] => {
   const out: string[] = [];
-  if (instantMs(to) < instantMs(from)) return out;
+  if (Date.parse(to) < Date.parse(from)) return out;
   const last = ctx.calendar.quarterOf(to);
   for (let q = ctx.calendar.quarterOf(from); q <= last; q = nextQuarter(q)) out.push(q);
   return out;
