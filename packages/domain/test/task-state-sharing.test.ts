@@ -59,3 +59,56 @@ describe('values shared between tasks', () => {
     expect(second.timeLimits?.[0]?.label).toEqual({ en: 'a', zh: 'b\u0000c' });
   });
 });
+
+describe('what a folded task keeps', () => {
+  const closing = f.history(
+    f.assign(),
+    f.accept(),
+    f.report(),
+    f.requestClosure(),
+    f.reviewClosure('good'),
+    f.approveClosure('good'),
+  );
+  const closedEvent = closing.find((e) => e.type === 'TaskClosed')!;
+  const fold = () => closing.reduce(applyTask, initialTaskState());
+
+  it('co-unit grades at closure: the event’s, one frozen copy for every task closed alike', () => {
+    const first = fold();
+    const second = fold();
+    expect(closedEvent.type === 'TaskClosed' && closedEvent.data.coUnitGrades).toBeTruthy();
+    expect(first.closed?.coUnitGrades).toEqual(
+      closedEvent.type === 'TaskClosed' && closedEvent.data.coUnitGrades,
+    );
+    expect(second.closed?.coUnitGrades?.[0]).toBe(first.closed?.coUnitGrades?.[0]);
+    // Shared, so no holder can write into it for the others.
+    const grade = first.closed!.coUnitGrades![0]!;
+    expect(
+      Object.isFrozen(grade) && Object.isFrozen(grade.reasons) && Object.isFrozen(grade.reasons[0]),
+    ).toBe(true);
+    expect(closing.reduce(evolveTask, initialTaskState())).toEqual(first);
+  });
+
+  it('co-units, their duties and the reporting cadence: the event’s, one frozen copy for tasks assigned alike', () => {
+    const assigned = f.history(f.assign())[0]!;
+    if (assigned.type !== 'TaskAssigned') throw new Error('the fixture assigns first');
+    const [first, second] = [
+      applyTask(initialTaskState(), assigned),
+      applyTask(initialTaskState(), assigned),
+    ];
+    expect(first.coUnits).toEqual(assigned.data.coUnits);
+    expect(first.coUnitDuties).toEqual(assigned.data.coUnitDuties);
+    expect(first.reportingCadence).toEqual(assigned.data.reportingCadence);
+    expect(second.coUnits).toBe(first.coUnits);
+    expect(second.coUnitDuties).toBe(first.coUnitDuties);
+    expect(second.reportingCadence).toBe(first.reportingCadence);
+    expect(Object.isFrozen(first.coUnits) && Object.isFrozen(first.coUnitDuties[0])).toBe(true);
+  });
+
+  it('a list read from a state is not changed by later folds into it', () => {
+    const state = foldInPlace(initialTaskState());
+    const urges = state.urges;
+    applyTask(state, f.history(f.assign(), f.accept(), f.urge(), f.report(), f.urge()).at(-1)!);
+    expect(urges).toHaveLength(1);
+    expect(state.urges).toHaveLength(2);
+  });
+});

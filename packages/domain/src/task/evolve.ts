@@ -1,7 +1,7 @@
 import { produce } from 'immer';
 import type { TaskEvent, TaskEventOf, TaskEventType } from './events';
 import { appended, NOTHING_SIGNALLED, type Fact, type TaskState } from './state';
-import { shared, sharedText } from './shared-values';
+import { shared, sharedData, sharedInstant, sharedRecent, sharedText } from './shared-values';
 import type { Origin, Supervisor } from './vocabulary';
 
 /**
@@ -15,24 +15,13 @@ import type { Origin, Supervisor } from './vocabulary';
 type Recipe<K extends TaskEventType> = (draft: TaskState, event: TaskEventOf<K>) => void;
 
 // Facts are written as literals, not spread: replay folds millions of them (a spread costs ~3× as much).
-const fact = (draft: TaskState, at: string): Fact => ({ revision: draft.version, at });
+// Every instant kept goes through `sharedInstant`: a fact's time is most of what a task holds.
+const fact = (draft: TaskState, at: string): Fact => ({ revision: draft.version, at: sharedInstant(at) });
+const instant = sharedInstant;
 
 /** The task's own record of signals, made on its first signal (the one a new task starts with is shared). */
 const signalled = (s: TaskState): TaskState['signalled'] =>
   s.signalled === NOTHING_SIGNALLED ? (s.signalled = { ...NOTHING_SIGNALLED }) : s.signalled;
-
-/**
- * A copy of JSON data out of an event: objects and arrays new (no structure aliased), texts one copy
- * for all tasks (a co-unit's grade reasons are mostly the same few sentences).
- */
-const copied = <T>(value: T): T => {
-  if (typeof value === 'string') return sharedText(value) as T;
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copied) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = copied((value as Record<string, unknown>)[key]);
-  return out as T;
-};
 
 // Shared values are keyed by their content, parts joined by NUL (no id or evidence kind holds one; a
 // free text that may is placed last or preceded by its length).
@@ -52,7 +41,8 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.key = data.key;
     s.complexity = data.complexity;
     s.leadUnit = data.leadUnit;
-    if (data.coUnits.length > 0) s.coUnits = [...data.coUnits];
+    // Alike in many tasks (the same few co-units, their duties, the cadence): one frozen copy each.
+    if (data.coUnits.length > 0) s.coUnits = sharedData(data.coUnits);
     if (data.taskForceId !== undefined) s.taskForceId = data.taskForceId;
     if (data.deputyInCharge !== undefined) s.deputyInCharge = data.deputyInCharge;
     if (data.timeLimits !== undefined)
@@ -64,22 +54,24 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
           en: l.label.en,
           zh: l.label.zh,
         })),
-        due: l.due,
+        due: instant(l.due),
         metBy: shared(`metBy\u0000${l.metBy.join('\u0000')}`, () => [...l.metBy]),
       }));
-    if (data.reportingCadence !== undefined)
-      s.reportingCadence = { every: { ...data.reportingCadence.every } };
+    if (data.reportingCadence !== undefined) s.reportingCadence = sharedData(data.reportingCadence);
     if (data.coUnitDuties !== undefined)
-      s.coUnitDuties = data.coUnitDuties.map((d) =>
-        shared(`duty\u0000${d.unitId}\u0000${d.duty}`, () => ({ unitId: d.unitId, duty: d.duty })),
+      s.coUnitDuties = sharedRecent(`duties${JSON.stringify(data.coUnitDuties)}`, () =>
+        // Each duty shared on its own too: tasks with other co-units still share most of them.
+        data.coUnitDuties!.map((d) =>
+          shared(`duty\u0000${d.unitId}\u0000${d.duty}`, () => ({ unitId: d.unitId, duty: d.duty })),
+        ),
       );
     if (data.project !== undefined) s.project = data.project;
     s.origin = originOf(data.origin);
     s.sectionId = data.sectionId;
     s.supervisor = supervisorOf(data.supervisor);
     s.assigned = fact(s, data.at);
-    s.deadline = data.deadline;
-    s.originalDeadline = data.deadline;
+    s.deadline = instant(data.deadline);
+    s.originalDeadline = s.deadline;
   },
   TaskAccepted(s, { data }) {
     s.status = 'in-progress';
@@ -87,13 +79,14 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   },
   WorkPlanSubmitted(s, { data }) {
     const datedMilestones = data.milestones.length > 0;
-    s.workPlan = { revision: s.version, at: data.at, version: data.version, datedMilestones };
+    s.workPlan = { revision: s.version, at: instant(data.at), version: data.version, datedMilestones };
     if (datedMilestones && !s.planWithMilestones) s.planWithMilestones = fact(s, data.at);
     // A new plan replaces the milestones; one already met under the same name stays met.
     const before = s.planMilestones;
     s.planMilestones = data.milestones.map((m) => {
       const met = before.find((b) => b.name === m.name)?.met;
-      return met ? { name: m.name, due: m.due, met } : { name: m.name, due: m.due };
+      const due = instant(m.due);
+      return met ? { name: m.name, due, met } : { name: m.name, due };
     });
   },
   ProgressReported(s, { data }) {
@@ -126,14 +119,14 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.urges = appended(s.urges, fact(s, data.at));
   },
   WarningIssued(s, { data }) {
-    s.warnings = appended(s.warnings, { revision: s.version, at: data.at, level: data.level });
+    s.warnings = appended(s.warnings, { revision: s.version, at: instant(data.at), level: data.level });
   },
   SupervisionNoticeIssued(s, { data }) {
     s.notices = appended(s.notices, {
       revision: s.version,
-      at: data.at,
+      at: instant(data.at),
       noticeNo: data.noticeNo,
-      ...(data.respondBy === undefined ? {} : { respondBy: data.respondBy }),
+      ...(data.respondBy === undefined ? {} : { respondBy: instant(data.respondBy) }),
     });
   },
   NoticeResponded(s, { data }) {
@@ -162,21 +155,21 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   ExtensionRequested(s, { data }) {
     s.pendingExtension = {
       revision: s.version,
-      at: data.at,
-      requestedDeadline: data.requestedDeadline,
-      currentDeadline: data.currentDeadline,
+      at: instant(data.at),
+      requestedDeadline: instant(data.requestedDeadline),
+      currentDeadline: instant(data.currentDeadline),
     };
   },
   ExtensionApproved(s, { data }) {
     s.pendingExtension = undefined;
-    s.extensions = appended(s.extensions, { revision: s.version, at: data.at, outcome: 'approved' });
-    s.deadline = data.newDeadline;
+    s.extensions = appended(s.extensions, { revision: s.version, at: instant(data.at), outcome: 'approved' });
+    s.deadline = instant(data.newDeadline);
   },
   ExtensionRejected(s, { data }) {
     s.pendingExtension = undefined;
-    s.extensions = appended(s.extensions, { revision: s.version, at: data.at, outcome: 'rejected' });
+    s.extensions = appended(s.extensions, { revision: s.version, at: instant(data.at), outcome: 'rejected' });
     // A reply that came late gives back the time the timely request waited (不计入单位办理时间).
-    s.deadline = data.deadline;
+    s.deadline = instant(data.deadline);
   },
   ClosureRequested(s, { data }) {
     s.status = 'closure-requested';
@@ -186,16 +179,17 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   },
   ClosureReviewed(s, { data }) {
     s.status = 'closure-reviewed';
-    s.closureReview = { revision: s.version, at: data.at, proposedGrade: data.proposedGrade };
+    s.closureReview = { revision: s.version, at: instant(data.at), proposedGrade: data.proposedGrade };
   },
   TaskClosed(s, { data }) {
     s.status = 'closed';
     s.closed = {
       revision: s.version,
-      at: data.at,
+      at: instant(data.at),
       suggestedGrade: data.suggestedGrade,
       grade: data.grade,
-      ...(data.coUnitGrades === undefined ? {} : { coUnitGrades: copied(data.coUnitGrades) }),
+      // Each co-unit's grade is one frozen copy for every task closed with the same (mostly alike).
+      ...(data.coUnitGrades === undefined ? {} : { coUnitGrades: data.coUnitGrades.map(sharedData) }),
     };
     s.grade = data.grade;
   },
@@ -208,15 +202,16 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
   },
   DeadlineApproaching(s, { data }) {
     const sig = signalled(s);
-    sig.approaching = appended(sig.approaching, data.deadline);
+    sig.approaching = appended(sig.approaching, instant(data.deadline));
   },
   DeadlineMissed(s, { data }) {
     const sig = signalled(s);
-    sig.missed = appended(sig.missed, data.deadline);
+    const deadline = instant(data.deadline);
+    sig.missed = appended(sig.missed, deadline);
     s.deadlinesMissed = appended(s.deadlinesMissed, {
       revision: s.version,
-      at: data.at,
-      deadline: data.deadline,
+      at: instant(data.at),
+      deadline,
     });
   },
   MilestoneMissed(s, { data }) {
@@ -224,7 +219,7 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     sig.milestones = appended(sig.milestones, data.milestone);
     s.milestonesMissed = appended(s.milestonesMissed, {
       revision: s.version,
-      at: data.at,
+      at: instant(data.at),
       milestone: data.milestone,
     });
   },
@@ -232,7 +227,7 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.rectifications = appended(s.rectifications, {
       id: data.rectificationId,
       status: 'open',
-      dueBy: data.dueBy,
+      dueBy: instant(data.dueBy),
       opened: fact(s, data.at),
       lookBacks: [],
     });
@@ -253,22 +248,39 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     const f = fact(s, data.at);
     if (r) {
       r.status = data.result;
-      r.lookBacks.push({ revision: f.revision, at: f.at, result: data.result });
+      r.lookBacks = appended(r.lookBacks, { revision: f.revision, at: f.at, result: data.result });
     }
     if (data.result === 'failed') s.lookBacksFailed = appended(s.lookBacksFailed, f);
   },
   RecognitionRecorded(s, { data }) {
-    s.recognitions = appended(s.recognitions, { revision: s.version, at: data.at, id: data.recognitionId });
+    s.recognitions = appended(s.recognitions, {
+      revision: s.version,
+      at: instant(data.at),
+      id: data.recognitionId,
+    });
   },
   CriticismRecorded(s, { data }) {
-    s.criticisms = appended(s.criticisms, { revision: s.version, at: data.at, id: data.criticismId });
+    s.criticisms = appended(s.criticisms, {
+      revision: s.version,
+      at: instant(data.at),
+      id: data.criticismId,
+    });
   },
   FalsificationFound(s, { data }) {
-    s.falsifications = appended(s.falsifications, { revision: s.version, at: data.at, id: data.findingId });
+    s.falsifications = appended(s.falsifications, {
+      revision: s.version,
+      at: instant(data.at),
+      id: data.findingId,
+    });
   },
   TaskRegraded(s, { data }) {
     s.grade = data.to;
-    s.regrades = appended(s.regrades, { revision: s.version, at: data.at, from: data.from, to: data.to });
+    s.regrades = appended(s.regrades, {
+      revision: s.version,
+      at: instant(data.at),
+      from: data.from,
+      to: data.to,
+    });
   },
 };
 

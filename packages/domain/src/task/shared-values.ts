@@ -25,3 +25,49 @@ export const sharedText = (text: string): string => {
   if (texts.size < LIMIT) texts.set(text, text);
   return text;
 };
+
+/**
+ * A memo of the values seen lately: histories come in about time order, so the values worth sharing are
+ * the recent ones (today's deadlines, the time of a check every overdue task gets an event from). When
+ * full it starts afresh, instead of keeping the first values for ever as `shared` does.
+ */
+const recent = <T>(limit: number) => {
+  const memo = new Map<string, T>();
+  return (key: string, make: () => T): T => {
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    if (memo.size >= limit) memo.clear();
+    const value = make();
+    memo.set(key, value);
+    return value;
+  };
+};
+
+const instants = recent<string>(4096);
+
+/** The shared copy of an instant's text: an event's time, a deadline, a due time. */
+export const sharedInstant = (instant: string): string => instants(instant, () => instant);
+
+/** A deep-frozen copy of JSON data, its texts shared: every holder shares it, no recipe writes into it. */
+const frozenCopy = <T>(value: T): T => {
+  if (typeof value === 'string') return sharedText(value) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = frozenCopy((value as Record<string, unknown>)[key]);
+  return Object.freeze(out) as T;
+};
+
+const data = recent<unknown>(4096);
+
+/**
+ * The shared copy of JSON data many tasks hold alike (a co-unit's grade at closure: its reasons and
+ * their evidence), keyed by its JSON text, which tells any two different values apart.
+ */
+export const sharedData = <T>(value: T): T => data(JSON.stringify(value), () => frozenCopy(value)) as T;
+
+/**
+ * The shared copy of a value seen lately, built (and frozen) by `make` the first time: `key` names its
+ * whole content and starts with a word, so it never meets a JSON text of `sharedData`.
+ */
+export const sharedRecent = <T>(key: string, make: () => T): T => data(key, () => Object.freeze(make())) as T;

@@ -1,3 +1,4 @@
+import { isDraft } from 'immer';
 import type { Grade } from '../grade';
 import type { Complexity, Origin, ReportingCadence, Supervisor, TaskSource, TimeLimit } from './vocabulary';
 import type { CoUnitGrade } from './events';
@@ -126,12 +127,17 @@ export interface TaskState {
  */
 const none = <T>(): T[] => Object.freeze([]) as never as T[];
 
-/** `list` with `item` appended: in place, unless `list` is a frozen empty list (a new task's shared one). */
+/**
+ * `list` with `item` appended. A draft (a fold through immer) takes it in place; otherwise the list is
+ * replaced by one exactly one longer: a pushed list grows by half and sixteen free slots, which a model
+ * of 75k tasks would keep for ever (most lists stay short, so the copies are few and small).
+ */
 export const appended = <T>(list: T[], item: T): T[] => {
-  // Only an empty list can be a shared one: a list with entries is the task's own, asked no more.
-  if (list.length === 0 && Object.isFrozen(list)) return [item];
-  list.push(item);
-  return list;
+  if (isDraft(list)) {
+    list.push(item);
+    return list;
+  }
+  return list.length === 0 ? [item] : list.concat([item]);
 };
 
 /** What no deadline check has signalled yet: shared (frozen) until the first signal. */
