@@ -48,13 +48,14 @@ export const openStore = async (location: Location): Promise<EventStore> => {
   switch (location.kind) {
     case 'memory':
       return createInMemoryEventStore();
-    case 'esdb':
+    case 'esdb': {
+      const { createEventStoreDbStore } = await import('@duban/eventstoredb');
       try {
-        const { createEventStoreDbStore } = await import('@duban/eventstoredb');
         return createEventStoreDbStore(location.url);
       } catch (error) {
         throw usageError(`${location.label}: ${error instanceof Error ? error.message : String(error)}`);
       }
+    }
     case 'postgres':
       return openPostgresStore(location);
     case 'file':
