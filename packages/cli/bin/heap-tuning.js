@@ -7,9 +7,9 @@
 // its last full collection before it is collected again. For verify (README "Limits" has the numbers):
 //
 // - --semi-space-growth-factor=1: the young generation stays at its starting size (1 MB
-//   semi-spaces). On a million events: peak RSS 85 MB instead of 146 MB.
+//   semi-spaces). On a million events: peak RSS 83 MiB instead of 142 MiB.
 // - --heap-growing-percent=20: the old generation is collected once it is 20% past what survived the
-//   last full collection. On 50k events: 78 MB instead of 100 MB.
+//   last full collection. On 50k events: 76 MiB instead of 99 MiB.
 //
 // Both only size the heap, and V8 reads them each time it sizes it, so setting them before anything
 // is allocated takes effect; flags that change compiled code are never set this way. The user's own
