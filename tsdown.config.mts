@@ -20,4 +20,8 @@ export default defineConfig({
   tsconfig: '../../tsconfig.build.json',
   failOnWarn: true,
   checks: { pluginTimings: false },
+  // A dynamic import() of a dependency (the CLI loads EventStoreDB's client only when asked for it)
+  // stays require() in the CommonJS build: import() there would load the package's ESM build beside
+  // the CommonJS one already loaded (two copies of @duban/engine, its classes unequal).
+  outputOptions: { dynamicImportInCjs: false },
 });

@@ -79,7 +79,7 @@ export const demoCommand = async (io: CliIO, options: DemoOptions = {}): Promise
   while (quarters.length < count) quarters.unshift(previousQuarter(quarters[0]!));
   const outDir = resolvePath(io, options.out ?? DEMO_DEFAULTS.out);
   const location = parseLocation(io, options.store ?? DEMO_DEFAULTS.store);
-  const store = openStore(location);
+  const store = await openStore(location);
 
   let sim: SimulationResult;
   const historyFile = path.join(outDir, 'history.ndjson');

@@ -40,7 +40,7 @@ export const importCommand = async (
     throw usageError(`${file.label}: FILE must be an NDJSON file (write one from a store with duban export)`);
   const source = await openSource(io, fileSpec);
   const location = parseLocation(io, storeSpec);
-  const store = openStore(location);
+  const store = await openStore(location);
   try {
     return await importInto(io, source, store, location.label, options);
   } finally {

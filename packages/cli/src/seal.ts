@@ -91,7 +91,7 @@ export const sealCommand = async (io: CliIO, spec: string, options: SealCommandO
     );
 
   // A store is read and then written through the same connection; a file is only read.
-  const store: EventStore | undefined = location.kind === 'file' ? undefined : openStore(location);
+  const store: EventStore | undefined = location.kind === 'file' ? undefined : await openStore(location);
   const source = store ? undefined : await openSource(io, spec);
   try {
     const bar = progressBar(io.stderr, 'sealing', source?.size);
