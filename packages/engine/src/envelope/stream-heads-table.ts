@@ -13,6 +13,12 @@ const HASH_BYTES = 32;
 const PAGE_BITS = 14;
 const PAGE_SLOTS = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SLOTS - 1;
+/**
+ * The first page of slots and of ids starts this small and doubles up to a whole page: a verifier of
+ * one stream (an engine verifying each load, `verifyStream`) must not allocate megabytes.
+ */
+const FIRST_PAGE_SLOTS = 64;
+const FIRST_ID_PAGE_BYTES = 4096;
 /** Bytes of stream ids a page of the slab holds (an id never spans two pages). */
 const ID_PAGE_BITS = 20;
 const ID_PAGE_BYTES = 1 << ID_PAGE_BITS;
@@ -34,6 +40,9 @@ export const isHashHex = (hex: string): boolean => {
   for (let i = 0; i < hex.length; i++) if (hexValue(hex.charCodeAt(i)) < 0) return false;
   return true;
 };
+
+/** The least power of two at least `n`. */
+const ceilPow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
 /** FNV-1a over an id's character codes; the slab holds the same codes as bytes, so both agree. */
 const FNV_OFFSET = 0x811c9dc5;
@@ -76,9 +85,10 @@ export class StreamHeadsTable {
     if (!isHashHex(genesis)) throw new RangeError(`not a SHA-256 hex digest: ${genesis.slice(0, 70)}`);
     const slot = this.count;
     if ((slot & PAGE_MASK) === 0) this.addPage();
-    this.count += 1;
     const page = slot >>> PAGE_BITS;
     const i = slot & PAGE_MASK;
+    if (i >= this.nextPages[page]!.length) this.growFirstPage();
+    this.count += 1;
     if (h !== undefined && this.storeId(page, i, streamId)) {
       this.index[at] = slot + 1;
       if (this.count * 2 > this.index.length) this.growIndex();
@@ -184,10 +194,19 @@ export class StreamHeadsTable {
   /** Copies a Latin-1 id into the slab; false when the slab is full (4 GiB of ids). */
   private storeId(page: number, i: number, streamId: string): boolean {
     const length = streamId.length;
-    if (this.idPages.length === 0 || this.idUsed + length > ID_PAGE_BYTES) {
-      if (this.idPages.length >= MAX_ID_PAGES) return false;
-      this.idPages.push(new Uint8Array(ID_PAGE_BYTES));
-      this.idUsed = 0;
+    const last = this.idPages.length - 1;
+    if (last < 0) this.idPages.push(new Uint8Array(Math.max(FIRST_ID_PAGE_BYTES, ceilPow2(length))));
+    else if (this.idUsed + length > this.idPages[last]!.length) {
+      if (this.idUsed + length <= ID_PAGE_BYTES) {
+        // The first page, still small: a bigger copy (offsets within it stay as they were).
+        const grown = new Uint8Array(Math.min(ID_PAGE_BYTES, ceilPow2(this.idUsed + length) * 2));
+        grown.set(this.idPages[last]!);
+        this.idPages[last] = grown;
+      } else {
+        if (this.idPages.length >= MAX_ID_PAGES) return false;
+        this.idPages.push(new Uint8Array(ID_PAGE_BYTES));
+        this.idUsed = 0;
+      }
     }
     const bytes = this.idPages[this.idPages.length - 1]!;
     for (let k = 0; k < length; k++) bytes[this.idUsed + k] = streamId.charCodeAt(k);
@@ -198,10 +217,29 @@ export class StreamHeadsTable {
   }
 
   private addPage(): void {
-    this.nextPages.push(new Float64Array(PAGE_SLOTS));
-    this.hashPages.push(new Uint8Array(PAGE_SLOTS * HASH_BYTES));
-    this.idAtPages.push(new Uint32Array(PAGE_SLOTS));
-    this.idLengthPages.push(new Uint16Array(PAGE_SLOTS));
+    const slots = this.nextPages.length === 0 ? FIRST_PAGE_SLOTS : PAGE_SLOTS;
+    this.nextPages.push(new Float64Array(slots));
+    this.hashPages.push(new Uint8Array(slots * HASH_BYTES));
+    this.idAtPages.push(new Uint32Array(slots));
+    this.idLengthPages.push(new Uint16Array(slots));
+  }
+
+  /** Doubles the first page of slots (the only one that starts small), up to a whole page. */
+  private growFirstPage(): void {
+    const slots = Math.min(PAGE_SLOTS, this.nextPages[0]!.length * 2);
+    const grow = <T extends Float64Array | Uint8Array | Uint32Array | Uint16Array>(
+      old: T,
+      make: (n: number) => T,
+      perSlot = 1,
+    ): T => {
+      const grown = make(slots * perSlot);
+      grown.set(old);
+      return grown;
+    };
+    this.nextPages[0] = grow(this.nextPages[0]!, (n) => new Float64Array(n));
+    this.hashPages[0] = grow(this.hashPages[0]!, (n) => new Uint8Array(n), HASH_BYTES);
+    this.idAtPages[0] = grow(this.idAtPages[0]!, (n) => new Uint32Array(n));
+    this.idLengthPages[0] = grow(this.idLengthPages[0]!, (n) => new Uint16Array(n));
   }
 
   /** Doubles the index and places every slab id again (by its bytes' hash, the same as its string's). */
