@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { createCalendar, type BusinessCalendar } from './calendar';
 import { intRange } from './codec';
-import type { OrganisationView } from './office/rules';
+import type { OrganisationView } from './office/organisation-view';
 import { PROFILE_13710, type TimeLimitProfile } from './time-limits';
 
 /** The deployment's rules that are numbers, not principles: data, with defaults from the seed (docs/domain.md). */

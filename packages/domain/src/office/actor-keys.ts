@@ -1,6 +1,5 @@
 import * as t from 'io-ts';
 import { refine } from '../codec';
-import type { OfficeState } from './state';
 
 /**
  * Signing keys of actors (docs/auditing.md, "Signed commands"): an Ed25519 public key (RFC 8032), its
@@ -27,10 +26,15 @@ export interface ActorKeyRecord {
   endedReason?: string;
 }
 
+/** What the key queries read of an office's record (its state's `actorKeys`): every key ever registered, by person. */
+export interface KeysOnRecord {
+  readonly actorKeys: Readonly<Record<string, readonly ActorKeyRecord[]>>;
+}
+
 /** The key a person must sign with now, if any. */
-export const actorKeyInForce = (office: OfficeState | undefined, personId: string): string | undefined =>
+export const actorKeyInForce = (office: KeysOnRecord | undefined, personId: string): string | undefined =>
   office?.actorKeys[personId]?.find((k) => k.endedRevision === undefined)?.publicKey;
 
 /** Who holds a public key (ever registered): a key belongs to one person. */
-export const holderOfKey = (office: OfficeState, publicKey: string): string | undefined =>
+export const holderOfKey = (office: KeysOnRecord, publicKey: string): string | undefined =>
   Object.keys(office.actorKeys).find((id) => office.actorKeys[id]!.some((k) => k.publicKey === publicKey));

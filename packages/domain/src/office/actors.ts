@@ -1,6 +1,6 @@
 import type { Actor } from '../actor';
 import { domainError, type DomainError } from '../errors';
-import type { OrganisationView } from './rules';
+import type { OrganisationView } from './organisation-view';
 
 /**
  * Is the actor on record, in the role they act in, on the day? With an office record, every command's

@@ -12,6 +12,7 @@ export * from './commands';
 export * from './events';
 export * from './state';
 export * from './rules';
+export * from './organisation-view';
 export * from './state-council-calendars';
 export * from './actors';
 export * from './seal';

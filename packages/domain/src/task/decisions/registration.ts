@@ -1,7 +1,7 @@
 import type { TaskCommandOf } from '../commands';
 import type { TaskState } from '../state';
 import { complexityOf } from '../../time-limits';
-import type { OrganisationView } from '../../office/rules';
+import type { OrganisationView } from '../../office/organisation-view';
 import { timeLimitsAt } from '../due-times';
 import type { Decision } from './shared';
 import { sameInstant } from '../../instant';

@@ -1,6 +1,6 @@
 import type { Actor } from '../../actor';
 import type { TaskState } from '../state';
-import type { OrganisationView } from '../../office/rules';
+import type { OrganisationView } from '../../office/organisation-view';
 
 /** Who is who on a task (谁交办谁负责，谁负责谁督办). */
 export const isLeadUnit = (a: Actor, s: TaskState) => a.kind === 'unit' && a.unitId === s.leadUnit;
