@@ -83,6 +83,8 @@ export interface HistorySource {
   readonly location: Location;
   /** File size in bytes, when known: the total of a progress bar. */
   readonly size?: number;
+  /** The store read, when SOURCE is one (not a file): `duban export` reads it with `exportHistory`. */
+  readonly store?: EventStore;
   records(options?: ReadLinesOptions): AsyncIterable<RawRecord>;
   close(): Promise<void>;
 }
@@ -176,6 +178,7 @@ export const openSource = async (io: CliIO, spec: string): Promise<HistorySource
   return {
     label: location.label,
     location,
+    store,
     records: () => storeRecords(store),
     close: () => store.close(),
   };
