@@ -1,4 +1,4 @@
-import { envelopeLine } from '@duban/engine';
+import { envelopeLine, exportHistory, type EventStore } from '@duban/engine';
 import { formatProblem } from './checked';
 import {
   CliError,
@@ -11,7 +11,7 @@ import {
   type CliIO,
   type OutputStream,
 } from './io';
-import { progressBar } from './progress';
+import { progressBar, type Progress } from './progress';
 import { openSource, subject, type HistorySource } from './source';
 import { inline } from './terminal';
 
@@ -27,7 +27,8 @@ import { inline } from './terminal';
  * standard output redirected to a file, that file is cut back to the size it had before; on a pipe, a
  * last line that is not JSON says the export is incomplete, so whatever reads it refuses it.
  *
- * Each line is the engine's `envelopeLine`, as `exportHistory` writes it for an embedding application.
+ * A store is exported by the engine's `exportHistory`, as an embedding application exports it; a file
+ * is copied record by record, each line the engine's `envelopeLine` (the same bytes for an intact file).
  */
 export { envelopeLine };
 
@@ -62,22 +63,14 @@ export const exportCommand = async (
   return EXIT.ok;
 };
 
-/** Copies every record to `out` as it was read; stops at the first unreadable record or failed write. */
+/** Writes every line to `out`; stops at the first unreadable record or failed write. */
 const copyHistory = async (io: CliIO, source: HistorySource, out: OutputStream): Promise<number> => {
   const bar = progressBar(io.stderr, 'exporting', source.size);
   let count = 0;
   try {
-    for await (const record of source.records({ onBytes: (n) => bar.update(n) })) {
-      if (record.unreadable)
-        throw new CliError(
-          formatProblem(source.label, { kind: 'unreadable', ...record, ...record.unreadable }),
-        );
-      const v = record.value;
-      if (typeof v !== 'object' || v === null || Array.isArray(v))
-        throw new CliError(
-          `${inline(source.label)}${record.line ? `:${record.line}` : ''}: (line): must be an envelope object`,
-        );
-      await writeAll(out, envelopeLine(v as { type: unknown; data: unknown; metadata: unknown }));
+    const lines = source.store ? storeLines(source.label, source.store) : fileLines(source, bar);
+    for await (const line of lines) {
+      await writeAll(out, line);
       count += 1;
     }
   } finally {
@@ -85,3 +78,29 @@ const copyHistory = async (io: CliIO, source: HistorySource, out: OutputStream):
   }
   return count;
 };
+
+/** The store's history as `exportHistory` gives it; an event nested too deep is named with the store. */
+async function* storeLines(label: string, store: EventStore): AsyncGenerator<string> {
+  try {
+    yield* exportHistory(store);
+  } catch (error) {
+    if (error instanceof RangeError) throw new CliError(`${inline(label)}: ${inline(error.message)}`);
+    throw error;
+  }
+}
+
+/** A file's records as envelope lines, each as it was read; an unreadable one stops the export. */
+async function* fileLines(source: HistorySource, bar: Progress): AsyncGenerator<string> {
+  for await (const record of source.records({ onBytes: (n) => bar.update(n) })) {
+    if (record.unreadable)
+      throw new CliError(
+        formatProblem(source.label, { kind: 'unreadable', ...record, ...record.unreadable }),
+      );
+    const v = record.value;
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new CliError(
+        `${inline(source.label)}${record.line ? `:${record.line}` : ''}: (line): must be an envelope object`,
+      );
+    yield envelopeLine(v as { type: unknown; data: unknown; metadata: unknown });
+  }
+}

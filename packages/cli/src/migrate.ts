@@ -1,6 +1,5 @@
-import { MIGRATIONS, migrationSql } from '@duban/postgres';
 import { EXIT, usageError, writeAll, writeLine, type CliIO } from './io';
-import { openPostgresStore } from './postgres';
+import { loadPostgres, openPostgresStore } from './postgres';
 import { parseLocation } from './source';
 
 /**
@@ -19,19 +18,22 @@ export const migrateCommand = async (
     throw usageError(
       `${location.label}: duban migrate is for PostgreSQL (postgres://user:password@host:5432/db?schema=duban); files, memory: and EventStoreDB need no schema`,
     );
+  const { adapter, schema } = await loadPostgres(location);
   if (options.print) {
-    await writeAll(io.stdout, migrationSql({ schema: location.schema }));
+    await writeAll(io.stdout, adapter.migrationSql({ schema }));
     return EXIT.ok;
   }
-  const store = openPostgresStore(location);
+  const store = await openPostgresStore(location);
   try {
     const { applied, version } = await store.migrate();
-    const names = applied.map((v) => `${v} ${MIGRATIONS.find((m) => m.version === v)?.name ?? ''}`.trim());
+    const names = applied.map((v) =>
+      `${v} ${adapter.MIGRATIONS.find((m) => m.version === v)?.name ?? ''}`.trim(),
+    );
     writeLine(
       io.stdout,
       applied.length === 0
-        ? `${location.label}: schema "${location.schema}" is at version ${version}, the latest; nothing to apply`
-        : `${location.label}: schema "${location.schema}" migrated to version ${version} (applied ${names.join(', ')})`,
+        ? `${location.label}: schema "${schema}" is at version ${version}, the latest; nothing to apply`
+        : `${location.label}: schema "${schema}" migrated to version ${version} (applied ${names.join(', ')})`,
     );
   } finally {
     await store.close();

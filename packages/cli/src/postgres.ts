@@ -1,12 +1,6 @@
 import { isLeft, left } from 'fp-ts/Either';
 import type { EventStore } from '@duban/engine';
-import {
-  checkSchemaName,
-  createPostgresEventStore,
-  DEFAULT_SCHEMA,
-  PostgresStoreError,
-  type MigrationResult,
-} from '@duban/postgres';
+import type { MigrationResult } from '@duban/postgres';
 import { CliError, usageError } from './io';
 import { inline } from './terminal';
 
@@ -18,12 +12,17 @@ import { inline } from './terminal';
  *
  * The connection string's password never appears in what the CLI prints: the label masks it, and every
  * message from the adapter or the driver is scrubbed of it (as typed, percent-encoded and decoded).
+ *
+ * The adapter (@duban/postgres, with node-postgres) is loaded only when a location names PostgreSQL,
+ * so parsing leaves the schema name to it: the adapter's rule, checked by `loadPostgres` when the store
+ * is opened or its SQL printed, before anything is read or written.
  */
 export interface PostgresLocation {
   readonly kind: 'postgres';
   /** The connection string handed to the driver: the one given, less `schema`. */
   readonly url: string;
-  readonly schema: string;
+  /** The schema `?schema=` names, as given (checked when the store is opened); absent: `duban`. */
+  readonly schema?: string;
   /** The connection string as printed: the password shown as `***`. */
   readonly label: string;
   /** Removes every form of the password from a text. */
@@ -82,22 +81,29 @@ export const parsePostgresLocation = (spec: string): PostgresLocation => {
 
   const schemas = url.searchParams.getAll('schema');
   if (schemas.length > 1) throw usageError(`${label}: schema is given ${schemas.length} times; give it once`);
-  let schema: string = DEFAULT_SCHEMA;
-  if (schemas.length === 1) {
-    try {
-      schema = checkSchemaName(schemas[0]!);
-    } catch (error) {
-      throw usageError(`${label}: ${redact(error instanceof Error ? error.message : String(error))}`);
-    }
-    url.searchParams.delete('schema');
-  }
+  if (schemas.length === 1) url.searchParams.delete('schema');
   return {
     kind: 'postgres',
     url: schemas.length === 1 ? url.toString() : spec,
-    schema,
+    ...(schemas.length === 1 ? { schema: schemas[0]! } : {}),
     label,
     redact,
   };
+};
+
+/**
+ * Loads the adapter, and checks the location's schema name by its rule (`checkSchemaName`): a name
+ * that is not a plain identifier is a usage error naming it, before anything connects or is written.
+ */
+export const loadPostgres = async (location: PostgresLocation) => {
+  const adapter = await import('@duban/postgres');
+  try {
+    return { adapter, schema: adapter.checkSchemaName(location.schema ?? adapter.DEFAULT_SCHEMA) };
+  } catch (error) {
+    throw usageError(
+      `${location.label}: ${location.redact(error instanceof Error ? error.message : String(error))}`,
+    );
+  }
 };
 
 /** The adapter names the server as `PostgreSQL at …: `; the CLI names it by its own label instead. */
@@ -122,7 +128,9 @@ const NO_PASSWORD = /client password must be a (non-empty )?string/;
  */
 export const postgresFailure = (location: PostgresLocation, error: unknown): CliError => {
   const message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof PostgresStoreError) && NO_PASSWORD.test(message))
+  // By name, not instanceof: this module does not load the adapter.
+  const fromAdapter = error instanceof Error && error.name === 'PostgresStoreError';
+  if (!fromAdapter && NO_PASSWORD.test(message))
     return new CliError(
       `${location.label}: the server asks for a password and none was given (put it in the connection string, percent-encoded, or in PGPASSWORD)`,
     );
@@ -138,6 +146,8 @@ async function* translated<T>(location: PostgresLocation, source: AsyncIterable<
 }
 
 export interface CliPostgresStore extends EventStore {
+  /** The schema holding the tables: the location's, or the adapter's default. */
+  readonly schema: string;
   migrate(): Promise<MigrationResult>;
 }
 
@@ -145,17 +155,16 @@ export interface CliPostgresStore extends EventStore {
  * The PostgreSQL store behind a location, its failures in the CLI's words. Nothing is connected until
  * the first read or write; an unmigrated schema is refused then, naming `duban migrate`.
  */
-export const openPostgresStore = (location: PostgresLocation): CliPostgresStore => {
-  let store: ReturnType<typeof createPostgresEventStore>;
+export const openPostgresStore = async (location: PostgresLocation): Promise<CliPostgresStore> => {
+  const { adapter, schema } = await loadPostgres(location);
+  let store: ReturnType<typeof adapter.createPostgresEventStore>;
   try {
-    store = createPostgresEventStore(location.url, {
-      schema: location.schema,
-      applicationName: 'duban cli',
-    });
+    store = adapter.createPostgresEventStore(location.url, { schema, applicationName: 'duban cli' });
   } catch (error) {
     throw usageError(postgresMessage(location, error instanceof Error ? error.message : String(error)));
   }
   return {
+    schema,
     appendToStream: async (streamId, events, options) => {
       const result = await store.appendToStream(streamId, events, options).catch((error: unknown) => {
         throw postgresFailure(location, error);

@@ -41,8 +41,9 @@ export const parseLocation = (io: CliIO, spec: string): Location => {
 const redact = (url: string): string => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 
 /**
- * The store behind a location. EventStoreDB's client (gRPC) is loaded only when a location names it:
- * it is a sixth of the binary's start-up memory, which `verify FILE` and most commands never use.
+ * The store behind a location. EventStoreDB's client (gRPC) and the PostgreSQL adapter (node-postgres)
+ * are loaded only when a location names them (a sixth of the binary's start-up memory, and 6 MiB),
+ * which `verify FILE` and most commands never use.
  */
 export const openStore = async (location: Location): Promise<EventStore> => {
   switch (location.kind) {
@@ -57,6 +58,7 @@ export const openStore = async (location: Location): Promise<EventStore> => {
       }
     }
     case 'postgres':
+      // Checks the schema name first (the adapter's rule): a usage error before anything is written.
       return openPostgresStore(location);
     case 'file':
       throw usageError(
@@ -81,6 +83,8 @@ export interface HistorySource {
   readonly location: Location;
   /** File size in bytes, when known: the total of a progress bar. */
   readonly size?: number;
+  /** The store read, when SOURCE is one (not a file): `duban export` reads it with `exportHistory`. */
+  readonly store?: EventStore;
   records(options?: ReadLinesOptions): AsyncIterable<RawRecord>;
   close(): Promise<void>;
 }
@@ -163,7 +167,7 @@ export const openSource = async (io: CliIO, spec: string): Promise<HistorySource
     };
   }
   const store = await openStore(location);
-  // PostgreSQL is reached (and its schema checked) now, so a command fails before it writes anything.
+  // PostgreSQL is reached (and its tables checked) now, so a command fails before it writes anything.
   if (location.kind === 'postgres')
     try {
       for await (const _ of store.readAll({ maxCount: 0 }));
@@ -174,6 +178,7 @@ export const openSource = async (io: CliIO, spec: string): Promise<HistorySource
   return {
     label: location.label,
     location,
+    store,
     records: () => storeRecords(store),
     close: () => store.close(),
   };

@@ -3,8 +3,6 @@ import {
   checkSealConsistency,
   createHistoryTree,
   createSealCheck,
-  headsTsv,
-  sortedHeads,
   verifySealSignature,
   type Hashable,
   type HistoryTree,
@@ -17,6 +15,7 @@ import {
 } from '@duban/engine';
 import { createHistoryChecker, formatProblem, type Problem } from './checked';
 import { loadHeads, loadKey, loadSeal, loadSealIndex, indexFileFor } from './evidence-files';
+import { writeHeadsTsv, type KeptHead } from './heads-tsv';
 import { EXIT, usageError, writeJson, writeLine, type CliIO, type OutputStream } from './io';
 import { progressBar } from './progress';
 import { openSource, subject, type RawRecord } from './source';
@@ -121,7 +120,7 @@ export const verifyCommand = async (
   const problems: Problem[] = [];
   let problemCount = 0;
   let records = 0;
-  const heads = new Map<string, { revision: number; hash: string }>();
+  const heads = new Map<string, KeptHead>();
   const bar = progressBar(io.stderr, 'verifying', source.size);
   try {
     for await (const record of source.records({ onBytes: (n) => bar.update(n, records) })) {
@@ -263,7 +262,7 @@ export const verifyCommand = async (
       out,
       `${inline(sealFileOf(consistency.older))} → ${inline(sealFileOf(consistency.newer))}: ${consistency.ok ? 'CONSISTENT' : newer!.verdict!.rootMatches ? 'NOT CONSISTENT' : 'NOT CHECKED'} — ${consistency.message}`,
     );
-  if (printHeads && ok) io.stdout.write(headsTsv(sortedHeads(Object.fromEntries(heads))));
+  if (printHeads && ok) await writeHeadsTsv(io.stdout, heads);
   return ok ? EXIT.ok : EXIT.failed;
 };
 

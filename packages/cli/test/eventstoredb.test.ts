@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { createEventStoreDbStore } from '@duban/eventstoredb';
 import { startEsdbTestServer, type EsdbTestServer } from '@duban/esdb-test-server';
 import { duban, ndjson, read, smallHistory, tempDir, write } from './helpers';
 
@@ -34,6 +37,32 @@ describe('duban on esdb://', () => {
     const report = await duban(['report', url, '--quarter', '2022Q1', '--format', 'json'], { cwd: dir });
     expect(report.code).toBe(0);
     expect((JSON.parse(report.stdout) as { ranking: unknown[] }).ranking).toHaveLength(3);
+  });
+
+  it('export stops at a stored event nested too deep to read back, naming it, and writes no file', async () => {
+    const fresh = await startEsdbTestServer();
+    try {
+      const store = createEventStoreDbStore(fresh.connectionString);
+      const deep = JSON.parse(`${'['.repeat(100)}${']'.repeat(100)}`) as unknown;
+      const appended = await store.appendToStream('task-DEEP', [
+        {
+          eventId: '0b5a3f4e-6a1d-4c59-9f0e-3b1d2c4e5f60',
+          type: 'TaskAccepted',
+          data: { x: deep },
+          metadata: {},
+        },
+      ]);
+      expect(appended._tag).toBe('Right');
+      await store.close();
+      const r = await duban(['export', fresh.connectionString, '--out', 'deep.ndjson'], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^duban: esdb:\/\/\S+: task-DEEP@0: data\.x(\.0)+: nests objects and arrays more than 64 deep/,
+      );
+      expect(existsSync(path.join(dir, 'deep.ndjson'))).toBe(false);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('runs the demo on it, and refuses to run it twice on the same store', async () => {

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defaultContext } from '@duban/domain';
-import { contextOf, taskBoard } from '@duban/engine';
+import { contextOf, headsTsv, sortedHeads, streamHeads, taskBoard, type Hashable } from '@duban/engine';
 import { captureStream, run, type OutputStream } from '@duban/cli';
 import { writeBoxTable, BoxTable } from '../src/box-table';
+import { writeHeadsTsv, type KeptHead } from '../src/heads-tsv';
 import { lazyBoard } from '../src/board';
 import { loadHistory } from '../src/history';
 import { replayCommand } from '../src/replay';
@@ -10,6 +12,7 @@ import { reportCommand, reportCsvChunks } from '../src/report';
 import { buildReport, rulesSource, selectedQuarter } from '../src/reporting';
 import { boardTable, warningsTable, warningsTableChunks } from '../src/tables';
 import { jsonText } from '../src/terminal';
+import { verifyCommand } from '../src/verify';
 import { localTime } from '../src/labels';
 import { OFFICE_UNIT_NAMES } from '../src/simulation/office';
 import { duban, tempDir } from './helpers';
@@ -190,6 +193,44 @@ describe('large outputs are streamed', () => {
     const rows = [...reportCsvChunks(data)];
     const lines = selectedQuarter(data).ranking.reduce((n, s) => n + s.lines.length, 0);
     expect(rows).toHaveLength(lines + 1);
+  });
+
+  it('verify --print-heads prints the TSV headsTsv made whole, byte for byte', async () => {
+    const events = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Hashable);
+    const expected = headsTsv(sortedHeads(await streamHeads(events)));
+    const pipe = slowPipe();
+    const stderr = captureStream();
+    const code = await verifyCommand({ stdout: pipe.stream, stderr, cwd: dir }, file, { printHeads: true });
+    expect(code).toBe(0);
+    expect(pipe.text()).toBe(expected);
+    expect(stderr.text()).toContain('intact');
+  });
+
+  it('the heads TSV is written a chunk at a time for a full pipe, in byte order of the ids', async () => {
+    const heads = new Map<string, KeptHead>();
+    for (let i = 0; i < 3000; i++)
+      heads.set(`task-${(i * 7919) % 3000}`, { revision: i % 17, hash: (i % 16).toString(16).repeat(64) });
+    // Where UTF-16 order and UTF-8 byte order differ: U+FF01 comes before U+1F600 in bytes, not in JS.
+    heads.set('task-\u{1F600}', { revision: 0, hash: 'a'.repeat(64) });
+    heads.set('task-\uFF01', { revision: 1, hash: 'b'.repeat(64) });
+    const expected = headsTsv(sortedHeads(Object.fromEntries(heads)));
+    expect(expected.indexOf('task-\uFF01')).toBeLessThan(expected.indexOf('task-\u{1F600}'));
+    const pipe = slowPipe();
+    await writeHeadsTsv(pipe.stream, heads);
+    expect(pipe.text()).toBe(expected);
+    expect(pipe.chunks.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...pipe.chunks.map((c) => c.length))).toBeLessThan(128 * 1024);
+    expect(pipe.stats().maxWritesWhileFull).toBe(1);
+
+    // Ids all ASCII take the built-in sort: the same order as byte order.
+    heads.delete('task-\u{1F600}');
+    heads.delete('task-\uFF01');
+    const ascii = slowPipe();
+    await writeHeadsTsv(ascii.stream, heads);
+    expect(ascii.text()).toBe(headsTsv(sortedHeads(Object.fromEntries(heads))));
   });
 
   it('writeBoxTable draws what BoxTable draws, a row at a time: the first row is out before the last is made', async () => {
