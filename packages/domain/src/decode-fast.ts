@@ -168,7 +168,7 @@ const compile = (codec: t.Mixed): Check | undefined => {
     // is not exact passed (its result is the whole input, every key included). The record itself is
     // looked at once, here: members that are interfaces or partials check only their fields.
     const checks: Check[] = [];
-    const kept: t.Props = {};
+    const kept = new Set<string>();
     let open = false;
     for (const member of codec.types as t.Mixed[]) {
       const exact = member instanceof t.ExactType;
@@ -177,10 +177,10 @@ const compile = (codec: t.Mixed): Check | undefined => {
       const props = exact ? propsOf(member.type) : undefined;
       if (!check || (exact && !props)) return undefined;
       checks.push(check);
-      if (props) Object.assign(kept, props);
+      if (props) for (const k of Object.keys(props)) kept.add(k);
       else open = true;
     }
-    const keys = open ? undefined : keySet(kept);
+    const keys = open ? undefined : kept;
     return (u) => {
       if (!plainRecord(u, keys)) return false;
       for (let i = 0; i < checks.length; i++) if (!checks[i]!(u)) return false;
