@@ -6,6 +6,7 @@ import {
   Commands,
   Events,
   LIMITS,
+  Instant,
   LocalDate,
   TextType,
   decodeCommand,
@@ -279,6 +280,34 @@ describe('decode fast path', () => {
     }
   });
 
+  it('leaves parsed JSON with a `__proto__` key, or a key inherited from a polluted prototype, to decode', () => {
+    const codec = Events.TaskAccepted as unknown as t.Mixed;
+    const data = '"taskId":"T-1","at":"2022-03-01T09:00:00+08:00","unitId":"u-1"';
+    for (const json of [
+      `{"type":"TaskAccepted","data":{${data},"__proto__":{"unitId":"u-2"}}}`,
+      `{"type":"TaskAccepted","__proto__":null,"data":{${data}}}`,
+    ]) {
+      const input = JSON.parse(json) as unknown;
+      expect(fastCheckOf(codec)!(input)).toBe(false);
+      sameOutcome(codec, input);
+    }
+    const input = JSON.parse(`{"type":"TaskAccepted","data":{${data}}}`) as unknown;
+    expect(fastCheckOf(codec)!(input)).toBe(true);
+    Object.defineProperty(Object.prototype, 'polluted', {
+      value: 1,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    try {
+      expect(fastCheckOf(codec)!(input)).toBe(false);
+      sameOutcome(codec, input);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+    expect(fastCheckOf(codec)!(input)).toBe(true);
+  });
+
   it('reports unreadable input as decodeTagged always did', () => {
     const hostile = new Proxy(
       {},
@@ -300,5 +329,140 @@ describe('calendar dates', () => {
     for (const s of ['2024-02-29', '2022-12-31']) expect(decodeWith(LocalDate, s)._tag).toBe('Right');
     for (const s of ['2023-02-29', '2100-02-29', '2022-04-31'])
       expect(decodeWith(LocalDate, s)._tag).toBe('Left');
+  });
+});
+
+describe('instants', () => {
+  // The check as it was, by regular expression and Date.parse: the character-by-character one must
+  // accept exactly what it accepts, with the same message.
+  const REFERENCE =
+    /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
+  const referenceProblem = (s: string): 'format' | 'years' | undefined => {
+    const m = REFERENCE.exec(s);
+    if (m === null) return 'format';
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const days = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // month's length in a leap year
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (month < 1 || month > 12 || day < 1 || day > (month === 2 && !leap ? 28 : days)) return 'format';
+    if (Number.isNaN(Date.parse(s))) return 'format';
+    return year < LIMITS.firstYear || year > LIMITS.lastYear ? 'years' : undefined;
+  };
+  const problemOf = (s: unknown): 'format' | 'years' | undefined => {
+    const decoded = decodeWith(Instant, s);
+    if (decoded._tag === 'Right') {
+      expect(decoded.right).toBe(s);
+      return undefined;
+    }
+    expect(decoded.left.problems).toHaveLength(1);
+    return /^must lie in the years/.test(decoded.left.problems[0]!.message) ? 'years' : 'format';
+  };
+
+  // Each part mostly takes a value the check admits, sometimes a near miss of it.
+  const part = (valid: string[], awkward: string[]) =>
+    fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...valid) },
+      { weight: 1, arbitrary: fc.constantFrom(...awkward) },
+    );
+  const awkwardInstant = fc
+    .tuple(
+      part(['2022', '2024', '2000', '2099'], ['1999', '2100', '0000', '9999', '20a4', '202', '２０２２']),
+      part(['-'], ['/', '']),
+      part(['01', '02', '03', '04', '12'], ['00', '13', '1', '٠٣']),
+      part(['-'], ['', '/']),
+      part(['01', '28', '29', '30', '31'], ['00', '32', '9']),
+      part(['T'], ['t', ' ', '']),
+      part(['00', '09', '19', '23'], ['24', '29', '9']),
+      part([':00', ':59'], [':60', ':5', '00']),
+      part(['', ':00', ':59'], [':60', ':5', ':000']),
+      part(['', '.5', '.123', '.123456789'], ['.', '.1234567890', '.12a']),
+      part(
+        ['Z', '+08:00', '-05:30', '+14:59', '-14:00'],
+        ['z', '+15:00', '+0800', '+08', '+08:60', '+8:00', ''],
+      ),
+      part([''], ['\n', ' ', 'Z']),
+    )
+    .map((parts) => parts.join(''));
+  // One character inserted, removed or replaced anywhere, to reach layouts the parts do not list.
+  const nudged = fc
+    .tuple(
+      awkwardInstant,
+      fc.nat(40),
+      fc.constantFrom('', '0', '9', ':', '.', '-', '+', 'T', 'Z', ' ', '\u0000'),
+      fc.boolean(),
+    )
+    .map(
+      ([s, at, ch, replace]) =>
+        s.slice(0, at % (s.length + 1)) + ch + s.slice((at % (s.length + 1)) + (replace ? 1 : 0)),
+    );
+
+  it('accepts exactly the instants the regular-expression check accepted, with the same message', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          { weight: 4, arbitrary: awkwardInstant },
+          { weight: 2, arbitrary: nudged },
+          { weight: 1, arbitrary: fc.string({ maxLength: 36 }) },
+        ),
+        (s) => {
+          const expected = referenceProblem(s);
+          expect(problemOf(s)).toBe(expected);
+          if (expected === undefined) accepted += 1;
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    expect(accepted).toBeGreaterThan(200);
+  });
+
+  it('refuses the awkward cases by name', () => {
+    for (const s of [
+      '2024-02-30T09:00:00Z',
+      '2023-02-29T09:00:00Z',
+      '2022-06-30T23:59:60Z',
+      '2022-03-01T24:00:00Z',
+      '2022-03-01t09:00:00Z',
+      '2022-03-01T09:00:00z',
+      '2022-03-01T09:00:00.1234567890Z',
+      '2022-03-01T09:00:00.Z',
+      '2022-03-01T09:00.5Z',
+      '2022-03-01T09:00:00+15:00',
+      '2022-03-01T09:00:00+0800',
+      '2022-03-01T09:00:00',
+      '2022-03-01T09:00:00Z\n',
+      '２０２２-03-01T09:00:00Z',
+    ])
+      expect([s, problemOf(s)]).toEqual([s, 'format']);
+    for (const s of [
+      '2024-02-29T09:00:00Z',
+      '2022-03-01T09:00Z',
+      '2022-03-01T23:59:59.123456789-14:59',
+      '2022-03-01T00:00:00.5+14:00',
+    ])
+      expect([s, problemOf(s)]).toEqual([s, undefined]);
+    expect(problemOf('2100-01-01T00:00:00Z')).toBe('years');
+    expect(problemOf('1999-12-31T23:59:59Z')).toBe('years');
+  });
+
+  it('admits no layout Date.parse cannot read (the rules compare instants with it)', () => {
+    // Every choice the check leaves open, at its bounds: any year, hour, minute, second, length of
+    // fraction and offset it takes.
+    let walked = 0;
+    for (const date of ['0000-01-01', '0000-02-29', '2000-02-29', '2024-12-31', '9999-12-31'])
+      for (const hour of ['00', '09', '23'])
+        for (const minute of ['00', '59'])
+          for (const seconds of [
+            '',
+            ':00',
+            ':59',
+            ...Array.from({ length: 9 }, (_, i) => `:59.${'9'.repeat(i + 1)}`),
+          ])
+            for (const zone of ['Z', '+00:00', '-00:00', '+14:59', '-14:59', '+09:30', '-10:00']) {
+              const s = `${date}T${hour}:${minute}${seconds}${zone}`;
+              expect([s, problemOf(s) !== 'format']).toEqual([s, true]);
+              expect([s, Number.isFinite(Date.parse(s))]).toEqual([s, true]);
+              walked += 1;
+            }
+    expect(walked).toBe(5 * 3 * 2 * 12 * 7);
   });
 });
