@@ -1,5 +1,7 @@
 import { taskFixture } from '@duban/testing';
-import { applyTask, evolveTask, initialTaskState, type TaskState } from '@duban/domain';
+import fc from 'fast-check';
+import { applyTask, evolveTask, initialTaskState, type TaskEvent, type TaskState } from '@duban/domain';
+import { sharedFact, sharedInstant } from '../src/task/shared-values';
 
 /**
  * A new task's lists and records start shared by every new task (frozen), and become the task's own on
@@ -110,5 +112,56 @@ describe('what a folded task keeps', () => {
     applyTask(state, f.history(f.assign(), f.accept(), f.urge(), f.report(), f.urge()).at(-1)!);
     expect(urges).toHaveLength(1);
     expect(state.urges).toHaveLength(2);
+  });
+});
+
+describe('facts shared between tasks', () => {
+  const history = f.history(
+    f.assign(),
+    f.accept(),
+    f.submitPlan({ milestones: [{ name: 'Pilot in two districts', due: f.day(6) }] }),
+    f.report(),
+  );
+  const fold = (events: readonly TaskEvent[]) => events.reduce(applyTask, initialTaskState());
+
+  it('a fact of the same revision at the same instant: one frozen copy, equal to what was recorded', () => {
+    const [first, second] = [fold(history), fold(history)];
+    expect(first.accepted).toEqual({ revision: 1, at: history[1]!.data.at });
+    expect(second.accepted).toBe(first.accepted);
+    expect(second.leadReportTimes[0]).toBe(first.leadReportTimes[0]);
+    expect(Object.isFrozen(first.accepted)).toBe(true);
+  });
+
+  it('a plan with nothing met: one frozen copy; meeting a milestone copies it, the other task keeps its own', () => {
+    const planned = history.slice(0, 3);
+    const [first, second] = [fold(planned), fold(planned)];
+    expect(second.planMilestones).toBe(first.planMilestones);
+    expect(Object.isFrozen(first.planMilestones) && Object.isFrozen(first.planMilestones[0])).toBe(true);
+    const met = f.history(
+      f.assign(),
+      f.accept(),
+      f.submitPlan({ milestones: [{ name: 'Pilot in two districts', due: f.day(6) }] }),
+      f.report({ milestonesMet: ['Pilot in two districts'] }),
+    )[3]!;
+    applyTask(first, met);
+    expect(first.planMilestones[0]).toEqual({
+      name: 'Pilot in two districts',
+      due: second.planMilestones[0]!.due,
+      met: { revision: 3, at: met.data.at },
+    });
+    expect(second.planMilestones[0]!.met).toBeUndefined();
+    // Through immer, the same state as in place.
+    expect([...planned, met].reduce(evolveTask, initialTaskState())).toEqual(first);
+  });
+
+  it('are what was recorded, whatever instants and revisions share a place in the memo', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(1000), fc.string()), { maxLength: 200 }), (pairs) => {
+        for (const [revision, at] of pairs) {
+          expect(sharedInstant(at)).toBe(at);
+          expect(sharedFact(revision, at)).toEqual({ revision, at });
+        }
+      }),
+    );
   });
 });

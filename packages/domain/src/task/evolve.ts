@@ -1,7 +1,7 @@
 import { produce } from 'immer';
 import type { TaskEvent, TaskEventOf, TaskEventType } from './events';
-import { appended, NOTHING_SIGNALLED, type Fact, type TaskState } from './state';
-import { shared, sharedData, sharedInstant, sharedRecent, sharedText } from './shared-values';
+import { appended, noMilestones, NOTHING_SIGNALLED, replacedAt, type Fact, type TaskState } from './state';
+import { shared, sharedData, sharedFact, sharedInstant, sharedRecent, sharedText } from './shared-values';
 import type { Origin, Supervisor } from './vocabulary';
 
 /**
@@ -15,8 +15,9 @@ import type { Origin, Supervisor } from './vocabulary';
 type Recipe<K extends TaskEventType> = (draft: TaskState, event: TaskEventOf<K>) => void;
 
 // Facts are written as literals, not spread: replay folds millions of them (a spread costs ~3× as much).
-// Every instant kept goes through `sharedInstant`: a fact's time is most of what a task holds.
-const fact = (draft: TaskState, at: string): Fact => ({ revision: draft.version, at: sharedInstant(at) });
+// Every instant kept goes through `sharedInstant`, every plain fact through `sharedFact`: a fact's
+// time is most of what a task holds, and many tasks hold the same fact.
+const fact = (draft: TaskState, at: string): Fact => sharedFact(draft.version, at);
 const instant = sharedInstant;
 
 /** The task's own record of signals, made on its first signal (the one a new task starts with is shared). */
@@ -44,7 +45,8 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     // Alike in many tasks (the same few co-units, their duties, the cadence): one frozen copy each.
     if (data.coUnits.length > 0) s.coUnits = sharedData(data.coUnits);
     if (data.taskForceId !== undefined) s.taskForceId = data.taskForceId;
-    if (data.deputyInCharge !== undefined) s.deputyInCharge = data.deputyInCharge;
+    // One of a few leaders: one copy of the name.
+    if (data.deputyInCharge !== undefined) s.deputyInCharge = sharedText(data.deputyInCharge);
     if (data.timeLimits !== undefined)
       s.timeLimits = data.timeLimits.map((l) => ({
         id: sharedText(l.id),
@@ -83,11 +85,21 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     if (datedMilestones && !s.planWithMilestones) s.planWithMilestones = fact(s, data.at);
     // A new plan replaces the milestones; one already met under the same name stays met.
     const before = s.planMilestones;
-    s.planMilestones = data.milestones.map((m) => {
-      const met = before.find((b) => b.name === m.name)?.met;
-      const due = instant(m.due);
-      return met ? { name: m.name, due, met } : { name: m.name, due };
-    });
+    const metBefore = (name: string) => before.find((b) => b.name === name)?.met;
+    if (data.milestones.length === 0) s.planMilestones = noMilestones();
+    else if (data.milestones.some((m) => metBefore(m.name)))
+      s.planMilestones = data.milestones.map((m) => {
+        const met = metBefore(m.name);
+        const due = instant(m.due);
+        return met ? { name: m.name, due, met } : { name: m.name, due };
+      });
+    // Plans with nothing met yet are alike in many tasks (the same stages, due the same days): one
+    // frozen copy, keyed by its JSON (names are free text); a report meeting a milestone copies it.
+    else
+      s.planMilestones = sharedRecent(
+        `plan${JSON.stringify(data.milestones.map((m) => [m.name, m.due]))}`,
+        () => data.milestones.map((m) => Object.freeze({ name: m.name, due: instant(m.due) })),
+      );
   },
   ProgressReported(s, { data }) {
     const f = fact(s, data.at);
@@ -111,8 +123,11 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
       s.difficulties = appended(s.difficulties, { revision: f.revision, at: f.at });
     } else s.openDifficulty = undefined;
     for (const name of data.milestonesMet ?? []) {
-      const m = s.planMilestones.find((x) => x.name === name);
-      if (m && !m.met) m.met = { revision: f.revision, at: f.at };
+      const i = s.planMilestones.findIndex((x) => x.name === name);
+      const m = s.planMilestones[i];
+      // Replaced, not written into: the plan may be shared with other tasks.
+      if (m && !m.met)
+        s.planMilestones = replacedAt(s.planMilestones, i, { name: m.name, due: m.due, met: f });
     }
   },
   TaskUrged(s, { data }) {

@@ -1,3 +1,5 @@
+import type { Fact } from './state';
+
 /**
  * One copy of the values many tasks hold alike — a time limit's label and evidence kinds, an origin, a
  * supervisor, a co-unit's duty — instead of one per task: a model of 75k tasks kept some forty thousand
@@ -43,10 +45,55 @@ const recent = <T>(limit: number) => {
   };
 };
 
-const instants = recent<string>(4096);
+/**
+ * The instants seen lately, in a table of fixed size where each instant has one place (by a hash of
+ * its text) and a newer instant takes an older one's place: a fold asks for every instant it keeps
+ * (1.5M at 1M events, some 235k distinct), so the memo allocates nothing, never grows or starts
+ * afresh, and leaves no garbage behind. Histories come in about time order, so what it forgets is
+ * mostly what no later event repeats. What it gives back equals its argument, whatever it forgot.
+ */
+const SLOTS = 1 << 13;
+const MASK = SLOTS - 1;
+const instants: Array<string | undefined> = new Array<string | undefined>(SLOTS).fill(undefined);
+/** Facts by the place of their instant, moved along by revision: `facts[(place + revision) & MASK]`. */
+const facts: Array<Fact | undefined> = new Array<Fact | undefined>(SLOTS).fill(undefined);
+
+/**
+ * A place for `text`: FNV-1a over its first 19 characters (an ISO instant's date, hour, minute and
+ * second) and its length. Any text works; texts alike in those only share a place, and take turns.
+ */
+const placeOf = (text: string): number => {
+  let h = 0x811c9dc5 ^ text.length;
+  const n = Math.min(text.length, 19);
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 15)) & MASK;
+};
 
 /** The shared copy of an instant's text: an event's time, a deadline, a due time. */
-export const sharedInstant = (instant: string): string => instants(instant, () => instant);
+export const sharedInstant = (instant: string): string => {
+  const place = placeOf(instant);
+  const known = instants[place];
+  if (known === instant) return known;
+  instants[place] = instant;
+  return instant;
+};
+
+/**
+ * The shared, frozen copy of the fact `{ revision, at }`: tasks that recorded a fact of the same
+ * revision at the same instant (assigned in one batch, reports on the same Friday) mostly hold one
+ * object (a fact is never written into; see `Fact`).
+ */
+export const sharedFact = (revision: number, at: string): Fact => {
+  const place = placeOf(at);
+  let text = instants[place];
+  if (text !== at) instants[place] = text = at;
+  const slot = (place + revision) & MASK;
+  const known = facts[slot];
+  if (known !== undefined && known.revision === revision && known.at === text) return known;
+  const fact: Fact = Object.freeze({ revision, at: text });
+  facts[slot] = fact;
+  return fact;
+};
 
 /** A deep-frozen copy of JSON data, its texts shared: every holder shares it, no recipe writes into it. */
 const frozenCopy = <T>(value: T): T => {

@@ -16,7 +16,10 @@ export type TaskStatus =
   | 'closure-reviewed' // 初审 done, awaiting the leader's approval
   | 'closed'; // 已办结
 
-/** Where a fact came from: the event's revision in the task's stream and its business time. */
+/**
+ * Where a fact came from: the event's revision in the task's stream and its business time. A fact is
+ * never written into: tasks that recorded the same revision at the same instant share one frozen copy.
+ */
 export interface Fact {
   readonly revision: number;
   readonly at: string;
@@ -139,6 +142,23 @@ export const appended = <T>(list: T[], item: T): T[] => {
   }
   return list.length === 0 ? [item] : list.concat([item]);
 };
+
+/**
+ * `list` with its `index`th item replaced by `item`: in place in a draft, otherwise in a copy, so a
+ * list shared with other tasks (frozen) is never written into.
+ */
+export const replacedAt = <T>(list: T[], index: number, item: T): T[] => {
+  if (isDraft(list)) {
+    list[index] = item;
+    return list;
+  }
+  const copy = list.slice();
+  copy[index] = item;
+  return copy;
+};
+
+/** A plan with no dated milestones: the list a new task starts with (shared, frozen). */
+export const noMilestones = (): TaskState['planMilestones'] => EMPTY.planMilestones;
 
 /** What no deadline check has signalled yet: shared (frozen) until the first signal. */
 export const NOTHING_SIGNALLED: TaskState['signalled'] = Object.freeze({
