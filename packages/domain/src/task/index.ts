@@ -10,7 +10,15 @@ import { initialTaskState, isTerminal, type TaskState } from './state';
 
 export * from './commands';
 export * from './events';
-export * from './state';
+// The state's shape and its start; how the recipes edit shared lists (appended, replacedAt…) stays inside.
+export {
+  initialTaskState,
+  isTerminal,
+  type Fact,
+  type Rectification,
+  type TaskState,
+  type TaskStatus,
+} from './state';
 export * from './vocabulary';
 export { taskRecipes, applyTask, evolveTask } from './evolve';
 export { decideTask, ACCEPTED_WHEN_CLOSED, type Decision } from './decide';
