@@ -40,7 +40,8 @@ if (size === 'province') {
 }
 const selected = (m: string, row: string) => !only || only.some((o) => o === m || o === `${m}/${row}`);
 const savedPath = join(__dirname, 'results', `${size}.json`);
-const command = process.env.npm_lifecycle_event
+// npx sets npm_lifecycle_event too (to "npx"): only a bench script names the command.
+const command = process.env.npm_lifecycle_event?.startsWith('bench')
   ? `pnpm ${process.env.npm_lifecycle_event}`
   : `tsx bench/run.ts ${process.argv.slice(2).join(' ')}`;
 const started = Date.now();
