@@ -85,11 +85,11 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     if (datedMilestones && !s.planWithMilestones) s.planWithMilestones = fact(s, data.at);
     // A new plan replaces the milestones; one already met under the same name stays met.
     const before = s.planMilestones;
-    const metBefore = (name: string) => before.find((b) => b.name === name)?.met;
+    const metBefore = data.milestones.map((m) => before.find((b) => b.name === m.name)?.met);
     if (data.milestones.length === 0) s.planMilestones = noMilestones();
-    else if (data.milestones.some((m) => metBefore(m.name)))
-      s.planMilestones = data.milestones.map((m) => {
-        const met = metBefore(m.name);
+    else if (metBefore.some((met) => met !== undefined))
+      s.planMilestones = data.milestones.map((m, i) => {
+        const met = metBefore[i];
         const due = instant(m.due);
         return met ? { name: m.name, due, met } : { name: m.name, due };
       });
@@ -120,6 +120,7 @@ export const taskRecipes: { readonly [K in TaskEventType]: Recipe<K> } = {
     s.percentComplete = data.percentComplete;
     if (data.status === 'difficulty') {
       s.openDifficulty = f;
+      // A copy, not the shared fact: its answer is written into it later.
       s.difficulties = appended(s.difficulties, { revision: f.revision, at: f.at });
     } else s.openDifficulty = undefined;
     for (const name of data.milestonesMet ?? []) {
