@@ -87,23 +87,32 @@ log(
 // —— rows ——
 const results = new Map<string, RowResult | { error: string }>();
 const keyOf = (m: Measurement, row: string) => `${m}/${row}`;
+/** The server the PostgreSQL rows ran on: this run's, or the earlier run's whose rows are kept. */
+let pgVersion = '?';
 /** Rows measured in an earlier run of the same workload (kept when `--only` re-measures some rows). */
 const earlier = new Set<string>();
 if (only && existsSync(savedPath)) {
   const saved = JSON.parse(readFileSync(savedPath, 'utf8')) as {
     key: string;
     results: Record<string, RowResult | { error: string }>;
+    pgVersion?: string;
   };
-  if (saved.key === meta.key)
+  if (saved.key === meta.key) {
     for (const [k, r] of Object.entries(saved.results)) {
       results.set(k, r);
       earlier.add(k);
     }
+    // The PostgreSQL rows kept from the earlier run name the server they ran on.
+    if (saved.pgVersion) pgVersion = saved.pgVersion;
+  }
 }
 const save = () => {
   // A clean clone has no results folder yet (results are not all committed).
   mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(savedPath, JSON.stringify({ key: meta.key, results: Object.fromEntries(results) }, null, 1));
+  writeFileSync(
+    savedPath,
+    JSON.stringify({ key: meta.key, results: Object.fromEntries(results), pgVersion }, null, 1),
+  );
 };
 
 interface Child {
@@ -239,7 +248,6 @@ const runTable = async (measurement: Measurement): Promise<void> => {
 
 /** The PostgreSQL tables share one server, started here (durable settings: fsync and synchronous commit on). */
 let pgServer: EmbeddedPostgres | undefined;
-let pgVersion = '?';
 const startPostgres = async (): Promise<void> => {
   pgServer = await startEmbeddedPostgres({ settings: { max_connections: '100' } });
   childEnv.DUBAN_BENCH_PG_URL = pgServer.url;
