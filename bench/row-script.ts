@@ -8,8 +8,9 @@ import { buildSync } from 'esbuild';
  * (@duban/* through their built dist, the peers, pg) stays a `require` resolved from bench/node_modules.
  * Built on every run: esbuild takes well under a second, and a stale copy would measure old bench code.
  */
-export const buildRowScript = (): string => {
-  const outfile = join(__dirname, 'node_modules', '.cache', 'duban-bench', 'js', 'row.js');
+export const buildRowScript = (
+  outfile = join(__dirname, 'node_modules', '.cache', 'duban-bench', 'js', 'row.js'),
+): string => {
   buildSync({
     entryPoints: [join(__dirname, 'row.ts')],
     outfile,
@@ -18,6 +19,8 @@ export const buildRowScript = (): string => {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // Not the root tsconfig: its `paths` would bundle @duban/* from their sources instead of their dist.
+    tsconfig: join(__dirname, 'tsconfig.run.json'),
     // The bench finds its workload cache and sources next to its own files, not next to the bundle.
     define: { __dirname: JSON.stringify(__dirname) },
     logLevel: 'warning',
