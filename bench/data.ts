@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { SizeName, WorkloadCommand } from './workload';
 
 /** The rows of each measurement, as run.ts runs them and row.ts measures them. */
@@ -70,7 +70,8 @@ export const sourceKey = (size: SizeName): string => {
     ...listTs(join(root, 'packages/domain/src')),
     ...listTs(join(root, 'packages/engine/src/envelope')),
   ];
-  for (const f of files) hash.update(f).update(readFileSync(f));
+  // Paths relative to the repository, so a clone elsewhere (or a copied cache) keeps the same key.
+  for (const f of files) hash.update(relative(root, f)).update(readFileSync(f));
   return hash.digest('hex').slice(0, 16);
 };
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureBuilt } from './cli';
+import { buildRowScript } from './row-script';
 
 /**
  * `profile.ts <measurement> <row> <size> [top]`: runs one row with a CPU profile of its timed runs
@@ -140,21 +141,12 @@ if (require.main === module) {
   const [measurement, row, size = 'quick', top = '30'] = process.argv.slice(2);
   const file = join(__dirname, 'results', `${measurement}-${row}-${size}.cpuprofile`);
   ensureBuilt();
-  const child = spawnSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', join(__dirname, 'row.ts'), measurement!, row!, size],
-    {
-      // As run.ts runs rows: production mode, the packages' built dist (not their sources through tsconfig paths).
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        TSX_TSCONFIG_PATH: join(__dirname, 'tsconfig.run.json'),
-        BENCH_PROFILE: file,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-    },
-  );
+  const child = spawnSync(process.execPath, ['--expose-gc', buildRowScript(), measurement!, row!, size], {
+    // As run.ts runs rows: production mode, plain JavaScript on the packages' built dist.
+    env: { ...process.env, NODE_ENV: 'production', BENCH_PROFILE: file },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   if (child.status !== 0) process.exit(child.status ?? 1);
   console.log(child.stdout.split('\n').find((l) => l.startsWith('RESULT ')));
   console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(top)));

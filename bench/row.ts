@@ -37,15 +37,6 @@ import {
   type Measurement,
 } from './data';
 import { baselineApply, baselineInitial } from './folds';
-import {
-  castoreCommandPath,
-  castoreRebuild,
-  castoreStoreWith,
-  emmettCommandPath,
-  emmettRebuild,
-  emmettStoreWith,
-} from './peers';
-import { pgCommand, pgReplay } from './postgres';
 import { SIZES, type SizeName } from './workload';
 
 /**
@@ -94,6 +85,13 @@ const domainImmer = (): { setAutoFreeze(on: boolean): void } =>
   createRequire(require.resolve('@duban/domain/package.json'))('immer') as {
     setAutoFreeze(on: boolean): void;
   };
+
+/**
+ * The peers and the PostgreSQL rows are loaded by the rows that use them, so another row's peak RSS does not
+ * carry their code (Emmett, Castore, pg: some 10 MB).
+ */
+const peers = () => import('./peers.js');
+const postgres = () => import('./postgres.js');
 
 /** Sums over the task board, so rows that fold the same history print the same number. */
 const digestOf = (states: Iterable<TaskState>): number => {
@@ -253,6 +251,7 @@ const replay = async (row: string, size: SizeName): Promise<Setup> => {
         events = events.filter((e) => chosen.has(e.data.taskId));
         ids = taskIds.filter((id) => chosen.has(id));
       }
+      const { emmettStoreWith, emmettRebuild } = await peers();
       const store = await emmettStoreWith(events);
       const seeded = events.length;
       const note =
@@ -269,6 +268,7 @@ const replay = async (row: string, size: SizeName): Promise<Setup> => {
       };
     }
     case 'castore': {
+      const { castoreStoreWith, castoreRebuild } = await peers();
       const store = castoreStoreWith(domainEvents());
       return {
         unit: 'events',
@@ -358,7 +358,7 @@ const ndjson = (row: string, size: SizeName): Setup => {
   throw new Error(`no ndjson row ${row}`);
 };
 
-const command = (row: string, size: SizeName): Setup => {
+const command = async (row: string, size: SizeName): Promise<Setup> => {
   const commands = loadCommandSlice(size);
   const work = commands.length;
   const ctx = defaultContext();
@@ -411,7 +411,8 @@ const command = (row: string, size: SizeName): Setup => {
           });
         },
       };
-    case 'emmett':
+    case 'emmett': {
+      const { emmettCommandPath } = await peers();
       return {
         unit: 'commands',
         work,
@@ -420,7 +421,9 @@ const command = (row: string, size: SizeName): Setup => {
           return each(n, ({ command }) => handle(command));
         },
       };
-    case 'castore':
+    }
+    case 'castore': {
+      const { castoreCommandPath } = await peers();
       return {
         unit: 'commands',
         work,
@@ -429,6 +432,7 @@ const command = (row: string, size: SizeName): Setup => {
           return each(n, ({ command }) => handle(command));
         },
       };
+    }
   }
   throw new Error(`no command row ${row}`);
 };
@@ -497,12 +501,12 @@ export const prepareRow = async (
       : measurement === 'ndjson'
         ? ndjson(row, size)
         : measurement === 'pg-command-1'
-          ? await pgCommand(row, size, 1)
+          ? await (await postgres()).pgCommand(row, size, 1)
           : measurement === 'pg-command-8'
-            ? await pgCommand(row, size, 8)
+            ? await (await postgres()).pgCommand(row, size, 8)
             : measurement === 'pg-replay'
-              ? await pgReplay(row, size)
-              : command(row, size);
+              ? await (await postgres()).pgReplay(row, size)
+              : await command(row, size);
   gc();
   const loadedRssBytes = process.memoryUsage.rss();
   // Warm-up on a fifth of the work, so the JIT has compiled the hot paths before the timed runs.

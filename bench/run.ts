@@ -11,6 +11,7 @@ import {
 } from '../packages/postgres/test/support/embedded-server';
 import { PG_COMMANDS, PG_REPLAY_EVENTS } from './postgres';
 import { ensureBuilt, measureCli } from './cli';
+import { buildRowScript } from './row-script';
 import { runProvince } from './province';
 import type { RowResult } from './row';
 import { SIZES, type SizeName } from './workload';
@@ -49,14 +50,17 @@ const loadAtStart = loadavg();
 
 /**
  * Children get the deployment's settings: production mode (immer's production build), room for 1M events,
- * and the packages' built dist — tsx would otherwise follow the root tsconfig's `paths` to their sources.
+ * and the packages' built dist — tsx (which generates the workload) would otherwise follow the root
+ * tsconfig's `paths` to their sources; the rows, plain JavaScript, resolve packages as users do.
  */
 const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: 'production',
   TSX_TSCONFIG_PATH: join(__dirname, 'tsconfig.run.json'),
 };
-const nodeArgs = ['--expose-gc', '--max-old-space-size=12288', '--import', 'tsx'];
+const heapArgs = ['--expose-gc', '--max-old-space-size=12288'];
+/** The workload is generated under tsx; the rows run as plain JavaScript (see row-script.ts). */
+const nodeArgs = [...heapArgs, '--import', 'tsx'];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -64,6 +68,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 // The rows load the packages' compiled builds (their exports maps point at dist/): a stale build would
 // measure old code.
 ensureBuilt();
+const rowScript = buildRowScript();
 
 // —— workload ——
 log(`bench ${size}: building the workload (cached in bench/node_modules/.cache/duban-bench/${size})…`);
@@ -82,23 +87,32 @@ log(
 // —— rows ——
 const results = new Map<string, RowResult | { error: string }>();
 const keyOf = (m: Measurement, row: string) => `${m}/${row}`;
+/** The server the PostgreSQL rows ran on: this run's, or the earlier run's whose rows are kept. */
+let pgVersion = '?';
 /** Rows measured in an earlier run of the same workload (kept when `--only` re-measures some rows). */
 const earlier = new Set<string>();
 if (only && existsSync(savedPath)) {
   const saved = JSON.parse(readFileSync(savedPath, 'utf8')) as {
     key: string;
     results: Record<string, RowResult | { error: string }>;
+    pgVersion?: string;
   };
-  if (saved.key === meta.key)
+  if (saved.key === meta.key) {
     for (const [k, r] of Object.entries(saved.results)) {
       results.set(k, r);
       earlier.add(k);
     }
+    // The PostgreSQL rows kept from the earlier run name the server they ran on.
+    if (saved.pgVersion) pgVersion = saved.pgVersion;
+  }
 }
 const save = () => {
   // A clean clone has no results folder yet (results are not all committed).
   mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(savedPath, JSON.stringify({ key: meta.key, results: Object.fromEntries(results) }, null, 1));
+  writeFileSync(
+    savedPath,
+    JSON.stringify({ key: meta.key, results: Object.fromEntries(results), pgVersion }, null, 1),
+  );
 };
 
 interface Child {
@@ -109,14 +123,10 @@ interface Child {
 }
 
 const startChild = (measurement: Measurement, row: string): Child => {
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, join(__dirname, 'row.ts'), '--serve', measurement, row, size],
-    {
-      env: childEnv,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...heapArgs, rowScript, '--serve', measurement, row, size], {
+    env: childEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const closed = new Promise<string>((resolve) =>
@@ -238,7 +248,6 @@ const runTable = async (measurement: Measurement): Promise<void> => {
 
 /** The PostgreSQL tables share one server, started here (durable settings: fsync and synchronous commit on). */
 let pgServer: EmbeddedPostgres | undefined;
-let pgVersion = '?';
 const startPostgres = async (): Promise<void> => {
   pgServer = await startEmbeddedPostgres({ settings: { max_connections: '100' } });
   childEnv.DUBAN_BENCH_PG_URL = pgServer.url;
@@ -453,7 +462,7 @@ const report = (): void => {
   // Issue 15's table, every row with its goal, met or missed; then the like-for-like rebuilds and the
   // PostgreSQL rows. Ratios are taken within one table, whose rows ran side by side.
   const target = (name: string, value: number, goal: number, atLeast = true, fmt = x, verdict = true) =>
-    `| ${name} | ${fmt(value)} | ${atLeast ? '≥' : '≤'} ${fmt(goal)} | ${
+    `| ${name} | ${Number.isNaN(value) ? '—' : fmt(value)} | ${atLeast ? '≥' : '≤'} ${fmt(goal)} | ${
       Number.isNaN(value) || !verdict ? '—' : (atLeast ? value >= goal : value <= goal) ? 'met' : '**missed**'
     } |`;
   const verify = get('ndjson', 'duban-verify');
@@ -604,7 +613,7 @@ const report = (): void => {
       (dirty > 0 ? ` (+ ${dirty} uncommitted paths under packages/ at the time)` : '') +
       (sourcesChanged ? ' — **the domain or envelope sources changed while the rows ran**' : ''),
     `- **Workload** (seed ${meta.seed}): ${meta.tasks} tasks over ${meta.units} units, ${meta.commands} commands deciding ${meta.events} events, in business-time order; ${meta.v1Events} progress reports of the oldest tasks stored at schema v1 (upcast on read); NDJSON ${mb(meta.envelopeBytes)}.`,
-    "- **Method:** each row runs in its own child process (so peak RSS is the row's own: `process.resourceUsage().maxRSS`, which includes the loaded input, shown apart); loaded and warmed up (on a fifth of the work) before any timing; then the rows of a table take turns, one timed run each per round, ≥ 5 rounds (up to 9 while under 5 s), so that load from other work on the machine hits every row alike (rows whose inputs do not fit in memory together — the parsed 1M-event replay — run one after the other instead, ≥ 5 runs each); a full GC before each run; the rate is at the median run. Generation and loading are never timed. Every row of a table folds the same history to the same task states (checked by a digest).",
+    "- **Method:** each row runs in its own child process of plain Node on the packages' built dist (the bench's TypeScript bundled by esbuild beforehand: no TypeScript loader, which would add some 40 MB to every row; the peers and pg loaded only by their rows), so peak RSS is the row's own: `process.resourceUsage().maxRSS`, which includes the loaded input, shown apart; loaded and warmed up (on a fifth of the work) before any timing; then the rows of a table take turns, one timed run each per round, ≥ 5 rounds (up to 9 while under 5 s), so that load from other work on the machine hits every row alike (rows whose inputs do not fit in memory together — the parsed 1M-event replay — run one after the other instead, ≥ 5 runs each); a full GC before each run; the rate is at the median run. Generation and loading are never timed. Every row of a table folds the same history to the same task states (checked by a digest).",
     '',
     `## 1. Replay / rebuild from parsed objects (${meta.events} events → one state per task)`,
     '',
