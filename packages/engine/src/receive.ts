@@ -11,6 +11,7 @@ import { CommandMeta, commandKeysOf } from './command-meta';
 import { canonicalJson } from './envelope/hash-chain';
 import { commandDigest } from './envelope/seal';
 import { sha256Hex } from './envelope/sha256';
+import { plainJsonCopy } from './json-copy';
 
 /** A command as callers hand it in: its type and data (actor and time come in `CommandMeta`). */
 export interface CommandInput {
@@ -40,8 +41,12 @@ interface Read {
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** The values read, as one JSON copy: the copy every path decodes (never the caller's objects). */
-const copyOf = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+/**
+ * The values read, as one JSON copy: the copy every path decodes (never the caller's objects). Plain
+ * values are copied without the text in between; the rest take the JSON round trip that defines it.
+ */
+const copyOf = (value: unknown): unknown =>
+  (plainJsonCopy(value) ?? { copy: JSON.parse(JSON.stringify(value)) as unknown }).copy;
 
 /**
  * The general path: the copy of all eight values decoded with every problem named. What the fast path
