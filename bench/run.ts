@@ -556,7 +556,16 @@ const report = (): void => {
       ratio(get('pg-command-8', 'duban'), get('pg-command-8', 'floor')),
       0.5,
     ),
-    target('PostgreSQL replay from $all: Duban, events/s', pgReplayRate, 100_000, true, fmtRate),
+    target(
+      // An absolute rate depends on the machine: the floor beside it says what this one allows.
+      `PostgreSQL replay from $all: Duban, events/s (the plain-SQL floor: ${
+        get('pg-replay', 'floor') ? fmtRate(get('pg-replay', 'floor')!.rate) : '—'
+      } here)`,
+      pgReplayRate,
+      100_000,
+      true,
+      fmtRate,
+    ),
   ].join('\n');
 
   // —— report ——
