@@ -116,24 +116,54 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     }
   }
 
-  async function* readAll(readOptions: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
-    ensureOpen();
-    const end = log.length;
-    const backwards = readOptions.direction === 'backwards';
-    const from = readOptions.fromPosition ?? (backwards ? 'end' : 'start');
-    const position = from === 'start' ? START : from === 'end' ? undefined : from;
-    // Forwards: first event at or after the position. Backwards: last event at or before it.
-    let i = position === undefined ? (backwards ? end - 1 : end) : firstIndexAfter(position, !backwards);
-    if (backwards && position !== undefined) i -= 1;
-    const visible = visibility(readOptions.streamPrefixes);
-    let remaining = countLimit(readOptions.maxCount);
-    for (; remaining > 0 && i >= 0 && i < end; i += backwards ? -1 : 1) {
-      const event = log[i]!;
-      if (!visible(event)) continue;
-      remaining--;
-      yield event;
-    }
-  }
+  // Not an async generator: a generator's every step costs several promise turns, a million of them
+  // in a rebuild. Like one, it starts (and checks the store is open) on the first `next()`.
+  const readAll = (readOptions: ReadAllOptions = {}): AsyncIterableIterator<RecordedEvent> => {
+    let next: (() => RecordedEvent | undefined) | undefined;
+    const start = (): (() => RecordedEvent | undefined) => {
+      ensureOpen();
+      const end = log.length; // later appends are not part of this read
+      const backwards = readOptions.direction === 'backwards';
+      const from = readOptions.fromPosition ?? (backwards ? 'end' : 'start');
+      const position = from === 'start' ? START : from === 'end' ? undefined : from;
+      // Forwards: first event at or after the position. Backwards: last event at or before it.
+      let i = position === undefined ? (backwards ? end - 1 : end) : firstIndexAfter(position, !backwards);
+      if (backwards && position !== undefined) i -= 1;
+      const step = backwards ? -1 : 1;
+      const visible = visibility(readOptions.streamPrefixes);
+      let remaining = countLimit(readOptions.maxCount);
+      return () => {
+        for (; remaining > 0 && i >= 0 && i < end; i += step) {
+          const event = log[i]!;
+          if (!visible(event)) continue;
+          remaining--;
+          i += step;
+          return event;
+        }
+        remaining = 0;
+        return undefined;
+      };
+    };
+    const iterator: AsyncIterableIterator<RecordedEvent> = {
+      next: () => {
+        try {
+          const event = (next ??= start())();
+          return Promise.resolve(
+            event === undefined ? { done: true, value: undefined } : { done: false, value: event },
+          );
+        } catch (error) {
+          next = () => undefined; // as a generator that threw: done from then on
+          return Promise.reject(error as Error);
+        }
+      },
+      return: () => {
+        next = () => undefined;
+        return Promise.resolve({ done: true, value: undefined });
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  };
 
   const subscribeToAll = (subscribeOptions: SubscribeToAllOptions = {}): Subscription => {
     const from = subscribeOptions.fromPosition ?? 'start';
@@ -241,6 +271,42 @@ const resultAt = (stream: StreamState | undefined, revision: number): AppendResu
   position: stream?.events[revision]?.position ?? START,
 });
 
+/** What a stored event holds until it is read: its JSON, replaced by the frozen value on first read. */
+interface Lazy {
+  dataJson: string | undefined;
+  data: unknown;
+  metadataJson: string | undefined;
+  metadata: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Where a stored event keeps its `Lazy` (a non-enumerable own property: spreads, JSON and equality never see it). */
+const LAZY = Symbol('duban.lazy');
+
+// One getter of each kind for every stored event (read through `this`), not two closures per event: the
+// events then share one shape, so reading them stays monomorphic, and each weighs some 500 bytes less.
+const DATA: PropertyDescriptor = {
+  enumerable: true,
+  get(this: { [LAZY]: Lazy }): unknown {
+    const lazy = this[LAZY];
+    if (lazy.dataJson !== undefined) {
+      lazy.data = deepFreeze(JSON.parse(lazy.dataJson) as unknown);
+      lazy.dataJson = undefined;
+    }
+    return lazy.data;
+  },
+};
+const METADATA: PropertyDescriptor = {
+  enumerable: true,
+  get(this: { [LAZY]: Lazy }): Readonly<Record<string, unknown>> {
+    const lazy = this[LAZY];
+    if (lazy.metadataJson !== undefined) {
+      lazy.metadata = deepFreeze(JSON.parse(lazy.metadataJson) as Record<string, unknown>);
+      lazy.metadataJson = undefined;
+    }
+    return lazy.metadata!;
+  },
+};
+
 /**
  * A stored event that keeps its JSON and parses it on first read, once (data and metadata apart), into
  * deeply frozen values: what a reader sees is what an eager parse gave, but an event nobody reads (most
@@ -252,46 +318,49 @@ const recordedEvent = (
   position: Position,
   serialized: SerializedEvent,
 ): RecordedEvent => {
-  let dataJson: string | undefined = serialized.data;
-  let metadataJson: string | undefined = serialized.metadata;
-  let data: unknown;
-  let metadata: Readonly<Record<string, unknown>> | undefined;
-  return Object.freeze({
-    streamId,
-    revision,
-    position,
-    eventId: serialized.eventId,
-    type: serialized.type,
-    get data(): unknown {
-      if (dataJson !== undefined) {
-        data = deepFreeze(JSON.parse(dataJson) as unknown);
-        dataJson = undefined;
-      }
-      return data;
-    },
-    get metadata(): Readonly<Record<string, unknown>> {
-      if (metadataJson !== undefined) {
-        metadata = deepFreeze(JSON.parse(metadataJson) as Record<string, unknown>);
-        metadataJson = undefined;
-      }
-      return metadata!;
-    },
-  });
+  const recorded = { streamId, revision, position, eventId: serialized.eventId, type: serialized.type };
+  const lazy: Lazy = {
+    dataJson: serialized.data,
+    data: undefined,
+    metadataJson: serialized.metadata,
+    metadata: undefined,
+  };
+  Object.defineProperty(recorded, 'data', DATA);
+  Object.defineProperty(recorded, 'metadata', METADATA);
+  Object.defineProperty(recorded, LAZY, { value: lazy });
+  return Object.freeze(recorded) as unknown as RecordedEvent;
 };
 
+/** Freezes what JSON.parse gave, all the way down (arrays and plain objects only). */
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null) {
     Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const inner: unknown = value[i];
+        if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+      }
+    } else {
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) {
+        const inner = (value as Record<string, unknown>)[keys[i]!];
+        if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+      }
+    }
   }
   return value;
 };
 
 const visibility = (prefixes: readonly string[] | undefined) => {
   // System streams never reach readers of `$all`. An empty prefix list matches nothing, as on the server.
-  return (event: RecordedEvent): boolean =>
-    !event.streamId.startsWith('$') &&
-    (prefixes === undefined || prefixes.some((prefix) => event.streamId.startsWith(prefix)));
+  // A loop, not `some` with a closure: it runs once per event read.
+  return (event: RecordedEvent): boolean => {
+    const id = event.streamId;
+    if (id.startsWith('$')) return false;
+    if (prefixes === undefined) return true;
+    for (let k = 0; k < prefixes.length; k++) if (id.startsWith(prefixes[k]!)) return true;
+    return false;
+  };
 };
 
 const countLimit = (maxCount: number | undefined): number =>
