@@ -115,18 +115,22 @@ describe('in-memory store', () => {
       );
     });
 
-    it('reads $all from where the read starts: closed, later appends and leaving early', async () => {
+    it.each([
+      ['$all', (s: EventStore) => s.readAll()],
+      ['a stream', (s: EventStore) => s.readStream('a')],
+    ])('reads %s from where the read starts: later appends, leaving early', async (_, read) => {
       await store.appendToStream('a', [event({ n: 1 }), event({ n: 2 })]);
-      const read = store.readAll();
-      await store.appendToStream('b', [event({ n: 3 })]); // before the first next(): part of the read
-      const iterator = read[Symbol.asyncIterator]();
+      const reading = read(store);
+      await store.appendToStream('a', [event({ n: 3 })]); // before the first next(): part of the read
+      const iterator = reading[Symbol.asyncIterator]();
       expect(((await iterator.next()).value as RecordedEvent).data).toEqual({ n: 1 });
-      await store.appendToStream('c', [event({ n: 4 })]); // after it started: not part of it
+      await store.appendToStream('a', [event({ n: 4 })]); // after it started: not part of it
       const rest: unknown[] = [];
       for (let r = await iterator.next(); !r.done; r = await iterator.next()) rest.push(r.value.data);
       expect(rest).toEqual([{ n: 2 }, { n: 3 }]);
+      expect((await iterator.next()).done).toBe(true);
       // Leaving early ends the read.
-      const early = store.readAll()[Symbol.asyncIterator]();
+      const early = read(store)[Symbol.asyncIterator]();
       await early.next();
       await early.return!();
       expect((await early.next()).done).toBe(true);
@@ -324,10 +328,11 @@ describe('in-memory store', () => {
       expect(leftOf(await store.appendToStream('s', [event()]))).toMatchObject({ code: 'StoreUnavailable' });
       await expect(collect(store.readStream('s'))).rejects.toThrow(/closed/);
       await expect(collect(store.readAll())).rejects.toThrow(/closed/);
-      // As from a generator: the read fails when it starts, then is over.
-      const read = store.readAll()[Symbol.asyncIterator]();
-      await expect(read.next()).rejects.toThrow(/closed/);
-      await expect(read.next()).resolves.toEqual({ done: true, value: undefined });
+      // As from a generator: a read fails when it starts, then is over.
+      for (const read of [store.readAll(), store.readStream('s')].map((r) => r[Symbol.asyncIterator]())) {
+        await expect(read.next()).rejects.toThrow(/closed/);
+        await expect(read.next()).resolves.toEqual({ done: true, value: undefined });
+      }
       await expect(store.subscribeToAll()[Symbol.asyncIterator]().next()).rejects.toThrow(/closed/);
     });
   });

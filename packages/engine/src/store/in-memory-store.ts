@@ -99,28 +99,31 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     return right(resultAt(state, state.events.length - 1));
   };
 
-  async function* readStream(
+  const readStream = (
     streamId: string,
     readOptions: ReadStreamOptions = {},
-  ): AsyncGenerator<RecordedEvent> {
-    ensureOpen();
-    const events = streams.get(streamId)?.events ?? [];
-    const end = events.length; // later appends are not part of this read
-    const backwards = readOptions.direction === 'backwards';
-    const from = readOptions.fromRevision ?? (backwards ? 'end' : 'start');
-    const first = from === 'start' ? 0n : from === 'end' ? BigInt(backwards ? end - 1 : end) : from;
-    let i = clampIndex(first, end, backwards);
-    for (let remaining = countLimit(readOptions.maxCount); remaining > 0 && i >= 0 && i < end; remaining--) {
-      yield events[i]!;
-      i += backwards ? -1 : 1;
-    }
-  }
+  ): AsyncIterableIterator<RecordedEvent> =>
+    pulled(() => {
+      ensureOpen();
+      const events = streams.get(streamId)?.events ?? [];
+      const end = events.length; // later appends are not part of this read
+      const backwards = readOptions.direction === 'backwards';
+      const from = readOptions.fromRevision ?? (backwards ? 'end' : 'start');
+      const first = from === 'start' ? 0n : from === 'end' ? BigInt(backwards ? end - 1 : end) : from;
+      let i = clampIndex(first, end, backwards);
+      const step = backwards ? -1 : 1;
+      let remaining = countLimit(readOptions.maxCount);
+      return () => {
+        if (remaining <= 0 || i < 0 || i >= end) return undefined;
+        remaining--;
+        const event = events[i]!;
+        i += step;
+        return event;
+      };
+    });
 
-  // Not an async generator: a generator's every step costs several promise turns, a million of them
-  // in a rebuild. Like one, it starts (and checks the store is open) on the first `next()`.
-  const readAll = (readOptions: ReadAllOptions = {}): AsyncIterableIterator<RecordedEvent> => {
-    let next: (() => RecordedEvent | undefined) | undefined;
-    const start = (): (() => RecordedEvent | undefined) => {
+  const readAll = (readOptions: ReadAllOptions = {}): AsyncIterableIterator<RecordedEvent> =>
+    pulled(() => {
       ensureOpen();
       const end = log.length; // later appends are not part of this read
       const backwards = readOptions.direction === 'backwards';
@@ -140,30 +143,9 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
           i += step;
           return event;
         }
-        remaining = 0;
         return undefined;
       };
-    };
-    const iterator: AsyncIterableIterator<RecordedEvent> = {
-      next: () => {
-        try {
-          const event = (next ??= start())();
-          return Promise.resolve(
-            event === undefined ? { done: true, value: undefined } : { done: false, value: event },
-          );
-        } catch (error) {
-          next = () => undefined; // as a generator that threw: done from then on
-          return Promise.reject(error as Error);
-        }
-      },
-      return: () => {
-        next = () => undefined;
-        return Promise.resolve({ done: true, value: undefined });
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
-  };
+    });
 
   const subscribeToAll = (subscribeOptions: SubscribeToAllOptions = {}): Subscription => {
     const from = subscribeOptions.fromPosition ?? 'start';
@@ -234,6 +216,36 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   };
 
   return { appendToStream, readStream, readAll, subscribeToAll, close };
+};
+
+/**
+ * A read as an async iterator over events already in memory. Not an async generator: a generator's
+ * every step costs several promise turns, a million of them in a rebuild. Like one, it starts on the
+ * first `next()` (`start` checks the store is open and fixes where the read ends), is over after
+ * `return()` or a failure, and answers `next()` calls in the order they were made.
+ */
+const pulled = (start: () => () => RecordedEvent | undefined): AsyncIterableIterator<RecordedEvent> => {
+  let next: (() => RecordedEvent | undefined) | undefined;
+  const over = (): undefined => undefined;
+  const iterator: AsyncIterableIterator<RecordedEvent> = {
+    next: () => {
+      try {
+        const event = (next ??= start())();
+        if (event !== undefined) return Promise.resolve({ done: false, value: event });
+        next = over;
+        return Promise.resolve({ done: true, value: undefined });
+      } catch (error) {
+        next = over;
+        return Promise.reject(error as Error);
+      }
+    },
+    return: () => {
+      next = over;
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 };
 
 /**
