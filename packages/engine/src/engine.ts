@@ -51,6 +51,7 @@ import type { EngineError, StoreError } from './errors';
 import type { EventStore, Position, ProposedEvent, RecordedEvent } from './store/event-store';
 import { annualEvaluationOf, rankingToPublish } from './projections/publication';
 import { rebuild } from './projections/projection';
+import { upcastRead } from './upcast-read';
 import { supervisionProjection, type SupervisionModel } from './projections/supervision-model';
 import { createStreamCache, type ExecutedCommand, type LoadedStream } from './stream-cache';
 import { checkCaller, type Authenticate, type ExecuteOptions } from './authenticate';
@@ -351,7 +352,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     const prefix = sealed ? sealedPrefix(history, sealed.seal.size) : undefined;
     let model: SupervisionModel;
     try {
-      model = await rebuild(supervisionProjection, upcastAll(prefix?.events ?? history));
+      model = await rebuild(supervisionProjection, upcastRead(prefix?.events ?? history, upcasters));
     } catch (error) {
       return left(storeError('reading the history for the publication failed', error));
     }
@@ -551,6 +552,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     return right(structuredClone(caught.right.state) as S);
   };
 
+  // Live events come one at a time, from more than one pull at once maybe: a generator queues them.
   const upcastAll = async function* (source: AsyncIterable<Parameters<typeof fromRecorded>[0]>) {
     for await (const recorded of source) yield upcasters.upcast(fromRecorded(recorded));
   };
@@ -571,8 +573,9 @@ export const createEngine = (options: EngineOptions): Engine => {
         return isLeft(office) ? office : right(structuredClone(office.right));
       }),
     readAll: (opts = {}) =>
-      upcastAll(
+      upcastRead(
         store.readAll({ fromPosition: opts.fromPosition ?? 'start', streamPrefixes: DOMAIN_STREAM_PREFIXES }),
+        upcasters,
       ),
     verify: (heads) => verifyAll(store.readAll({ streamPrefixes: DOMAIN_STREAM_PREFIXES }), heads),
     subscribe(opts = {}) {

@@ -91,6 +91,51 @@ describe('in-memory store', () => {
       expect(again!.position).toEqual({ commit: 1n, prepare: 1n });
     });
 
+    it('hands out events that look like plain parsed ones: the same keys, spread and compared alike', async () => {
+      const data = { list: [1, { a: 'x' }], text: '督办' };
+      const metadata = { actor: { id: 'u1' }, n: 2 };
+      const proposed = event(data, metadata);
+      await store.appendToStream('s', [proposed]);
+      const [stored] = await collect(store.readAll());
+      const eager = {
+        streamId: 's',
+        revision: 0n,
+        position: { commit: 1n, prepare: 1n },
+        eventId: proposed.eventId,
+        type: 'Tested',
+        data,
+        metadata,
+      };
+      // What it keeps until read (its JSON) is no part of what a reader sees.
+      expect(Object.keys(stored!)).toEqual(Object.keys(eager));
+      expect({ ...stored! }).toStrictEqual(eager);
+      expect(stored).toEqual(eager);
+      expect(JSON.stringify({ ...stored!, revision: 0, position: 1 })).toBe(
+        JSON.stringify({ ...eager, revision: 0, position: 1 }),
+      );
+    });
+
+    it.each([
+      ['$all', (s: EventStore) => s.readAll()],
+      ['a stream', (s: EventStore) => s.readStream('a')],
+    ])('reads %s from where the read starts: later appends, leaving early', async (_, read) => {
+      await store.appendToStream('a', [event({ n: 1 }), event({ n: 2 })]);
+      const reading = read(store);
+      await store.appendToStream('a', [event({ n: 3 })]); // before the first next(): part of the read
+      const iterator = reading[Symbol.asyncIterator]();
+      expect(((await iterator.next()).value as RecordedEvent).data).toEqual({ n: 1 });
+      await store.appendToStream('a', [event({ n: 4 })]); // after it started: not part of it
+      const rest: unknown[] = [];
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) rest.push(r.value.data);
+      expect(rest).toEqual([{ n: 2 }, { n: 3 }]);
+      expect((await iterator.next()).done).toBe(true);
+      // Leaving early ends the read.
+      const early = read(store)[Symbol.asyncIterator]();
+      await early.next();
+      await early.return!();
+      expect((await early.next()).done).toBe(true);
+    });
+
     it('gives back what a JSON store would: dates as strings, no undefined fields', async () => {
       const at = new Date('2026-11-20T08:00:00.000Z');
       await store.appendToStream('s', [event({ at, gone: undefined, kept: null }, { at })]);
@@ -283,6 +328,11 @@ describe('in-memory store', () => {
       expect(leftOf(await store.appendToStream('s', [event()]))).toMatchObject({ code: 'StoreUnavailable' });
       await expect(collect(store.readStream('s'))).rejects.toThrow(/closed/);
       await expect(collect(store.readAll())).rejects.toThrow(/closed/);
+      // As from a generator: a read fails when it starts, then is over.
+      for (const read of [store.readAll(), store.readStream('s')].map((r) => r[Symbol.asyncIterator]())) {
+        await expect(read.next()).rejects.toThrow(/closed/);
+        await expect(read.next()).resolves.toEqual({ done: true, value: undefined });
+      }
       await expect(store.subscribeToAll()[Symbol.asyncIterator]().next()).rejects.toThrow(/closed/);
     });
   });
