@@ -457,6 +457,7 @@ const report = (): void => {
     { label: 'Emmett: `readMessagesBatch` over its messages table + immutable evolve', row: 'emmett' },
   ]);
   const pgReplayRate = get('pg-replay', 'duban')?.rate ?? Number.NaN;
+  const pgReplayFloor = get('pg-replay', 'floor');
 
   // —— targets ——
   // Issue 15's table, every row with its goal, met or missed; then the like-for-like rebuilds and the
@@ -559,7 +560,7 @@ const report = (): void => {
     target(
       // An absolute rate depends on the machine: the floor beside it says what this one allows.
       `PostgreSQL replay from $all: Duban, events/s (the plain-SQL floor: ${
-        get('pg-replay', 'floor') ? fmtRate(get('pg-replay', 'floor')!.rate) : '—'
+        pgReplayFloor ? fmtRate(pgReplayFloor.rate) : '—'
       } here)`,
       pgReplayRate,
       100_000,

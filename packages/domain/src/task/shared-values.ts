@@ -69,14 +69,16 @@ const placeOf = (text: string): number => {
   return (h ^ (h >>> 15)) & MASK;
 };
 
-/** The shared copy of an instant's text: an event's time, a deadline, a due time. */
-export const sharedInstant = (instant: string): string => {
-  const place = placeOf(instant);
+/** The copy of `text` kept at `place` (its own place), or `text`, kept there from now on. */
+const keptAt = (place: number, text: string): string => {
   const known = instants[place];
-  if (known === instant) return known;
-  instants[place] = instant;
-  return instant;
+  if (known === text) return known;
+  instants[place] = text;
+  return text;
 };
+
+/** The shared copy of an instant's text: an event's time, a deadline, a due time. */
+export const sharedInstant = (instant: string): string => keptAt(placeOf(instant), instant);
 
 /**
  * The shared, frozen copy of the fact `{ revision, at }`: tasks that recorded a fact of the same
@@ -85,8 +87,7 @@ export const sharedInstant = (instant: string): string => {
  */
 export const sharedFact = (revision: number, at: string): Fact => {
   const place = placeOf(at);
-  let text = instants[place];
-  if (text !== at) instants[place] = text = at;
+  const text = keptAt(place, at);
   const slot = (place + revision) & MASK;
   const known = facts[slot];
   if (known !== undefined && known.revision === revision && known.at === text) return known;
