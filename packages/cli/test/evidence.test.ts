@@ -508,6 +508,21 @@ describe('seals, heads and proofs on the command line', () => {
   });
 });
 
+const mayor: Actor = { id: 'mayor', kind: 'main-leader' };
+/** The office's record, opened by its main leader. */
+const establishOffice = {
+  type: 'EstablishOffice',
+  actor: mayor,
+  at: '2022-04-01T09:00:00+08:00',
+  data: {
+    officeId: 'changzhi',
+    name: '长治市人民政府办公室',
+    utcOffsetMinutes: 480,
+    mainLeader: { personId: 'mayor', name: '市长' },
+    effectiveFrom: '2022-04-01',
+  },
+} as const;
+
 /**
  * On a store the seal is recorded on the office's stream: the history lists every seal it was given.
  * The same cases on EventStoreDB (the protocol test server) and on PostgreSQL (the run's server).
@@ -516,27 +531,13 @@ const sealOnStore = (open: () => Promise<{ url: string; close(): Promise<void> }
   let store: { url: string; close(): Promise<void> } | undefined;
   let dir: string;
   let keys: Awaited<ReturnType<typeof officeKeys>>;
-  const mayor: Actor = { id: 'mayor', kind: 'main-leader' };
   beforeAll(async () => {
     store = await open();
     dir = tempDir('duban-seal-store-');
     keys = await officeKeys(dir);
     const { lines } = await smallHistory();
     // The office's record opens after the small history's last event (its actors are not on record).
-    const { lines: office } = await historyFrom([
-      {
-        type: 'EstablishOffice',
-        actor: mayor,
-        at: '2022-04-01T09:00:00+08:00',
-        data: {
-          officeId: 'changzhi',
-          name: '长治市人民政府办公室',
-          utcOffsetMinutes: 480,
-          mainLeader: { personId: 'mayor', name: '市长' },
-          effectiveFrom: '2022-04-01',
-        },
-      },
-    ]);
+    const { lines: office } = await historyFrom([establishOffice]);
     await write(dir, 'h.ndjson', ndjson([...lines, ...office]));
     const imported = await duban(['import', 'h.ndjson', store.url], { cwd: dir });
     expect(imported.code).toBe(0);
@@ -630,7 +631,6 @@ describe('duban seal --actor-key', () => {
   let server: EsdbTestServer;
   let dir: string;
   let keys: Awaited<ReturnType<typeof officeKeys>>;
-  const mayor: Actor = { id: 'mayor', kind: 'main-leader' };
   const mayorKey = generateKeyPairSync('ed25519');
   beforeAll(async () => {
     server = await startEsdbTestServer();
@@ -641,18 +641,7 @@ describe('duban seal --actor-key', () => {
     await write(dir, 'other.key.pem', other.export({ format: 'pem', type: 'pkcs8' }) as string);
     const at = '2022-04-01T09:00:00+08:00';
     const { lines } = await historyFrom([
-      {
-        type: 'EstablishOffice',
-        actor: mayor,
-        at,
-        data: {
-          officeId: 'changzhi',
-          name: '长治市人民政府办公室',
-          utcOffsetMinutes: 480,
-          mainLeader: { personId: 'mayor', name: '市长' },
-          effectiveFrom: '2022-04-01',
-        },
-      },
+      establishOffice,
       {
         type: 'RegisterActorKey',
         actor: mayor,
