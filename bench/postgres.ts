@@ -21,6 +21,7 @@ import {
 import { createPostgresEventStore, type PostgresEventStore } from '@duban/postgres';
 import { envelopesPath, loadCommandSlice, loadNdjson } from './data';
 import { baselineApply, baselineInitial, evolveImmutable } from './folds';
+import { byStream, digestOf, seedStreams } from './streams';
 import type { SizeName, WorkloadCommand } from './workload';
 
 /**
@@ -251,22 +252,6 @@ const replayHistory = (size: SizeName): Envelope[] => {
   return all.filter((e) => chosen.has(e.metadata.streamId)).map((e) => upcasters.upcast(e));
 };
 
-const byStream = (envelopes: readonly Envelope[]): Map<string, Envelope[]> => {
-  const out = new Map<string, Envelope[]>();
-  for (const e of envelopes) {
-    const s = out.get(e.metadata.streamId);
-    if (s) s.push(e);
-    else out.set(e.metadata.streamId, [e]);
-  }
-  return out;
-};
-
-const digestOf = (states: Iterable<TaskState>): number => {
-  let d = 0;
-  for (const s of states) d += s.version + (s.status === 'closed' ? 1_000_000 : 0) + s.urges.length * 1000;
-  return d;
-};
-
 export const pgReplay = async (row: string, size: SizeName): Promise<PgSetup> => {
   let history = replayHistory(size);
   const work = history.length;
@@ -278,19 +263,7 @@ export const pgReplay = async (row: string, size: SizeName): Promise<PgSetup> =>
     // Seeded as the engine wrote it, one append per stream (untimed); replayed by the engine from $all.
     const store = createPostgresEventStore(database, { readPageSize: 2000 });
     await store.migrate();
-    for (const [streamId, events] of streams) {
-      const appended = await store.appendToStream(
-        streamId,
-        events.map((e) => ({
-          eventId: e.metadata.eventId,
-          type: e.type,
-          data: e.data,
-          metadata: e.metadata,
-        })),
-        { expectedRevision: 'no-stream' },
-      );
-      if (isLeft(appended)) throw new Error(appended.left.message);
-    }
+    await seedStreams(store, streams);
     streams.clear();
     const engine = createEngine({ store });
     return {

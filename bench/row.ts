@@ -37,6 +37,7 @@ import {
   type Measurement,
 } from './data';
 import { baselineApply, baselineInitial } from './folds';
+import { byStream, digestOf, seedStreams } from './streams';
 import { SIZES, type SizeName } from './workload';
 
 /**
@@ -92,13 +93,6 @@ const domainImmer = (): { setAutoFreeze(on: boolean): void } =>
  */
 const peers = () => import('./peers.js');
 const postgres = () => import('./postgres.js');
-
-/** Sums over the task board, so rows that fold the same history print the same number. */
-const digestOf = (states: Iterable<TaskState>): number => {
-  let d = 0;
-  for (const s of states) d += s.version + (s.status === 'closed' ? 1_000_000 : 0) + s.urges.length * 1000;
-  return d;
-};
 
 /** A board of task states, one per task, folded in global order by a function returning the state. */
 const boardFold = (
@@ -193,27 +187,7 @@ const replay = async (row: string, size: SizeName): Promise<Setup> => {
     case 'duban-store': {
       // Duban's own in-memory store: `rebuild(supervisionProjection, engine.readAll())`.
       const store = createInMemoryEventStore();
-      const streams = new Map<string, Envelope[]>();
-      for (const e of envelopes) {
-        const s = streams.get(e.metadata.streamId);
-        if (s) s.push(e);
-        else streams.set(e.metadata.streamId, [e]);
-      }
-      // One append per stream, in order of first appearance (not the interleaved global order).
-      for (const [streamId, stream] of streams) {
-        const appended = await store.appendToStream(
-          streamId,
-          stream.map((e) => ({
-            eventId: e.metadata.eventId,
-            type: e.type,
-            data: e.data,
-            metadata: e.metadata,
-          })),
-          { expectedRevision: 'no-stream' },
-        );
-        if (isLeft(appended)) throw new Error(appended.left.message);
-      }
-      streams.clear();
+      await seedStreams(store, byStream(envelopes));
       envelopes = [];
       const engine = createEngine({ store });
       return {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Checks Duban seals and inclusion proofs with nothing but Python's standard library.
+"""Checks Duban seals, inclusion proofs and command signatures with nothing but Python's standard library.
 
-An auditor need not trust Duban's code: this script follows docs/auditing.md ("Seals") on its own.
+An auditor need not trust Duban's code: this script follows docs/auditing.md ("Seals",
+"Signed commands") on its own.
 
     python3 verify_seal.py seal SEAL.json PUBKEY [HISTORY.ndjson]
         The seal's Ed25519 signature; with a history (an NDJSON export), also that its first `size`
@@ -9,6 +10,12 @@ An auditor need not trust Duban's code: this script follows docs/auditing.md ("S
         and the heads root recomputed) and that every later event is appended to its stream.
     python3 verify_seal.py proof PROOF.json PUBKEY
         An inclusion proof (duban prove), alone.
+    python3 verify_seal.py signatures HISTORY.ndjson
+        Every signed command (docs/auditing.md, "Signed commands") against the keys on the office's
+        record at that point of the history: a signature must name the actor's key then in force and
+        verify with it; an event from a person who then had a key must be signed. The keys come from
+        the history itself; check its chains with `seal` (a signature is only as good as the chain
+        hash that covers it).
 
 PUBKEY is the office's Ed25519 public key as PEM (SPKI) or JWK. Prints VALID or INVALID with the
 reason on the first line; exits 0 (valid), 1 (invalid) or 2 (the command line or a file is unusable).
@@ -401,9 +408,81 @@ def check_proof(proof, public):
     return f"{what}: {events} events in {len(streams)} {plural}, complete as sealed by office {seal['office']} at {seal['at']} ({size} events)"
 
 
+# ---------------------------------------------------------------- signed commands
+COMMAND_FORMAT = "duban-command/1"
+
+
+def signature_verifies(m, actor, value, public_hex):
+    """Ed25519 over the canonical JSON of {format, type, actor, at, commandId, commandDigest}."""
+    fields = [m.get("commandType"), m.get("at"), m.get("commandId"), m.get("commandDigest"), value]
+    if not all(isinstance(f, str) for f in fields) or not is_hex(value, 128):
+        return False
+    message = {
+        "format": COMMAND_FORMAT,
+        "type": m["commandType"],
+        "actor": actor,
+        "at": m["at"],
+        "commandId": m["commandId"],
+        "commandDigest": m["commandDigest"],
+    }
+    return ed25519_verify(bytes.fromhex(public_hex), canonical(message).encode("utf-8"), bytes.fromhex(value))
+
+
+def check_signatures(path):
+    """The keys on record fold as the office's events come, in the history's order; each event is
+    checked against the keys as they stand before it. Returns (signed, verified, findings)."""
+    keys, findings, signed, verified = {}, [], 0, 0
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            event = strict_json(line, f"{path}:{number}")
+            m = event.get("metadata") if isinstance(event, dict) else None
+            if not isinstance(m, dict) or not isinstance(m.get("streamId"), str) or not isinstance(m.get("revision"), (int, float)):
+                continue  # no envelope: the chain check reports it
+            actor = m.get("actor")
+            if not isinstance(actor, dict) or not isinstance(actor.get("id"), str):
+                continue
+            where = f"{path}:{number}: {m['streamId']} revision {int(m['revision'])}"
+            person, in_force, signature = actor["id"], keys.get(actor["id"]), m.get("signature")
+            if signature is not None:
+                signed += 1
+                s = signature if isinstance(signature, dict) else {}
+                if not isinstance(s.get("publicKey"), str) or s["publicKey"] != in_force:
+                    none = " (they have none)" if in_force is None else ""
+                    findings.append(f"{where}: signed with a key that is not {person}'s key on record at this point of the history{none}")
+                elif signature_verifies(m, actor, s.get("value"), in_force):
+                    verified += 1
+                else:
+                    findings.append(f"{where}: the signature of {person}'s command {m.get('commandId')} does not verify with their key on record")
+            elif in_force is not None:
+                findings.append(f"{where}: unsigned, though {person} had a signing key on record at this point of the history")
+            # The office's key record moves on after the event that changes it.
+            data = event.get("data")
+            if m["streamId"] == "office" and isinstance(data, dict) and isinstance(data.get("personId"), str):
+                if event.get("type") == "ActorKeyRegistered" and isinstance(data.get("publicKey"), str):
+                    keys[data["personId"]] = data["publicKey"]
+                if event.get("type") == "ActorKeyRevoked" and keys.get(data["personId"]) == data.get("publicKey"):
+                    del keys[data["personId"]]
+    return signed, verified, findings
+
+
 def main(argv):
+    if len(argv) == 2 and argv[0] == "signatures":
+        try:
+            signed, verified, findings = check_signatures(argv[1])
+        except (OSError, ValueError) as e:
+            print(f"verify_seal.py: {e}", file=sys.stderr)
+            return 2
+        events = f"{signed} signed command event{'' if signed == 1 else 's'}"
+        if findings:
+            print(f"INVALID: {len(findings)} problem{'' if len(findings) == 1 else 's'} with command signatures ({events})")
+            print("\n".join(findings))
+            return 1
+        print(f"VALID: {events}, {verified} verif{'ies' if verified == 1 else 'y'} with the key on record then")
+        return 0
     if len(argv) < 3 or argv[0] not in ("seal", "proof") or (argv[0] == "proof" and len(argv) != 3) or len(argv) > 4:
-        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        print(__doc__.strip().split("\n\n")[2], file=sys.stderr)
         return 2
     try:
         public = read_public_key(argv[2])

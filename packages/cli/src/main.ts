@@ -296,12 +296,24 @@ export const buildProgram = (io: CliIO, setExit: (code: number) => void): Comman
       'the office the history belongs to (default: the office on record in the history)',
     )
     .option('--actor <kind:id>', 'who records the seal on a store: inspection-office:ID or main-leader:ID')
+    .option(
+      '--actor-key <file>',
+      "the --actor's own Ed25519 private key (PEM or JWK), if they have a signing key on the office's record: signs the command that records the seal",
+    )
     .option('--at <instant>', "when the seal is made (default: this machine's clock)")
     .option('--limit <n>', 'problems to list when the history does not verify', integer, 20)
     .action(
       async (
         store: string,
-        o: { key: string; out?: string; office?: string; actor?: string; at?: string; limit: number },
+        o: {
+          key: string;
+          out?: string;
+          office?: string;
+          actor?: string;
+          actorKey?: string;
+          at?: string;
+          limit: number;
+        },
       ) => {
         setExit(await sealCommand(io, store, o));
       },

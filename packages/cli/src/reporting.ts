@@ -229,28 +229,12 @@ export const buildAnnualReport = (
     return { year, evaluation, published: { at, revision }, sent, quarters };
   }
   // Not published: the same rule, over the quarters as the report shows them (published or computed).
-  const office = structuredClone(model.office);
-  for (const q of unscoped.quarters.filter((x) => x.quarter.startsWith(`${year}Q`) && !x.published))
-    office.rankings[q.quarter] = {
-      quarter: q.quarter,
-      asOf: data.asOf,
-      policy: { name: q.policy, revision: -1 },
-      units: q.ranking.map((s) => ({
-        unitId: s.unitId,
-        rank: s.rank,
-        score: s.score,
-        average: s.average,
-        deductions: s.deductions,
-        weights: s.weights,
-        overdue: s.overdue,
-        tasksByGrade: { ...s.tasksByGrade },
-        lines: [],
-      })),
-      unranked: [],
-      revision: -1,
-      at: data.asOf,
-    };
-  const evaluation = annualEvaluationOf({ ...model, office }, year, defaultContext());
+  const preview = Object.fromEntries(
+    unscoped.quarters
+      .filter((q) => q.quarter.startsWith(`${year}Q`) && !q.published)
+      .map((q) => [q.quarter, q.ranking]),
+  );
+  const evaluation = annualEvaluationOf(model, year, defaultContext(), preview);
   const reader = data.readAs;
   return {
     year,

@@ -5,6 +5,7 @@ import {
   createEngine,
   createHistoryTree,
   sealTree,
+  signCommand,
   type EventStore,
   type Seal,
   type SealIndex,
@@ -27,12 +28,13 @@ import { displayPath, openSource, openStore, parseLocation, storeRecords, type R
 import { inline } from './terminal';
 
 /**
- * `duban seal STORE --key KEY [--out SEAL.json] [--office ID] [--actor KIND:ID] [--at INSTANT]`: reads
+ * `duban seal STORE --key KEY [--out SEAL.json] [--office ID] [--actor KIND:ID [--actor-key KEY]] [--at INSTANT]`: reads
  * the whole history in global order, refuses it if anything in it does not verify, builds the Merkle
  * tree over its events, signs the seal with the office's Ed25519 key and writes it (with --out, its
  * index beside it: SEAL.index.json). On a store, it then records the seal on the office's stream
  * (RecordSeal), so the history lists every seal it was given. A file cannot be written to: its seal is
- * only written out, and says so.
+ * only written out, and says so. An actor with a signing key on the office's record signs RecordSeal
+ * with it (`--actor-key`), as every command of theirs must be signed.
  */
 export interface SealCommandOptions {
   readonly key: string;
@@ -40,6 +42,8 @@ export interface SealCommandOptions {
   readonly office?: string;
   /** Who records the seal on a store: `inspection-office:ID` or `main-leader:ID`. */
   readonly actor?: string;
+  /** The `--actor`'s own Ed25519 private key, when they have a signing key on the office's record. */
+  readonly actorKey?: string;
   /** When the seal is made; the machine's clock by default (the one command that reads it). */
   readonly at?: string;
   readonly limit?: number;
@@ -85,6 +89,14 @@ export const sealCommand = async (io: CliIO, spec: string, options: SealCommandO
     throw usageError(
       `${location.label}: the seal is recorded on the office's stream; say who records it with --actor inspection-office:ID or main-leader:ID`,
     );
+  if (options.actorKey !== undefined && (location.kind === 'file' || actor === undefined))
+    throw usageError(
+      `--actor-key: signs the command that records the seal on a store, as the --actor; ${location.kind === 'file' ? `${location.label} is a file, where nothing is recorded` : 'give --actor too'}`,
+    );
+  const actorKey =
+    options.actorKey === undefined
+      ? undefined
+      : await loadKey(io, '--actor-key', options.actorKey, 'private');
   if (options.office !== undefined && isLeft(decodeWith(Id, options.office)))
     throw usageError(
       `--office ${inline(options.office)}: must be an office id (letters, digits, "-", "_", ".", ":")`,
@@ -146,7 +158,7 @@ export const sealCommand = async (io: CliIO, spec: string, options: SealCommandO
     if (isLeft(sealed)) throw evidenceProblem(sealed.left, EXIT.failed);
     const { seal, index } = sealed.right;
 
-    const summary = `sealed ${seal.size} events in ${seal.heads.streams} streams of office ${inline(office)} at ${seal.at}: root ${seal.root.slice(0, 16)}…, key ${seal.key.slice(0, 16)}…`;
+    const summary = `sealed ${seal.size} events in ${seal.heads.streams} stream${seal.heads.streams === 1 ? '' : 's'} of office ${inline(office)} at ${seal.at}: root ${seal.root.slice(0, 16)}…, key ${seal.key.slice(0, 16)}…`;
     if (options.out) {
       const sealFile = resolvePath(io, options.out);
       const indexFile = indexFileFor(sealFile);
@@ -176,9 +188,11 @@ export const sealCommand = async (io: CliIO, spec: string, options: SealCommandO
       return EXIT.ok;
     }
     const engine = createEngine({ store });
+    const record = { type: 'RecordSeal' as const, data: { officeId: office, seal } };
+    const meta = { actor: actor!, at: seal.at, commandId: `seal:${seal.size}:${seal.root}` };
     const recordedSeal = await engine.execute(
-      { type: 'RecordSeal', data: { officeId: office, seal } },
-      { actor: actor!, at: seal.at, commandId: `seal:${seal.size}:${seal.root}` },
+      record,
+      actorKey ? { ...meta, signature: signCommand(record, meta, actorKey) } : meta,
     );
     if (isLeft(recordedSeal)) {
       const e = recordedSeal.left;

@@ -1,7 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { startEsdbTestServer, type EsdbTestServer } from '@duban/esdb-test-server';
 import type { Actor } from '@duban/domain';
+import { publicKeyHex } from '@duban/engine';
 import { describePostgres } from '../../postgres/test/support/database';
 import { duban, historyFrom, ndjson, read, smallHistory, tempDir, write } from './helpers';
 import { copy, officeKeys, parseLines, rehash, streamOf, toNdjson } from './insider';
@@ -506,6 +508,21 @@ describe('seals, heads and proofs on the command line', () => {
   });
 });
 
+const mayor: Actor = { id: 'mayor', kind: 'main-leader' };
+/** The office's record, opened by its main leader. */
+const establishOffice = {
+  type: 'EstablishOffice',
+  actor: mayor,
+  at: '2022-04-01T09:00:00+08:00',
+  data: {
+    officeId: 'changzhi',
+    name: '长治市人民政府办公室',
+    utcOffsetMinutes: 480,
+    mainLeader: { personId: 'mayor', name: '市长' },
+    effectiveFrom: '2022-04-01',
+  },
+} as const;
+
 /**
  * On a store the seal is recorded on the office's stream: the history lists every seal it was given.
  * The same cases on EventStoreDB (the protocol test server) and on PostgreSQL (the run's server).
@@ -514,27 +531,13 @@ const sealOnStore = (open: () => Promise<{ url: string; close(): Promise<void> }
   let store: { url: string; close(): Promise<void> } | undefined;
   let dir: string;
   let keys: Awaited<ReturnType<typeof officeKeys>>;
-  const mayor: Actor = { id: 'mayor', kind: 'main-leader' };
   beforeAll(async () => {
     store = await open();
     dir = tempDir('duban-seal-store-');
     keys = await officeKeys(dir);
     const { lines } = await smallHistory();
     // The office's record opens after the small history's last event (its actors are not on record).
-    const { lines: office } = await historyFrom([
-      {
-        type: 'EstablishOffice',
-        actor: mayor,
-        at: '2022-04-01T09:00:00+08:00',
-        data: {
-          officeId: 'changzhi',
-          name: '长治市人民政府办公室',
-          utcOffsetMinutes: 480,
-          mainLeader: { personId: 'mayor', name: '市长' },
-          effectiveFrom: '2022-04-01',
-        },
-      },
-    ]);
+    const { lines: office } = await historyFrom([establishOffice]);
     await write(dir, 'h.ndjson', ndjson([...lines, ...office]));
     const imported = await duban(['import', 'h.ndjson', store.url], { cwd: dir });
     expect(imported.code).toBe(0);
@@ -622,6 +625,89 @@ const sealOnStore = (open: () => Promise<{ url: string; close(): Promise<void> }
     expect(JSON.parse(await read(dir, 'kept.json'))).toMatchObject({ office: 'changzhi' });
   });
 };
+
+/** A recorder with a signing key on the office's record signs the command that records the seal. */
+describe('duban seal --actor-key', () => {
+  let server: EsdbTestServer;
+  let dir: string;
+  let keys: Awaited<ReturnType<typeof officeKeys>>;
+  const mayorKey = generateKeyPairSync('ed25519');
+  beforeAll(async () => {
+    server = await startEsdbTestServer();
+    dir = tempDir('duban-seal-signed-');
+    keys = await officeKeys(dir);
+    await write(dir, 'mayor.key.pem', mayorKey.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+    const other = generateKeyPairSync('ed25519').privateKey;
+    await write(dir, 'other.key.pem', other.export({ format: 'pem', type: 'pkcs8' }) as string);
+    const at = '2022-04-01T09:00:00+08:00';
+    const { lines } = await historyFrom([
+      establishOffice,
+      {
+        type: 'RegisterActorKey',
+        actor: mayor,
+        at,
+        data: { officeId: 'changzhi', personId: 'mayor', publicKey: publicKeyHex(mayorKey.publicKey) },
+      },
+    ]);
+    await write(dir, 'h.ndjson', ndjson(lines));
+    expect((await duban(['import', 'h.ndjson', server.connectionString], { cwd: dir })).code).toBe(0);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('refuses an unsigned or wrongly signed record of the seal, and records one signed with the key on record', async () => {
+    const url = server.connectionString;
+    const seal = (...more: string[]) =>
+      duban(
+        [
+          'seal',
+          url,
+          '--key',
+          keys.key,
+          '--actor',
+          'main-leader:mayor',
+          '--at',
+          '2022-04-02T10:00:00+08:00',
+          ...more,
+        ],
+        {
+          cwd: dir,
+        },
+      );
+    const unsigned = await seal('--out', 'unsigned.json');
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stderr).toContain(
+      "the seal was not recorded on the office's stream — SignatureRequired:",
+    );
+    expect(unsigned.stderr).toContain('(unsigned.json holds the seal all the same)');
+    const forged = await seal('--actor-key', 'other.key.pem');
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toContain('SignatureInvalid:');
+    const signed = await seal('--actor-key', 'mayor.key.pem', '--out', 'signed.json');
+    expect(signed.stderr).toBe('');
+    expect(signed.code).toBe(0);
+    expect(signed.stdout).toContain('sealed 2 events in 1 stream of office changzhi');
+    expect(signed.stdout).toContain("recorded on the office's stream as revision 2 (SealRecorded)");
+    expect((await duban(['export', url, '--out', 'after.ndjson'], { cwd: dir })).code).toBe(0);
+    const v = await duban(['verify', 'after.ndjson'], { cwd: dir });
+    expect(v.code).toBe(0);
+    expect(v.stdout).toContain('1 signed command event, 1 verifies with the key on record then');
+    // Only where a seal is recorded, and only for the --actor.
+    const onFile = await duban(
+      ['seal', 'h.ndjson', '--key', keys.key, '--office', 'changzhi', '--actor-key', 'mayor.key.pem'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toContain('--actor-key: signs the command that records the seal on a store');
+    const noActor = await duban(['seal', url, '--key', keys.key, '--actor-key', 'mayor.key.pem'], {
+      cwd: dir,
+    });
+    expect(noActor.code).toBe(2);
+  });
+});
 
 describe('duban seal on EventStoreDB', () =>
   sealOnStore(async () => {

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { isLeft } from 'fp-ts/Either';
 import type { Actor, TaskCommand } from '@duban/domain';
 import {
@@ -20,6 +22,21 @@ export const duban = async (argv: string[], options: { cwd: string; tty?: boolea
   const stderr = captureStream(options.tty);
   const code = await run(argv, { stdout, stderr, cwd: options.cwd });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
+};
+
+/** docs/verify_seal.py: an auditor's own check, in Python with its standard library only. */
+export const VERIFY_SEAL_PY = path.join(__dirname, '../../../docs/verify_seal.py');
+
+/** Runs `python3 docs/verify_seal.py …` in `cwd`: its exit code and what it printed. */
+export const verifySealPy = async (args: string[], cwd: string) => {
+  try {
+    const { stdout } = await promisify(execFile)('python3', [VERIFY_SEAL_PY, ...args], { cwd });
+    return { code: 0, stdout };
+  } catch (error) {
+    const e = error as { code?: number | string; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error; // python3 missing: a failure, not a skip
+    return { code: e.code, stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
 };
 
 export const tempDir = (name = 'duban-cli-'): string => mkdtempSync(path.join(os.tmpdir(), name));

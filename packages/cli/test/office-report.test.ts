@@ -98,7 +98,12 @@ describe('reports on a history that keeps its office record', () => {
       'Not published: computed from the quarters as they stand (2022Q1 published, 2022Q3 computed)',
     );
     expect(before.stdout).toContain('Sent: not yet');
+    // The rule says which quarters were computed rather than published.
+    expect(before.stdout).toContain(
+      "Rule: the mean of the unit's quarterly scores of 2022 (published; 2022Q3 computed, not yet published)",
+    );
     const after = await duban(['report', 'year.ndjson', '--year', '2022'], { cwd: dir });
+    expect(after.stdout).toContain("Rule: the mean of the unit's published quarterly scores of 2022");
     expect(after.stdout).toMatch(
       /Published 2023-01-05 09:00 \(office record, revision \d+\): shown as published/,
     );

@@ -3,7 +3,7 @@ import { randomBytes, sign } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { canonicalJson } from '@duban/engine';
-import { duban, read, tempDir, write } from './helpers';
+import { VERIFY_SEAL_PY, duban, read, tempDir, verifySealPy, write } from './helpers';
 import { copy, officeKeys, parseLines, rehash, streamOf, toNdjson } from './insider';
 
 /**
@@ -11,19 +11,9 @@ import { copy, officeKeys, parseLines, rehash, streamOf, toNdjson } from './insi
  * Duban's verifier on the demo's seal and proofs, intact and tampered: the auditor need not trust
  * Duban's code to trust the verdict.
  */
-const SCRIPT = path.join(__dirname, '../../../docs/verify_seal.py');
+const SCRIPT = VERIFY_SEAL_PY;
 const run = promisify(execFile);
-
-const python = async (args: string[], cwd: string) => {
-  try {
-    const { stdout } = await run('python3', [SCRIPT, ...args], { cwd });
-    return { code: 0, stdout };
-  } catch (error) {
-    const e = error as { code?: number | string; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw error; // python3 missing: a failure, not a skip
-    return { code: e.code, stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-};
+const python = verifySealPy;
 
 const pythonEval = async (code: string) =>
   (

@@ -9,7 +9,7 @@ import {
   type Engine,
 } from '@duban/engine';
 import { officeFixture, taskFixture } from '@duban/testing';
-import { duban, ndjson, rehashed, tempDir, write } from './helpers';
+import { duban, ndjson, rehashed, tempDir, verifySealPy, write } from './helpers';
 
 /** `duban verify` checks every command signature against the keys on record at that point of the history. */
 const o = officeFixture();
@@ -51,6 +51,11 @@ describe('duban verify: signed commands', () => {
     expect(r.stdout).toContain('1 signed command event, 1 verifies with the key on record then');
     const json = await duban(['verify', 'signed.ndjson', '--json'], { cwd: dir });
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, signatures: { signed: 1, verified: 1 } });
+    // The auditor's own script agrees, with nothing but the history and Python's standard library.
+    expect(await verifySealPy(['signatures', 'signed.ndjson'], dir)).toEqual({
+      code: 0,
+      stdout: 'VALID: 1 signed command event, 1 verifies with the key on record then\n',
+    });
   });
 
   it('names the line, stream and revision of a signature that does not verify, though every chain was re-hashed', async () => {
@@ -66,6 +71,12 @@ describe('duban verify: signed commands', () => {
     expect(r.stdout).toContain(
       `forged.ndjson:${at + 1}: task-S-1 revision 0: metadata.signature: the signature of clerk-zhao's command`,
     );
+    const py = await verifySealPy(['signatures', 'forged.ndjson'], dir);
+    expect(py.code).toBe(1);
+    expect(py.stdout).toContain('INVALID: 1 problem with command signatures (1 signed command event)');
+    expect(py.stdout).toContain(
+      `forged.ndjson:${at + 1}: task-S-1 revision 0: the signature of clerk-zhao's command v-`,
+    );
     // Stripped of its signature instead: unsigned, though the clerk had a key on record.
     const stripped = [...lines];
     const s = JSON.parse(stripped[at]!) as { metadata: Record<string, unknown> };
@@ -76,6 +87,27 @@ describe('duban verify: signed commands', () => {
     expect(u.code).toBe(1);
     expect(u.stdout).toContain(
       `stripped.ndjson:${at + 1}: task-S-1 revision 0: metadata.signature: unsigned`,
+    );
+    // Signed with another key than the one on record: duban and the auditor's script both refuse it.
+    const other = [...lines];
+    const k = JSON.parse(other[at]!) as { metadata: { signature: { publicKey: string } } };
+    k.metadata.signature.publicKey = publicKeyHex(generateKeyPairSync('ed25519').publicKey);
+    other[at] = JSON.stringify(k);
+    await write(dir, 'other-key.ndjson', ndjson(await rehashed(other)));
+    const wrongKey = `other-key.ndjson:${at + 1}: task-S-1 revision 0`;
+    expect((await duban(['verify', 'other-key.ndjson'], { cwd: dir })).stdout).toContain(
+      `${wrongKey}: metadata.signature: signed with a key that is not clerk-zhao's key on record`,
+    );
+    expect(await verifySealPy(['signatures', 'other-key.ndjson'], dir)).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining(
+        `${wrongKey}: signed with a key that is not clerk-zhao's key on record`,
+      ),
+    });
+    const pu = await verifySealPy(['signatures', 'stripped.ndjson'], dir);
+    expect(pu.code).toBe(1);
+    expect(pu.stdout).toContain(
+      `stripped.ndjson:${at + 1}: task-S-1 revision 0: unsigned, though clerk-zhao had a signing key`,
     );
   });
 });

@@ -1,8 +1,10 @@
+import type { KeyObject } from 'node:crypto';
 import { isLeft } from 'fp-ts/Either';
 import { dueSignals, type Actor } from '@duban/domain';
 import type { Engine } from './engine';
 import type { Envelope } from './envelope/envelope';
 import type { EngineError } from './errors';
+import { signCommand } from './evidence/command-signature';
 import type { SupervisionModel } from './projections/supervision-model';
 
 /**
@@ -25,7 +27,20 @@ export interface DeadlineSweeper {
 
 export const SWEEPER_ACTOR: Actor = { id: 'duban-deadline-sweeper', kind: 'system' };
 
-export const createDeadlineSweeper = (engine: Engine, actor: Actor = SWEEPER_ACTOR): DeadlineSweeper => ({
+export interface DeadlineSweeperOptions {
+  /**
+   * The actor's own Ed25519 private key, when the sweep runs as a person with a signing key on the
+   * office's record: their commands must be signed (docs/auditing.md, "Signed commands"). The system
+   * account has no key and needs none.
+   */
+  readonly signingKey?: KeyObject;
+}
+
+export const createDeadlineSweeper = (
+  engine: Engine,
+  actor: Actor = SWEEPER_ACTOR,
+  options: DeadlineSweeperOptions = {},
+): DeadlineSweeper => ({
   async sweep(model, now) {
     const ctx = engine.context;
     let checked = 0;
@@ -37,13 +52,16 @@ export const createDeadlineSweeper = (engine: Engine, actor: Actor = SWEEPER_ACT
       if (!signal) continue;
       const due = signal.due;
       checked += 1;
+      const command = { type: 'CheckDeadlines' as const, data: { taskId: t.taskId } };
+      const meta = {
+        actor,
+        at: now,
+        commandId: `check-deadlines:${t.taskId}:${due.id}:${due.due}:${signal.type === 'DeadlineApproaching' ? 'approaching' : 'passed'}`,
+      };
+      const key = options.signingKey;
       const result = await engine.execute(
-        { type: 'CheckDeadlines', data: { taskId: t.taskId } },
-        {
-          actor,
-          at: now,
-          commandId: `check-deadlines:${t.taskId}:${due.id}:${due.due}:${signal.type === 'DeadlineApproaching' ? 'approaching' : 'passed'}`,
-        },
+        command,
+        key ? { ...meta, signature: signCommand(command, meta, key) } : meta,
       );
       if (isLeft(result)) errors.push({ taskId: t.taskId, error: result.left });
       else committed.push(...result.right.events);

@@ -1,6 +1,7 @@
 import { isLeft, isRight } from 'fp-ts/Either';
 import { DEFAULT_SCORING_POLICY, defaultContext, type Command, type OfficeCommand } from '@duban/domain';
 import {
+  annualEvaluationOf,
   canonicalJson,
   contextOf,
   createEngine,
@@ -306,6 +307,20 @@ describe('published 通报 are facts', () => {
       'organization-personnel',
       'party-assessment',
     ]);
+    // Before publication a report previews the year: a published quarter still counts as published.
+    const preview = annualEvaluationOf(m, 2022, defaults, {
+      '2022Q1': [{ unitId: 'bureau-of-commerce', score: 10, rank: 9 }],
+      '2022Q2': [{ unitId: 'bureau-of-commerce', score: 88.5, rank: 1 }],
+    });
+    expect(preview.units.find((u) => u.unitId === 'bureau-of-commerce')).toMatchObject({
+      score: 83.5,
+      quarters: [
+        { quarter: '2022Q1', score: 78.5, rank: 1 },
+        { quarter: '2022Q2', score: 88.5, rank: 1 },
+      ],
+    });
+    expect(preview.rule).toContain('2022Q2 computed, not yet published');
+    expect(annualEvaluationOf(m, 2022, defaults).rule).toContain('published quarterly scores of 2022');
     const checker = createPublicationChecker(defaults);
     for (const e of await all(engine)) checker.push(e);
     expect(checker.report()).toEqual({ checked: 2, mismatches: [] });

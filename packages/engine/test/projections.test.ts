@@ -1,6 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { isLeft, isRight } from 'fp-ts/Either';
 import { defaultContext, taskStreamId, DEFAULT_SCORING_POLICY } from '@duban/domain';
-import { taskFixture } from '@duban/testing';
+import { officeFixture, taskFixture } from '@duban/testing';
 import {
   accountabilityFlags,
   auditTimeline,
@@ -9,6 +10,7 @@ import {
   createInMemoryEventStore,
   createInMemoryReadModelStore,
   createProjectionRunner,
+  publicKeyHex,
   rebuild,
   stateAsOf,
   supervisionProjection,
@@ -21,7 +23,7 @@ import {
 } from '@duban/engine';
 import { executeOrThrow, orThrow, runQuarterScenario } from '@duban/testing';
 import type { Engine } from '@duban/engine';
-import type { TaskCommand } from '@duban/domain';
+import type { Command, TaskCommand } from '@duban/domain';
 
 let n = 0;
 const exec = (engine: Engine, c: TaskCommand) => executeOrThrow(engine, c, `p-${++n}`);
@@ -357,5 +359,40 @@ describe('deadline sweeper', () => {
     await sweepAt(f.day(12)); // deadline passed
     await sweepAt(f.day(13));
     expect(await types()).toEqual(['MilestoneMissed', 'DeadlineApproaching', 'DeadlineMissed']);
+  });
+
+  it('signs its commands with the key of a sweeping person who has one on record, and is refused without it', async () => {
+    const o = officeFixture();
+    const engine = createEngine({ store: createInMemoryEventStore() });
+    const record = async (c: Command) =>
+      orThrow(
+        await engine.execute(
+          { type: c.type, data: c.data },
+          { actor: c.actor, at: c.at, commandId: `p-${++n}` },
+        ),
+      );
+    for (const c of o.setup()) await record(c);
+    const key = generateKeyPairSync('ed25519');
+    const sweeping = o.inspectionOffice;
+    await record(
+      o.command('RegisterActorKey', { personId: sweeping.id, publicKey: publicKeyHex(key.publicKey) }),
+    );
+    const f = taskFixture({ taskId: 'S2', deadlineInWorkingDays: 10 });
+    await exec(engine, f.assign());
+    await exec(engine, f.accept());
+    const model = async () => rebuild(supervisionProjection, engine.readAll());
+    const unsigned = await createDeadlineSweeper(engine, sweeping).sweep(await model(), f.day(4));
+    expect(unsigned.committed).toEqual([]);
+    expect(unsigned.errors).toMatchObject([{ taskId: 'S2', error: { code: 'SignatureRequired' } }]);
+    const signed = await createDeadlineSweeper(engine, sweeping, { signingKey: key.privateKey }).sweep(
+      await model(),
+      f.day(4),
+    );
+    expect(signed.errors).toEqual([]);
+    expect(signed.committed.map((e) => e.type)).toEqual(['MilestoneMissed']);
+    expect(signed.committed[0]!.metadata.signature).toEqual({
+      publicKey: publicKeyHex(key.publicKey),
+      value: expect.stringMatching(/^[0-9a-f]{128}$/),
+    });
   });
 });

@@ -58,21 +58,35 @@ export const rankingToPublish = (
 const zoneOf = (model: SupervisionModel, defaults: DomainContext): number =>
   model.office.established ? model.office.utcOffsetMinutes : defaults.calendar.utcOffsetMinutes;
 
+/** A unit's standing in one quarter, as an annual evaluation averages it. */
+export interface QuarterStanding {
+  readonly unitId: string;
+  readonly score: number;
+  readonly rank: number;
+}
+
 /**
  * 年度评价: for every unit ranked in a published quarter of the year, the mean of its published quarterly
  * scores, ranked, in the bands of the scoring policy in force for the year's last quarter.
+ *
+ * `preview` stands in for quarters the office has not published (a report read before publication): a
+ * published quarter always counts as published, and the rule then names the quarters that were computed.
  */
 export const annualEvaluationOf = (
   model: SupervisionModel,
   year: number,
   _defaults: DomainContext,
+  preview: Readonly<Record<string, readonly QuarterStanding[]>> = {},
 ): AnnualEvaluation => {
   const { policy } = scoringPolicyFor(model.office, `${year}Q4`);
   const byUnit = new Map<string, Array<{ quarter: string; score: number; rank: number }>>();
+  const computed: string[] = [];
   for (const quarter of quartersOfYear(year)) {
-    const published = model.office.rankings[quarter];
-    if (!published) continue;
-    for (const u of published.units) {
+    const published = model.office.rankings[quarter]?.units;
+    const standings = published ?? (Object.hasOwn(preview, quarter) ? preview[quarter] : undefined);
+    if (!standings) continue;
+    if (!published) computed.push(quarter);
+    for (const u of standings) {
       const list = byUnit.get(u.unitId) ?? [];
       list.push({ quarter, score: u.score, rank: u.rank });
       byUnit.set(u.unitId, list);
@@ -94,7 +108,7 @@ export const annualEvaluationOf = (
     .sort((a, b) => b.score - a.score || a.unitId.localeCompare(b.unitId));
   return {
     year,
-    rule: `the mean of the unit's published quarterly scores of ${year}, in the bands ${bands.map((b) => `${b.label} from ${b.min}`).join(', ')}`,
+    rule: `the mean of the unit's ${computed.length > 0 ? `quarterly scores of ${year} (published; ${computed.join(', ')} computed, not yet published)` : `published quarterly scores of ${year}`}, in the bands ${bands.map((b) => `${b.label} from ${b.min}`).join(', ')}`,
     units: scored.map((s, i, all) => {
       let rank = i + 1;
       for (let j = i - 1; j >= 0 && all[j]!.score === s.score; j--) rank = j + 1;
