@@ -15,7 +15,9 @@ import {
   type Subscription,
 } from './event-store';
 import { appendTooLarge, wrongExpectedRevision } from './append-errors';
-import { DEFAULT_MAX_APPEND_SIZE, serializeEvent, type SerializedEvent } from './serialized-event';
+import { sizeOver } from './append-size';
+import { encodeEvent, type EncodedEvent } from './encode-event';
+import { DEFAULT_MAX_APPEND_SIZE } from './serialized-event';
 
 export interface InMemoryEventStoreOptions {
   /** Bytes of JSON (data + metadata) one append may carry. */
@@ -32,6 +34,9 @@ type Decision =
   | { readonly kind: 'write' }
   | { readonly kind: 'duplicate'; readonly last: number }
   | { readonly kind: 'conflict' };
+
+/** The common decision, one object for every append. */
+const WRITE: Decision = { kind: 'write' };
 
 const START: Position = Object.freeze({ commit: 0n, prepare: 0n });
 
@@ -63,16 +68,14 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   ): Promise<Either<AppendError, AppendResult>> => {
     if (closed) return left({ code: 'StoreUnavailable', message: 'the in-memory event store is closed' });
     const expected = appendOptions.expectedRevision ?? 'any';
-    const encoded = events.map(serializeEvent);
+    const encoded: EncodedEvent[] = [];
+    for (let i = 0; i < events.length; i++) encoded.push(encodeEvent(events[i]!));
     // Checked before the revision, like EventStoreDB, which refuses the request as it arrives.
-    const size = encoded.reduce((sum, e) => sum + e.size, 0);
-    if (size > maxAppendSize) {
-      return left(appendTooLarge(streamId, size, maxAppendSize));
-    }
+    const size = sizeOver(encoded, maxAppendSize);
+    if (size !== undefined) return left(appendTooLarge(streamId, size, maxAppendSize));
     const stream = streams.get(streamId);
     const current = stream ? stream.events.length - 1 : -1;
-    const ids = encoded.map((e) => e.eventId);
-    const decision = decide(stream, expected, ids);
+    const decision = decide(stream, expected, encoded);
     if (decision.kind === 'conflict') {
       return left(wrongExpectedRevision(streamId, expected, current < 0 ? 'no-stream' : BigInt(current)));
     }
@@ -257,24 +260,28 @@ const pulled = (start: () => () => RecordedEvent | undefined): AsyncIterableIter
 const decide = (
   stream: StreamState | undefined,
   expected: ExpectedRevision,
-  ids: readonly string[],
+  batch: readonly EncodedEvent[],
 ): Decision => {
   const current = stream ? stream.events.length - 1 : -1;
   if (expected === 'any' || expected === 'exists') {
     if (expected === 'exists' && !stream) return { kind: 'conflict' };
-    const first = ids[0] === undefined ? undefined : stream?.ids.get(ids[0]);
-    return first === undefined ? { kind: 'write' } : matchFrom(stream, first, ids);
+    const first = batch.length === 0 ? undefined : stream?.ids.get(batch[0]!.eventId);
+    return first === undefined ? WRITE : matchFrom(stream, first, batch);
   }
   const revision = expected === 'no-stream' ? -1n : expected;
-  if (revision === BigInt(current)) return { kind: 'write' };
-  if (revision > BigInt(current) || revision < -1n || ids.length === 0) return { kind: 'conflict' };
-  return matchFrom(stream, Number(revision) + 1, ids);
+  if (revision === BigInt(current)) return WRITE;
+  if (revision > BigInt(current) || revision < -1n || batch.length === 0) return { kind: 'conflict' };
+  return matchFrom(stream, Number(revision) + 1, batch);
 };
 
-const matchFrom = (stream: StreamState | undefined, start: number, ids: readonly string[]): Decision => {
+const matchFrom = (
+  stream: StreamState | undefined,
+  start: number,
+  batch: readonly EncodedEvent[],
+): Decision => {
   const events = stream?.events ?? [];
-  const matches = ids.every((id, k) => events[start + k]?.eventId === id);
-  return matches ? { kind: 'duplicate', last: start + ids.length - 1 } : { kind: 'conflict' };
+  const matches = batch.every((e, k) => events[start + k]?.eventId === e.eventId);
+  return matches ? { kind: 'duplicate', last: start + batch.length - 1 } : { kind: 'conflict' };
 };
 
 /** Result for the event at `revision`; -1 (an empty append to no stream) answers `-1n` at `0/0`. */
@@ -328,7 +335,7 @@ const recordedEvent = (
   streamId: string,
   revision: bigint,
   position: Position,
-  serialized: SerializedEvent,
+  serialized: EncodedEvent,
 ): RecordedEvent => {
   const recorded = { streamId, revision, position, eventId: serialized.eventId, type: serialized.type };
   const lazy: Lazy = {
