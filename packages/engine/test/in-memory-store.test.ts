@@ -256,6 +256,22 @@ describe('in-memory store', () => {
       expect(await collect(store.readStream('s'))).toHaveLength(3);
     });
 
+    it('under `any`, finds events appended under exact revisions, before and after its first look', async () => {
+      const revision = async (batch: ProposedEvent[], expected: bigint | 'no-stream') =>
+        right(await store.appendToStream('s', batch, { expectedRevision: expected }));
+      const early = [event(), event()];
+      const first = await revision(early, 'no-stream');
+      await revision([event()], 1n);
+      expect(right(await store.appendToStream('s', early))).toEqual(first);
+      // Written after the stream was first looked up by id: found all the same.
+      const late = [event()];
+      const third = await revision(late, 2n);
+      await revision([event()], 3n);
+      expect(right(await store.appendToStream('s', late))).toEqual(third);
+      expect(right(await store.appendToStream('s', late, { expectedRevision: 'exists' }))).toEqual(third);
+      expect(await collect(store.readStream('s'))).toHaveLength(5);
+    });
+
     it('under `any`, a batch whose first event is written but not the rest is a conflict', async () => {
       const [e1, e2] = [event(), event()];
       await store.appendToStream('s', [e1, e2]);

@@ -26,8 +26,12 @@ export interface InMemoryEventStoreOptions {
 
 interface StreamState {
   readonly events: RecordedEvent[];
-  /** First revision holding each event id, for idempotent re-appends under `any` / `exists`. */
-  readonly ids: Map<string, number>;
+  /**
+   * First revision holding each event id, for idempotent re-appends under `any` / `exists`: built on
+   * the first such append to the stream and kept up to date from then on. Appends under an exact
+   * revision (the engine's) never need it, nor pay for it.
+   */
+  ids: Map<string, number> | undefined;
 }
 
 type Decision =
@@ -83,7 +87,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     if (encoded.length === 0) return right(resultAt(stream, current));
 
     // Nothing below can fail, so the append is all or nothing.
-    const state = stream ?? { events: [], ids: new Map<string, number>() };
+    const state: StreamState = stream ?? { events: [], ids: undefined };
     if (!stream) streams.set(streamId, state);
     for (const e of encoded) {
       const revision = state.events.length;
@@ -96,7 +100,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       );
       log.push(recorded);
       state.events.push(recorded);
-      if (!state.ids.has(e.eventId)) state.ids.set(e.eventId, revision);
+      if (state.ids && !state.ids.has(e.eventId)) state.ids.set(e.eventId, revision);
     }
     for (const wake of listeners) wake();
     return right(resultAt(state, state.events.length - 1));
@@ -265,13 +269,23 @@ const decide = (
   const current = stream ? stream.events.length - 1 : -1;
   if (expected === 'any' || expected === 'exists') {
     if (expected === 'exists' && !stream) return { kind: 'conflict' };
-    const first = batch.length === 0 ? undefined : stream?.ids.get(batch[0]!.eventId);
+    const first = batch.length === 0 || !stream ? undefined : idsOf(stream).get(batch[0]!.eventId);
     return first === undefined ? WRITE : matchFrom(stream, first, batch);
   }
   const revision = expected === 'no-stream' ? -1n : expected;
   if (revision === BigInt(current)) return WRITE;
   if (revision > BigInt(current) || revision < -1n || batch.length === 0) return { kind: 'conflict' };
   return matchFrom(stream, Number(revision) + 1, batch);
+};
+
+/** The stream's event id index, built from its events on first use. */
+const idsOf = (stream: StreamState): Map<string, number> => {
+  if (stream.ids) return stream.ids;
+  const ids = new Map<string, number>();
+  stream.events.forEach((e, revision) => {
+    if (!ids.has(e.eventId)) ids.set(e.eventId, revision);
+  });
+  return (stream.ids = ids);
 };
 
 const matchFrom = (
