@@ -174,6 +174,14 @@ const AGGREGATES: Readonly<Record<Aggregate, AggregateModel>> = {
   },
 };
 
+/** Commands whose decision reads other streams (`factsFor`); every other one is decided on its own stream. */
+const NEEDS_FACTS: ReadonlySet<string> = new Set([
+  'RecordInspection',
+  'PublishQuarterlyRanking',
+  'PublishAnnualEvaluation',
+]);
+const NO_FACTS: Either<never, OfficeFacts & UnitFacts> = right(Object.freeze({}));
+
 /** The stream a command is decided on: `task-<id>`, `unit-<id>`, or the office's record. */
 const streamOf = (command: Command): string => streamIdOf(command.type, command.data)!;
 
@@ -425,7 +433,8 @@ export const createEngine = (options: EngineOptions): Engine => {
       return signed;
     }
     const ctx = contextAt(office.right, command.at, context);
-    const facts = await factsFor(command, office.right);
+    // Most commands need nothing from other streams: no promise turn for them.
+    const facts = NEEDS_FACTS.has(command.type) ? await factsFor(command, office.right) : NO_FACTS;
     if (isLeft(facts)) {
       cache.put(streamId, loaded);
       return facts;
