@@ -320,14 +320,23 @@ export const createEngine = (options: EngineOptions): Engine => {
   // catch-up at a time (it folds in place), and a decision reads it synchronously right after.
   let office: LoadedStream<unknown> | undefined;
   let officeTurn: Promise<unknown> = Promise.resolve();
+  /** Catch-ups started and not yet over: with none, the next starts at once, not after a promise turn. */
+  let officePending = 0;
   const officeState = (): Promise<Either<EngineError, OfficeState>> => {
-    const turn = officeTurn.then(async () => {
-      const base = options.verifyOnLoad || !office ? fresh(AGGREGATES.office) : office;
-      const caught = await catchUp(OFFICE_STREAM_ID, AGGREGATES.office, base);
-      office = isLeft(caught) ? undefined : caught.right;
-      return isLeft(caught) ? caught : right(caught.right.state as OfficeState);
-    });
-    officeTurn = turn.catch(() => undefined);
+    const run = async (): Promise<Either<EngineError, OfficeState>> => {
+      try {
+        const base = options.verifyOnLoad || !office ? fresh(AGGREGATES.office) : office;
+        const caught = await catchUp(OFFICE_STREAM_ID, AGGREGATES.office, base);
+        office = isLeft(caught) ? undefined : caught.right;
+        return isLeft(caught) ? caught : right(caught.right.state as OfficeState);
+      } finally {
+        officePending -= 1;
+      }
+    };
+    officePending += 1;
+    // After the one before, however it ended.
+    const turn = officePending === 1 ? run() : officeTurn.then(run, run);
+    officeTurn = turn;
     return turn;
   };
 
