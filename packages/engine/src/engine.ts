@@ -174,6 +174,14 @@ const AGGREGATES: Readonly<Record<Aggregate, AggregateModel>> = {
   },
 };
 
+/** Commands whose decision reads other streams (`factsFor`); every other one is decided on its own stream. */
+const NEEDS_FACTS: ReadonlySet<string> = new Set([
+  'RecordInspection',
+  'PublishQuarterlyRanking',
+  'PublishAnnualEvaluation',
+]);
+const NO_FACTS: Either<never, OfficeFacts & UnitFacts> = right(Object.freeze({}));
+
 /** The stream a command is decided on: `task-<id>`, `unit-<id>`, or the office's record. */
 const streamOf = (command: Command): string => streamIdOf(command.type, command.data)!;
 
@@ -312,14 +320,23 @@ export const createEngine = (options: EngineOptions): Engine => {
   // catch-up at a time (it folds in place), and a decision reads it synchronously right after.
   let office: LoadedStream<unknown> | undefined;
   let officeTurn: Promise<unknown> = Promise.resolve();
+  /** Catch-ups started and not yet over: with none, the next starts at once, not after a promise turn. */
+  let officePending = 0;
   const officeState = (): Promise<Either<EngineError, OfficeState>> => {
-    const turn = officeTurn.then(async () => {
-      const base = options.verifyOnLoad || !office ? fresh(AGGREGATES.office) : office;
-      const caught = await catchUp(OFFICE_STREAM_ID, AGGREGATES.office, base);
-      office = isLeft(caught) ? undefined : caught.right;
-      return isLeft(caught) ? caught : right(caught.right.state as OfficeState);
-    });
-    officeTurn = turn.catch(() => undefined);
+    const run = async (): Promise<Either<EngineError, OfficeState>> => {
+      try {
+        const base = options.verifyOnLoad || !office ? fresh(AGGREGATES.office) : office;
+        const caught = await catchUp(OFFICE_STREAM_ID, AGGREGATES.office, base);
+        office = isLeft(caught) ? undefined : caught.right;
+        return isLeft(caught) ? caught : right(caught.right.state as OfficeState);
+      } finally {
+        officePending -= 1;
+      }
+    };
+    officePending += 1;
+    // After the one before, however it ended.
+    const turn = officePending === 1 ? run() : officeTurn.then(run, run);
+    officeTurn = turn;
     return turn;
   };
 
@@ -425,7 +442,8 @@ export const createEngine = (options: EngineOptions): Engine => {
       return signed;
     }
     const ctx = contextAt(office.right, command.at, context);
-    const facts = await factsFor(command, office.right);
+    // Most commands need nothing from other streams: no promise turn for them.
+    const facts = NEEDS_FACTS.has(command.type) ? await factsFor(command, office.right) : NO_FACTS;
     if (isLeft(facts)) {
       cache.put(streamId, loaded);
       return facts;

@@ -191,6 +191,28 @@ describe('in-memory store', () => {
       expect(right(await exact.appendToStream('s', events)).nextExpectedRevision).toBe(1n);
     });
 
+    it('decides by the exact UTF-8 size at every limit, on either side of the 3 × length bound', async () => {
+      // 1, 2, 3 and 4 bytes a character (the last a surrogate pair): bytes and UTF-16 length disagree.
+      const events = [event({ text: 'a é 督办 𝄞 '.repeat(5) }, { by: '督' }), event({ n: 1 })];
+      const size = events.map(sizeOf).reduce((a, b) => a + b);
+      const bound =
+        3 *
+        events
+          .map((e) => JSON.stringify(e.data).length + JSON.stringify(e.metadata).length)
+          .reduce((a, b) => a + b);
+      expect(bound).toBeGreaterThan(size + 3);
+      const limits = [size - 2, size - 1, size, size + 1, bound - 1, bound, bound + 1];
+      for (const limit of limits) {
+        const limited = createInMemoryEventStore({ maxAppendSize: limit });
+        const result = await limited.appendToStream('s', events);
+        if (size <= limit) expect(right(result).nextExpectedRevision).toBe(1n);
+        else {
+          expect(leftOf(result)).toMatchObject({ code: 'AppendTooLarge', size, limit });
+          expect(await collect(limited.readStream('s'))).toEqual([]);
+        }
+      }
+    });
+
     it('defaults to 1 MiB', async () => {
       const blob = (bytes: number) => event('x'.repeat(bytes - 2), {}); // quotes around the string, `{}` adds 2
       expect(isRight(await store.appendToStream('s', [blob(1_048_576 - 2)]))).toBe(true);
@@ -232,6 +254,22 @@ describe('in-memory store', () => {
       expect(right(await store.appendToStream('s', early))).toEqual(first);
       expect(right(await store.appendToStream('s', early, { expectedRevision: 'exists' }))).toEqual(first);
       expect(await collect(store.readStream('s'))).toHaveLength(3);
+    });
+
+    it('under `any`, finds events appended under exact revisions, before and after its first look', async () => {
+      const revision = async (batch: ProposedEvent[], expected: bigint | 'no-stream') =>
+        right(await store.appendToStream('s', batch, { expectedRevision: expected }));
+      const early = [event(), event()];
+      const first = await revision(early, 'no-stream');
+      await revision([event()], 1n);
+      expect(right(await store.appendToStream('s', early))).toEqual(first);
+      // Written after the stream was first looked up by id: found all the same.
+      const late = [event()];
+      const third = await revision(late, 2n);
+      await revision([event()], 3n);
+      expect(right(await store.appendToStream('s', late))).toEqual(third);
+      expect(right(await store.appendToStream('s', late, { expectedRevision: 'exists' }))).toEqual(third);
+      expect(await collect(store.readStream('s'))).toHaveLength(5);
     });
 
     it('under `any`, a batch whose first event is written but not the rest is a conflict', async () => {

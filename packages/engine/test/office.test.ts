@@ -98,6 +98,21 @@ describe('the engine decides every command under the rules in force at its busin
   });
 });
 
+describe("the office's record as the engine keeps it", () => {
+  it('reads the same after catch-ups asked for at once, one after the other, as a fresh engine reads it', async () => {
+    const store = createInMemoryEventStore();
+    const engine = createEngine({ store });
+    const [establish, ...rest] = o.setup();
+    await exec(engine, establish!);
+    orThrow(await engine.officeState()); // kept folded from here on
+    const other = createEngine({ store });
+    for (const c of rest) await exec(other, c);
+    const expected = orThrow(await createEngine({ store }).officeState());
+    const states = await Promise.all([engine.officeState(), engine.officeState(), engine.officeState()]);
+    for (const state of states) expect(orThrow(state)).toEqual(expected);
+  });
+});
+
 describe('published 通报 are facts', () => {
   const published = async () => {
     const engine = await withOffice();

@@ -15,7 +15,9 @@ import {
   type Subscription,
 } from './event-store';
 import { appendTooLarge, wrongExpectedRevision } from './append-errors';
-import { DEFAULT_MAX_APPEND_SIZE, serializeEvent, type SerializedEvent } from './serialized-event';
+import { sizeOver } from './append-size';
+import { encodeEvent, type EncodedEvent } from './encode-event';
+import { DEFAULT_MAX_APPEND_SIZE } from './serialized-event';
 
 export interface InMemoryEventStoreOptions {
   /** Bytes of JSON (data + metadata) one append may carry. */
@@ -24,14 +26,21 @@ export interface InMemoryEventStoreOptions {
 
 interface StreamState {
   readonly events: RecordedEvent[];
-  /** First revision holding each event id, for idempotent re-appends under `any` / `exists`. */
-  readonly ids: Map<string, number>;
+  /**
+   * First revision holding each event id, for idempotent re-appends under `any` / `exists`: built on
+   * the first such append to the stream and kept up to date from then on. Appends under an exact
+   * revision (the engine's) never need it, nor pay for it.
+   */
+  ids: Map<string, number> | undefined;
 }
 
 type Decision =
   | { readonly kind: 'write' }
   | { readonly kind: 'duplicate'; readonly last: number }
   | { readonly kind: 'conflict' };
+
+/** The common decision, one object for every append. */
+const WRITE: Decision = { kind: 'write' };
 
 const START: Position = Object.freeze({ commit: 0n, prepare: 0n });
 
@@ -63,16 +72,14 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
   ): Promise<Either<AppendError, AppendResult>> => {
     if (closed) return left({ code: 'StoreUnavailable', message: 'the in-memory event store is closed' });
     const expected = appendOptions.expectedRevision ?? 'any';
-    const encoded = events.map(serializeEvent);
+    const encoded: EncodedEvent[] = [];
+    for (let i = 0; i < events.length; i++) encoded.push(encodeEvent(events[i]!));
     // Checked before the revision, like EventStoreDB, which refuses the request as it arrives.
-    const size = encoded.reduce((sum, e) => sum + e.size, 0);
-    if (size > maxAppendSize) {
-      return left(appendTooLarge(streamId, size, maxAppendSize));
-    }
+    const size = sizeOver(encoded, maxAppendSize);
+    if (size !== undefined) return left(appendTooLarge(streamId, size, maxAppendSize));
     const stream = streams.get(streamId);
     const current = stream ? stream.events.length - 1 : -1;
-    const ids = encoded.map((e) => e.eventId);
-    const decision = decide(stream, expected, ids);
+    const decision = decide(stream, expected, encoded);
     if (decision.kind === 'conflict') {
       return left(wrongExpectedRevision(streamId, expected, current < 0 ? 'no-stream' : BigInt(current)));
     }
@@ -80,7 +87,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
     if (encoded.length === 0) return right(resultAt(stream, current));
 
     // Nothing below can fail, so the append is all or nothing.
-    const state = stream ?? { events: [], ids: new Map<string, number>() };
+    const state: StreamState = stream ?? { events: [], ids: undefined };
     if (!stream) streams.set(streamId, state);
     for (const e of encoded) {
       const revision = state.events.length;
@@ -93,7 +100,7 @@ export const createInMemoryEventStore = (options: InMemoryEventStoreOptions = {}
       );
       log.push(recorded);
       state.events.push(recorded);
-      if (!state.ids.has(e.eventId)) state.ids.set(e.eventId, revision);
+      if (state.ids && !state.ids.has(e.eventId)) state.ids.set(e.eventId, revision);
     }
     for (const wake of listeners) wake();
     return right(resultAt(state, state.events.length - 1));
@@ -257,24 +264,38 @@ const pulled = (start: () => () => RecordedEvent | undefined): AsyncIterableIter
 const decide = (
   stream: StreamState | undefined,
   expected: ExpectedRevision,
-  ids: readonly string[],
+  batch: readonly EncodedEvent[],
 ): Decision => {
   const current = stream ? stream.events.length - 1 : -1;
   if (expected === 'any' || expected === 'exists') {
     if (expected === 'exists' && !stream) return { kind: 'conflict' };
-    const first = ids[0] === undefined ? undefined : stream?.ids.get(ids[0]);
-    return first === undefined ? { kind: 'write' } : matchFrom(stream, first, ids);
+    const first = batch.length === 0 || !stream ? undefined : idsOf(stream).get(batch[0]!.eventId);
+    return first === undefined ? WRITE : matchFrom(stream, first, batch);
   }
   const revision = expected === 'no-stream' ? -1n : expected;
-  if (revision === BigInt(current)) return { kind: 'write' };
-  if (revision > BigInt(current) || revision < -1n || ids.length === 0) return { kind: 'conflict' };
-  return matchFrom(stream, Number(revision) + 1, ids);
+  if (revision === BigInt(current)) return WRITE;
+  if (revision > BigInt(current) || revision < -1n || batch.length === 0) return { kind: 'conflict' };
+  return matchFrom(stream, Number(revision) + 1, batch);
 };
 
-const matchFrom = (stream: StreamState | undefined, start: number, ids: readonly string[]): Decision => {
+/** The stream's event id index, built from its events on first use. */
+const idsOf = (stream: StreamState): Map<string, number> => {
+  if (stream.ids) return stream.ids;
+  const ids = new Map<string, number>();
+  stream.events.forEach((e, revision) => {
+    if (!ids.has(e.eventId)) ids.set(e.eventId, revision);
+  });
+  return (stream.ids = ids);
+};
+
+const matchFrom = (
+  stream: StreamState | undefined,
+  start: number,
+  batch: readonly EncodedEvent[],
+): Decision => {
   const events = stream?.events ?? [];
-  const matches = ids.every((id, k) => events[start + k]?.eventId === id);
-  return matches ? { kind: 'duplicate', last: start + ids.length - 1 } : { kind: 'conflict' };
+  const matches = batch.every((e, k) => events[start + k]?.eventId === e.eventId);
+  return matches ? { kind: 'duplicate', last: start + batch.length - 1 } : { kind: 'conflict' };
 };
 
 /** Result for the event at `revision`; -1 (an empty append to no stream) answers `-1n` at `0/0`. */
@@ -328,7 +349,7 @@ const recordedEvent = (
   streamId: string,
   revision: bigint,
   position: Position,
-  serialized: SerializedEvent,
+  serialized: EncodedEvent,
 ): RecordedEvent => {
   const recorded = { streamId, revision, position, eventId: serialized.eventId, type: serialized.type };
   const lazy: Lazy = {

@@ -1,3 +1,5 @@
+import { bytesOf } from './append-size';
+import { encodeEvent } from './encode-event';
 import type { ProposedEvent } from './event-store';
 
 /** EventStoreDB's default maximum append size (1 MiB); every store of the port enforces it alike. */
@@ -14,37 +16,17 @@ export interface SerializedEvent {
   readonly size: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Breaking the port's own contract (an id that is not a uuid, data that is not JSON, metadata that is
  * not an object) is a bug in the caller, so it throws rather than returning an error value.
  */
 export const serializeEvent = (event: ProposedEvent): SerializedEvent => {
-  if (typeof event.eventId !== 'string' || !UUID.test(event.eventId))
-    throw new TypeError(`eventId must be a uuid, got ${JSON.stringify(event.eventId)}`);
-  if (typeof event.type !== 'string' || event.type === '')
-    throw new TypeError(`event ${event.eventId} needs a non-empty type`);
-  const data = toJson(event.data, event.eventId, 'data');
-  const metadata = toJson(event.metadata, event.eventId, 'metadata');
-  if (!metadata.startsWith('{'))
-    throw new TypeError(`metadata of event ${event.eventId} must be a JSON object`);
+  const encoded = encodeEvent(event);
   return {
-    eventId: event.eventId.toLowerCase(),
-    type: event.type,
-    data,
-    metadata,
-    size: Buffer.byteLength(data) + Buffer.byteLength(metadata),
+    eventId: encoded.eventId,
+    type: encoded.type,
+    data: encoded.data,
+    metadata: encoded.metadata,
+    size: bytesOf(encoded),
   };
-};
-
-const toJson = (value: unknown, eventId: string, what: string): string => {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (cause) {
-    throw new TypeError(`${what} of event ${eventId} is not JSON: ${String(cause)}`);
-  }
-  if (json === undefined) throw new TypeError(`${what} of event ${eventId} is not JSON`);
-  return json;
 };

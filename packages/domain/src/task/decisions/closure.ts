@@ -1,6 +1,7 @@
 import { fail, emit, nothing, denied, type Handlers } from './shared';
 import { isLeadUnit, isTaskSection, mayApproveClosure } from './roles';
 import { suggestCoUnitGrade, suggestGrade } from '../grading';
+import { dueTimes } from '../due-times';
 import type { CoUnitGrade } from '../events';
 
 /** 办结: the lead unit applies, the section reviews (初审), the leader approves with a grade. */
@@ -58,7 +59,9 @@ export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClos
       return fail('ClosureNotReviewed', `task ${s.taskId} awaits the section's review`);
     if (s.status !== 'closure-reviewed')
       return fail('ClosureNotRequested', `task ${s.taskId} has no closure request`);
-    const suggestion = suggestGrade(s, at, ctx);
+    // The time limits once, for the lead unit and every co-unit (each would work them out again).
+    const times = dueTimes(s, ctx);
+    const suggestion = suggestGrade(s, at, ctx, times);
     if (data.grade !== suggestion.grade && !data.justification)
       return fail(
         'JustificationRequired',
@@ -76,7 +79,7 @@ export const closure: Handlers<'RequestClosure' | 'ReviewClosure' | 'ApproveClos
       );
     const coUnitGrades: CoUnitGrade[] = [];
     for (const unitId of s.coUnits) {
-      const own = suggestCoUnitGrade(s, unitId, at, ctx);
+      const own = suggestCoUnitGrade(s, unitId, at, ctx, times);
       const d = decided.find((x) => x.unitId === unitId);
       if (d && d.grade !== own.grade && !d.justification)
         return fail(
