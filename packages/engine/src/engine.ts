@@ -175,11 +175,10 @@ const AGGREGATES: Readonly<Record<Aggregate, AggregateModel>> = {
 };
 
 /** Commands whose decision reads other streams (`factsFor`); every other one is decided on its own stream. */
-const NEEDS_FACTS: ReadonlySet<string> = new Set([
-  'RecordInspection',
-  'PublishQuarterlyRanking',
-  'PublishAnnualEvaluation',
-]);
+const NEEDS_FACTS = ['RecordInspection', 'PublishQuarterlyRanking', 'PublishAnnualEvaluation'] as const;
+type NeedsFacts = Extract<Command, { readonly type: (typeof NEEDS_FACTS)[number] }>;
+const needsFacts = (command: Command): command is NeedsFacts =>
+  (NEEDS_FACTS as readonly string[]).includes(command.type);
 const NO_FACTS: Either<never, OfficeFacts & UnitFacts> = right(Object.freeze({}));
 
 /** The stream a command is decided on: `task-<id>`, `unit-<id>`, or the office's record. */
@@ -346,7 +345,7 @@ export const createEngine = (options: EngineOptions): Engine => {
    * publication the quarter's ranking or the year's evaluation, computed from the whole history.
    */
   const factsFor = async (
-    command: Command,
+    command: NeedsFacts,
     officeRecord: OfficeState,
   ): Promise<Either<EngineError, OfficeFacts & UnitFacts>> => {
     if (command.type === 'RecordInspection') {
@@ -360,8 +359,6 @@ export const createEngine = (options: EngineOptions): Engine => {
       }
       return right({ tasksOnRecord });
     }
-    if (command.type !== 'PublishQuarterlyRanking' && command.type !== 'PublishAnnualEvaluation')
-      return right({});
     // Named a seal on record: computed from exactly the events it covers, and their root told the decider.
     const sealRevision = command.data.sealRevision;
     const sealed = officeRecord.seals.find((r) => r.revision === sealRevision);
@@ -443,7 +440,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     }
     const ctx = contextAt(office.right, command.at, context);
     // Most commands need nothing from other streams: no promise turn for them.
-    const facts = NEEDS_FACTS.has(command.type) ? await factsFor(command, office.right) : NO_FACTS;
+    const facts = needsFacts(command) ? await factsFor(command, office.right) : NO_FACTS;
     if (isLeft(facts)) {
       cache.put(streamId, loaded);
       return facts;
