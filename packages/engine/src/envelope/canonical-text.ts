@@ -16,7 +16,7 @@
 const NEEDS_ESCAPE = /[\u0000-\u001f\u0022\u005c\ud800-\udfff]/;
 
 /** A string as canonicalJson quotes it: JSON.stringify's text, built without it where nothing needs escaping. */
-export const quoted = (s: string): string =>
+const quoted = (s: string): string =>
   s.length < 5000 && !NEEDS_ESCAPE.test(s) ? `"${s}"` : JSON.stringify(s);
 
 /** Past this depth the writer gives up (canonicalJson then finds the cycle, or writes the deep value). */
@@ -34,8 +34,14 @@ interface Shape {
   readonly next: readonly string[];
 }
 
-/** Shapes by their last key; a history has a few dozen. Cleared when full: a memo, never a leak. */
+/**
+ * Shapes by their last key; a history has a few dozen. Cleared when full: a memo, never a leak. A
+ * record of many keys, or one more shape behind the same last key, is written without the memo, so a
+ * hostile history can neither fill memory with key lists nor make a lookup long.
+ */
 const SHAPE_LIMIT = 1024;
+const MAX_SHAPE_KEYS = 64;
+const MAX_SHAPES_PER_LAST_KEY = 16;
 const shapes = new Map<string, Shape[]>();
 let shapeCount = 0;
 
@@ -66,6 +72,7 @@ const shapeOf = (keys: string[]): Shape => {
   const sorted = sortKeys(keys.slice());
   const first = sorted.map((k) => `${quoted(k)}:`);
   const shape: Shape = { keys, sorted, first, next: first.map((p) => `,${p}`) };
+  if (n > MAX_SHAPE_KEYS || (known?.length ?? 0) >= MAX_SHAPES_PER_LAST_KEY) return shape;
   if (shapeCount >= SHAPE_LIMIT) {
     shapes.clear();
     shapeCount = 0;
