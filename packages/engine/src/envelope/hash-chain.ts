@@ -1,5 +1,6 @@
 import { configure } from 'safe-stable-stringify';
 import { idRecord } from '@duban/domain';
+import { canonicalRecordText, canonicalText } from './canonical-text';
 import { GENESIS_HASH } from './envelope';
 import { sha256Hex } from './sha256';
 import { StreamHeadsTable } from './stream-heads-table';
@@ -28,10 +29,44 @@ export const canonicalJson: (value: unknown) => string = configure({
   circularValue: Error,
 }) as (value: unknown) => string;
 
-export const hashEvent = (event: Hashable): string => {
-  const { hash: _ignored, ...metadata } = event.metadata;
-  return sha256Hex(canonicalJson({ type: event.type, data: event.data, metadata }));
+/**
+ * The text an event's hash is taken over: canonicalJson of `{ type, data, metadata }` with the
+ * metadata's `hash` left out. Written in pieces (the members sort as data, metadata, type) by the
+ * faster writer where it can; where it cannot, by canonicalJson of the whole, as before.
+ */
+const hashedText = (event: Hashable): string => {
+  const { type, data, metadata } = event;
+  let text: string | undefined;
+  try {
+    text = piecewise(type, data, metadata);
+  } catch {
+    text = undefined; // whatever threw (a getter, a proxy) is canonicalJson's to report
+  }
+  if (text !== undefined) return text;
+  const { hash: _ignored, ...rest } = metadata;
+  return canonicalJson({ type, data, metadata: rest });
 };
+
+const piecewise = (type: unknown, data: unknown, metadata: unknown): string | undefined => {
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const m = canonicalRecordText(metadata, 'hash');
+  if (m === undefined) return undefined;
+  let out = `"metadata":${m}`;
+  // A member whose value is undefined is left out, as canonicalJson leaves it out.
+  if (data !== undefined) {
+    const d = canonicalText(data);
+    if (d === undefined) return undefined;
+    out = `"data":${d},${out}`;
+  }
+  if (type !== undefined) {
+    const t = canonicalText(type);
+    if (t === undefined) return undefined;
+    out = `${out},"type":${t}`;
+  }
+  return `{${out}}`;
+};
+
+export const hashEvent = (event: Hashable): string => sha256Hex(hashedText(event));
 
 /** What a break in the chain looks like to an auditor. */
 export type ChainProblem =
