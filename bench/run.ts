@@ -462,8 +462,13 @@ const report = (): void => {
   // —— targets ——
   // Issue 15's table, every row with its goal, met or missed; then the like-for-like rebuilds and the
   // PostgreSQL rows. Ratios are taken within one table, whose rows ran side by side.
+  // A value that rounds to its goal says on which side it fell, so "0.50× ≥ 0.50× missed" reads right.
+  const shown = (value: number, goal: number, fmt: (n: number) => string) =>
+    fmt(value) === fmt(goal) && value !== goal
+      ? `${fmt(value)} (just ${value < goal ? 'under' : 'over'})`
+      : fmt(value);
   const target = (name: string, value: number, goal: number, atLeast = true, fmt = x, verdict = true) =>
-    `| ${name} | ${Number.isNaN(value) ? '—' : fmt(value)} | ${atLeast ? '≥' : '≤'} ${fmt(goal)} | ${
+    `| ${name} | ${Number.isNaN(value) ? '—' : shown(value, goal, fmt)} | ${atLeast ? '≥' : '≤'} ${fmt(goal)} | ${
       Number.isNaN(value) || !verdict ? '—' : (atLeast ? value >= goal : value <= goal) ? 'met' : '**missed**'
     } |`;
   const verify = get('ndjson', 'duban-verify');
