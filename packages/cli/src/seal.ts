@@ -5,7 +5,7 @@ import {
   createEngine,
   createHistoryTree,
   sealTree,
-  signCommand,
+  signedMeta,
   type EventStore,
   type Seal,
   type SealIndex,
@@ -190,10 +190,7 @@ export const sealCommand = async (io: CliIO, spec: string, options: SealCommandO
     const engine = createEngine({ store });
     const record = { type: 'RecordSeal' as const, data: { officeId: office, seal } };
     const meta = { actor: actor!, at: seal.at, commandId: `seal:${seal.size}:${seal.root}` };
-    const recordedSeal = await engine.execute(
-      record,
-      actorKey ? { ...meta, signature: signCommand(record, meta, actorKey) } : meta,
-    );
+    const recordedSeal = await engine.execute(record, signedMeta(record, meta, actorKey));
     if (isLeft(recordedSeal)) {
       const e = recordedSeal.left;
       throw new CliError(

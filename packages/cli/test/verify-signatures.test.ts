@@ -1,13 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { isLeft } from 'fp-ts/Either';
 import type { Command } from '@duban/domain';
-import {
-  createEngine,
-  createInMemoryEventStore,
-  publicKeyHex,
-  signCommand,
-  type Engine,
-} from '@duban/engine';
+import { createEngine, createInMemoryEventStore, publicKeyHex, signedMeta, type Engine } from '@duban/engine';
 import { officeFixture, taskFixture } from '@duban/testing';
 import { duban, ndjson, rehashed, tempDir, verifySealPy, write } from './helpers';
 
@@ -20,7 +14,7 @@ const ok = async (engine: Engine, c: Command, signed = false) => {
   const meta = { actor: c.actor, at: c.at, commandId: `v-${++n}` };
   const r = await engine.execute(
     { type: c.type, data: c.data },
-    signed ? { ...meta, signature: signCommand(c, meta, zhao.privateKey) } : meta,
+    signedMeta(c, meta, signed ? zhao.privateKey : undefined),
   );
   if (isLeft(r)) throw new Error(`${c.type} was refused: ${r.left.message}`);
 };

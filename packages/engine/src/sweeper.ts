@@ -4,7 +4,7 @@ import { dueSignals, type Actor } from '@duban/domain';
 import type { Engine } from './engine';
 import type { Envelope } from './envelope/envelope';
 import type { EngineError } from './errors';
-import { signCommand } from './evidence/command-signature';
+import { signedMeta } from './evidence/command-signature';
 import type { SupervisionModel } from './projections/supervision-model';
 
 /**
@@ -58,11 +58,7 @@ export const createDeadlineSweeper = (
         at: now,
         commandId: `check-deadlines:${t.taskId}:${due.id}:${due.due}:${signal.type === 'DeadlineApproaching' ? 'approaching' : 'passed'}`,
       };
-      const key = options.signingKey;
-      const result = await engine.execute(
-        command,
-        key ? { ...meta, signature: signCommand(command, meta, key) } : meta,
-      );
+      const result = await engine.execute(command, signedMeta(command, meta, options.signingKey));
       if (isLeft(result)) errors.push({ taskId: t.taskId, error: result.left });
       else committed.push(...result.right.events);
     }

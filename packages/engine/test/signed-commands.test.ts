@@ -8,6 +8,7 @@ import {
   hashEvent,
   publicKeyHex,
   signCommand,
+  signedMeta,
   type Engine,
   type Envelope,
   type EventStore,
@@ -24,7 +25,7 @@ const send = (engine: Engine, c: Command, extra: { signWith?: KeyObject; credent
   const meta = { actor: c.actor, at: c.at, commandId: `c-${++n}` };
   return engine.execute(
     { type: c.type, data: c.data },
-    extra.signWith ? { ...meta, signature: signCommand(c, meta, extra.signWith) } : meta,
+    signedMeta(c, meta, extra.signWith),
     extra.credentials === undefined ? undefined : { credentials: extra.credentials },
   );
 };

@@ -57,6 +57,16 @@ export const signCommand = (
     privateKey,
   ).toString('hex');
 
+/** `meta` with the command's signature when a key is given (a person with a key on record), else as it is. */
+export const signedMeta = <
+  M extends { readonly actor: Actor; readonly at: string; readonly commandId: string },
+>(
+  command: { readonly type: string; readonly data: unknown },
+  meta: M,
+  privateKey: KeyObject | undefined,
+): M | (M & { readonly signature: string }) =>
+  privateKey ? { ...meta, signature: signCommand(command, meta, privateKey) } : meta;
+
 /** The hex of an Ed25519 public key's 32 raw bytes: what RegisterActorKey records. */
 export const publicKeyHex = (key: KeyObject): string => rawPublicKey(key).toString('hex');
 
